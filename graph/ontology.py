@@ -1,0 +1,243 @@
+"""Load the ontology and gazetteer from Turtle: the one place types and relations are declared."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
+
+SCKG = Namespace("https://w3id.org/sckg/ontology#")
+ENT = Namespace("https://w3id.org/sckg/id/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+
+
+class OntologyError(ValueError):
+    """An ontology or gazetteer file is missing, unparsable or incomplete."""
+
+
+@dataclass(frozen=True)
+class EntityType:
+    """One extractable entity class, as declared in the ontology."""
+
+    iri: URIRef
+    name: str
+    label: str
+    definition: str
+    colour: str
+    shape: str
+    superclasses: tuple[URIRef, ...]
+    type_nouns: tuple[str, ...] = ()
+    name_words: tuple[str, ...] = ()
+    ner_labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """One extractable relation, as declared in the ontology."""
+
+    iri: URIRef
+    name: str
+    label: str
+    definition: str
+    domain: URIRef
+    range: URIRef
+    colour: str
+    symmetric: bool = False
+    inverse: URIRef | None = None
+    indirect_object: bool = False
+    verbs: tuple[str, ...] = ()
+    nouns: tuple[str, ...] = ()
+    agent_nouns: tuple[str, ...] = ()
+    child_nouns: tuple[str, ...] = ()
+    owned_adjectives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Status:
+    """A claim status (reported, alleged, denied, planned, negated)."""
+
+    iri: URIRef
+    name: str
+    label: str
+    asserts_fact: bool
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """A well-known entity with its names."""
+
+    iri: URIRef
+    type: URIRef
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+    metonyms: tuple[str, ...] = ()
+    same_as: tuple[URIRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ontology:
+    """Everything the pipeline reads from `ontology/`."""
+
+    graph: Graph = field(repr=False)
+    entity_types: dict[str, EntityType]
+    relations: dict[str, RelationType]
+    statuses: dict[str, Status]
+    gazetteer: tuple[GazetteerEntry, ...]
+    government_nouns: tuple[str, ...]
+    not_names: frozenset[str]
+    version: str
+
+    def entity_type(self, iri: URIRef | str) -> EntityType:
+        """Return the entity type with this IRI or local name."""
+        return self.entity_types[str(iri).rsplit("#", 1)[-1]]
+
+    def is_a(self, cls: URIRef | str, ancestor: URIRef | str) -> bool:
+        """True when `cls` is `ancestor` or one of its subclasses."""
+        return str(cls) == str(ancestor) or URIRef(str(ancestor)) in self.entity_type(cls).superclasses
+
+    def relation(self, iri_or_name: URIRef | str) -> RelationType:
+        """Return a relation by local name or IRI."""
+        name = str(iri_or_name).rsplit("#", 1)[-1]
+        return self.relations[name]
+
+
+def _strs(g: Graph, s, p) -> tuple[str, ...]:
+    return tuple(sorted(str(o) for o in g.objects(s, p)))
+
+
+def _one(g: Graph, s, p, what: str, path: Path, *, required: bool = True) -> str | None:
+    values = sorted(str(o) for o in g.objects(s, p))
+    if not values:
+        if required:
+            raise OntologyError(f"{path}: {s} has no {what} ({p.n3(g.namespace_manager)})")
+        return None
+    return values[0]
+
+
+def _parse(path: Path) -> Graph:
+    g = Graph()
+    try:
+        g.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise OntologyError(f"{path}: file not found") from None
+    except Exception as exc:  # rdflib raises many parser exception types
+        raise OntologyError(f"{path}: not valid Turtle: {exc}") from None
+    return g
+
+
+@functools.cache
+def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
+    """Read `sckg.ttl` and `gazetteer.ttl` from `directory`.
+
+    Raises
+    ------
+    OntologyError
+        When a file is missing or unparsable, or a relation or entity type lacks a part of
+        its declaration (label, definition, domain, range, colour, trigger words).
+
+    Examples
+    --------
+    >>> onto = load_ontology()
+    >>> onto.relations["owns"].domain.endswith("Agent")
+    True
+    >>> "monitor" in onto.relations["monitors"].verbs
+    True
+    """
+    directory = Path(directory)
+    path = directory / "sckg.ttl"
+    g = _parse(path)
+
+    types: dict[str, EntityType] = {}
+    for cls in sorted(g.subjects(RDF.type, SCKG.EntityType)):
+        supers = tuple(sorted(s for s in g.transitive_objects(cls, RDFS.subClassOf)
+                              if s != cls and isinstance(s, URIRef)))
+        types[str(cls).rsplit("#", 1)[-1]] = EntityType(
+            iri=cls,
+            name=str(cls).rsplit("#", 1)[-1],
+            label=_one(g, cls, RDFS.label, "rdfs:label", path),
+            definition=_one(g, cls, SKOS.definition, "skos:definition", path),
+            colour=_one(g, cls, SCKG.colour, "sckg:colour", path),
+            shape=_one(g, cls, SCKG.shape, "sckg:shape", path, required=False) or "dot",
+            superclasses=supers,
+            type_nouns=_strs(g, cls, SCKG.typeNoun),
+            name_words=_strs(g, cls, SCKG.nameWord),
+            ner_labels=_strs(g, cls, SCKG.nerLabel),
+        )
+    if not types:
+        raise OntologyError(f"{path}: declares no sckg:EntityType")
+
+    relations: dict[str, RelationType] = {}
+    for prop in sorted(g.subjects(RDF.type, SCKG.Relation)):
+        name = str(prop).rsplit("#", 1)[-1]
+        rel = RelationType(
+            iri=prop,
+            name=name,
+            label=_one(g, prop, RDFS.label, "rdfs:label", path),
+            definition=_one(g, prop, SKOS.definition, "skos:definition", path),
+            domain=URIRef(_one(g, prop, RDFS.domain, "rdfs:domain", path)),
+            range=URIRef(_one(g, prop, RDFS.range, "rdfs:range", path)),
+            colour=_one(g, prop, SCKG.colour, "sckg:colour", path),
+            symmetric=(prop, RDF.type, OWL.SymmetricProperty) in g,
+            inverse=g.value(prop, OWL.inverseOf),
+            indirect_object=bool(g.value(prop, SCKG.indirectObject, default=Literal(False)).toPython()),
+            verbs=_strs(g, prop, SCKG.verb),
+            nouns=_strs(g, prop, SCKG.noun),
+            agent_nouns=_strs(g, prop, SCKG.agentNoun),
+            child_nouns=_strs(g, prop, SCKG.childNoun),
+            owned_adjectives=_strs(g, prop, SCKG.ownedAdjective),
+        )
+        if not (rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns):
+            raise OntologyError(f"{path}: relation {name} declares no trigger words "
+                                "(sckg:verb, sckg:noun, sckg:agentNoun or sckg:childNoun)")
+        for end in (rel.domain, rel.range):
+            if (end, RDF.type, OWL.Class) not in g:
+                raise OntologyError(f"{path}: relation {name} names {end} as domain or range, "
+                                    "which is not declared as an owl:Class")
+        relations[name] = rel
+    if not relations:
+        raise OntologyError(f"{path}: declares no sckg:Relation")
+
+    statuses = {}
+    for st in sorted(g.subjects(RDF.type, SCKG.Status)):
+        name = str(st).rsplit("#", 1)[-1]
+        flag = g.value(st, SCKG.assertsFact)
+        if flag is None:
+            raise OntologyError(f"{path}: status {name} has no sckg:assertsFact")
+        statuses[name] = Status(st, name, _one(g, st, RDFS.label, "rdfs:label", path),
+                                bool(flag.toPython()), _strs(g, st, SCKG.cue))
+    if "reported" not in statuses:
+        raise OntologyError(f"{path}: the status sckg:reported is not declared")
+
+    gaz_path = directory / "gazetteer.ttl"
+    gz = _parse(gaz_path)
+    entries = []
+    type_iris = {t.iri for t in types.values()}
+    for s in sorted(set(gz.subjects(RDFS.label))):
+        cls = gz.value(s, RDF.type)
+        if cls not in type_iris:
+            raise OntologyError(f"{gaz_path}: {s} has type {cls}, not a declared sckg:EntityType")
+        entries.append(GazetteerEntry(
+            iri=s, type=cls, label=str(gz.value(s, RDFS.label)),
+            alt_labels=_strs(gz, s, SKOS.altLabel), demonyms=_strs(gz, s, SCKG.demonym),
+            metonyms=_strs(gz, s, SCKG.metonym),
+            same_as=tuple(sorted(o for o in gz.objects(s, OWL.sameAs))),
+        ))
+
+    version = str(g.value(URIRef("https://w3id.org/sckg/ontology"), OWL.versionInfo) or "0")
+    return Ontology(
+        graph=g,
+        entity_types=types,
+        relations=relations,
+        statuses=statuses,
+        gazetteer=tuple(entries),
+        government_nouns=_strs(g, SCKG.State, SCKG.governmentNoun),
+        not_names=frozenset(s.casefold() for s in _strs(g, URIRef(str(SCKG).rstrip("#")), SCKG.notAName)),
+        version=version,
+    )

@@ -1,0 +1,72 @@
+"""Run SPARQL and render the answers as a table, CSV, TSV or JSON."""
+
+from __future__ import annotations
+
+import io
+
+import pyoxigraph as ox
+
+from .store import Store
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+    "xml": ox.QueryResultsFormat.XML,
+}
+
+
+def _term(t) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.NamedNode):
+        return t.value
+    if isinstance(t, ox.Literal):
+        return t.value
+    return str(t)
+
+
+def run_query(store: Store, sparql: str, *, bindings: dict | None = None) -> tuple[list[str], list[list[str]]]:
+    """Run a SELECT (or ASK) query; return the variable names and rows of plain strings.
+
+    Examples
+    --------
+    >>> from graph.store import Store
+    >>> run_query(Store(None), "SELECT ?x WHERE { VALUES ?x { 1 2 } }")
+    (['x'], [['1'], ['2']])
+    """
+    result = store.query(sparql, bindings=bindings)
+    if isinstance(result, ox.QueryBoolean):
+        return ["ask"], [[str(bool(result)).lower()]]
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        return names, [[_term(sol[n]) for n in names] for sol in result]
+    raise ValueError("only SELECT and ASK queries give rows; use sckg export for graphs")
+
+
+def query_text(store: Store, sparql: str, *, fmt: str = "table", bindings: dict | None = None) -> str:
+    """Run a query and render its answer as ``table`` or a SPARQL results format (json, csv, tsv, xml).
+
+    Examples
+    --------
+    >>> from graph.store import Store
+    >>> print(query_text(Store(None), "SELECT ?x WHERE { VALUES ?x { 1 } }", fmt="csv").strip())
+    x
+    1
+    """
+    if fmt in RESULT_FORMATS:
+        result = store.query(sparql, bindings=bindings)
+        if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+            raise ValueError("only SELECT and ASK queries give results; use sckg export for graphs")
+        return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
+    if fmt != "table":
+        raise ValueError(f"unknown format {fmt!r}; use table, {', '.join(RESULT_FORMATS)}")
+    names, rows = run_query(store, sparql, bindings=bindings)
+    widths = [min(max([len(n)] + [len(r[i]) for r in rows]), 80) for i, n in enumerate(names)]
+    out = [" | ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
+           "-+-".join("-" * w for w in widths)]
+    for r in rows:
+        out.append(" | ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w)
+                              for c, w in zip(r, widths)).rstrip())
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
