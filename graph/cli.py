@@ -49,6 +49,22 @@ def command(fn):
     return wrapper
 
 
+def _bound_term(value: str):
+    """A --bind value as an RDF term: <iri>, text@lang, or a plain string."""
+    import re
+
+    import pyoxigraph as ox
+    if value.startswith("<") and value.endswith(">"):
+        try:
+            return ox.NamedNode(value[1:-1])
+        except ValueError as exc:
+            raise click.UsageError(f"--bind: {value!r} is not a valid IRI: {exc}") from None
+    m = re.fullmatch(r"(.*)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)", value, re.DOTALL)
+    if m:
+        return ox.Literal(m.group(1), language=m.group(2))
+    return ox.Literal(value)
+
+
 def _open_store(path: str):
     from .store import Store
     return Store(path)
@@ -85,13 +101,13 @@ def build(paths, store_dir, out, model, max_bytes):
       sckg build seeds/ --store store --out graph.trig
     """
     from .ingest import build as run_build
-    store = _open_store(store_dir)
-    report = run_build(paths, store=store, model=model, max_bytes=max_bytes, progress=sys.stderr.isatty())
-    click.echo(f"added {len(report.added)}, unchanged {len(report.unchanged)}, replaced "
-               f"{len(report.replaced)} document(s); {report.relations} relation(s) extracted")
-    if out:
-        n = store.export(out)
-        click.echo(f"wrote {n} statements to {out}")
+    with _open_store(store_dir) as store:
+        report = run_build(paths, store=store, model=model, max_bytes=max_bytes, progress=sys.stderr.isatty())
+        click.echo(f"added {len(report.added)}, unchanged {len(report.unchanged)}, replaced "
+                   f"{len(report.replaced)} document(s); {report.relations} relation(s) extracted")
+        if out:
+            n = store.export(out)
+            click.echo(f"wrote {n} statements to {out}")
 
 
 @cli.command()
@@ -101,7 +117,7 @@ def build(paths, store_dir, out, model, max_bytes):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
               show_default=True)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
-              help="Bind a variable to a string value (never pasted into the query text).")
+              help="Bind a selected variable to a value: text, text@en or <iri> (never pasted into the query).")
 @command
 def query(sparql, qfile, store_dir, fmt, binds):
     """Run a SPARQL query over all documents (the project's prefixes are predefined).
@@ -120,8 +136,9 @@ def query(sparql, qfile, store_dir, fmt, binds):
         name, sep, value = b.partition("=")
         if not sep or not name.strip():
             raise click.UsageError(f"--bind takes VAR=VALUE, got {b!r}")
-        bindings[name.strip().lstrip("?")] = value
-    click.echo(query_text(_open_store(store_dir), text, fmt=fmt, bindings=bindings))
+        bindings[name.strip().lstrip("?")] = _bound_term(value)
+    with _open_store(store_dir) as store:
+        click.echo(query_text(store, text, fmt=fmt, bindings=bindings))
 
 
 @cli.command()
@@ -135,7 +152,8 @@ def validate(store_dir):
       sckg validate --store store
     """
     from .validate import validate as run_validate
-    report = run_validate(_open_store(store_dir))
+    with _open_store(store_dir) as store:
+        report = run_validate(store)
     if report.conforms:
         click.echo("conforms: the graph satisfies every shape")
         return
@@ -155,7 +173,8 @@ def export(store_dir, out):
     Example:
       sckg export --out graph.ttl
     """
-    n = _open_store(store_dir).export(out)
+    with _open_store(store_dir) as store:
+        n = store.export(out)
     click.echo(f"wrote {n} statements to {out}")
 
 
@@ -169,7 +188,9 @@ def stats(store_dir):
     Example:
       sckg stats
     """
-    for k, v in _open_store(store_dir).stats().items():
+    with _open_store(store_dir) as store:
+        counts = store.stats()
+    for k, v in counts.items():
         click.echo(f"{k:<20} {v}")
 
 
@@ -184,7 +205,8 @@ def retract(document, store_dir):
     Example:
       sckg retract vsse-cainiao-liege.txt
     """
-    removed = _open_store(store_dir).retract(document)
+    with _open_store(store_dir) as store:
+        removed = store.retract(document)
     if not removed:
         raise UserError(f"{document}: no such document in the store")
     for d in removed:
@@ -204,7 +226,8 @@ def eval_(gold_dir, store_dir, all_documents):
       sckg eval tests/data/eval/dev
     """
     from .evaluate import evaluate, format_report
-    report = evaluate(_open_store(store_dir), gold_dir, all_documents=all_documents)
+    with _open_store(store_dir) as store:
+        report = evaluate(store, gold_dir, all_documents=all_documents)
     click.echo(format_report(report))
 
 

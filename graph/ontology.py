@@ -94,6 +94,12 @@ class Ontology:
     not_names: frozenset[str]
     version: str
 
+    @functools.cached_property
+    def trigger_nouns(self) -> frozenset[str]:
+        """Every event, agent and child noun of every relation (last word, lowercase)."""
+        return frozenset(n.split()[-1] for r in self.relations.values()
+                         for n in (*r.nouns, *r.agent_nouns, *r.child_nouns))
+
     def entity_type(self, iri: URIRef | str) -> EntityType:
         """Return the entity type with this IRI or local name."""
         return self.entity_types[str(iri).rsplit("#", 1)[-1]]

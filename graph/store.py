@@ -151,6 +151,19 @@ class Store:
     def flush(self) -> None:
         self._store.flush()
 
+    def close(self) -> None:
+        """Flush and release the directory (its lock goes with the last reference)."""
+        if self._store is not None:
+            if self.location is not None:
+                self._store.flush()
+            self._store = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # ------------------------------------------------------------------ reading
     def query(self, sparql: str, *, bindings: dict[str, str | ox.NamedNode | ox.Literal] | None = None):
         """Run SPARQL over the union of all graphs; ``bindings`` are substituted, never pasted.
@@ -159,8 +172,13 @@ class Store:
         """
         subs = {ox.Variable(k): v if not isinstance(v, str) else ox.Literal(v)
                 for k, v in (bindings or {}).items()}
-        return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs,
-                                 prefixes=PREFIXES)
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs,
+                                     prefixes=PREFIXES)
+        except RuntimeError as exc:
+            if "SELECT projection" in str(exc):
+                raise ValueError(f"{exc}: a bound variable must also be selected (or use SELECT *)") from None
+            raise
 
     def documents(self) -> list[str]:
         """IRIs of the stored documents."""

@@ -17,6 +17,9 @@ from spacy.tokens import Doc, Span, Token
 from ..model import Entity, entity_iri, normalise_name
 from ..ontology import SCKG, GazetteerEntry, Ontology
 
+NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
+                 "WORK_OF_ART", "LANGUAGE"}
+SOURCE_RANK = {"GAZ": 0, "ORG": 1, "PERSON": 1, "FAC": 1, "GPE": 2, "LOC": 2, "NORP": 2, "PRODUCT": 3, "PROPN": 4}
 NER_NAME_LABELS = {"ORG", "GPE", "FAC", "PERSON", "LOC", "PRODUCT", "NORP"}
 PRONOUNS = {"it", "its", "itself", "they", "their", "them", "themselves"}
 RELATIVE = {"that", "which", "who", "whom", "whose"}
@@ -198,45 +201,54 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             spans.append((_trim(e), e.label_))
     run: list[Token] = []
     for tok in list(doc) + [None]:
-        if tok is not None and tok.pos_ == "PROPN" and not tok.is_punct:
+        if tok is not None and tok.pos_ == "PROPN" and not tok.is_punct and tok.ent_type_ not in NOT_NAME_ENTS:
             run.append(tok)
             continue
         if run:
             spans.append((_trim(doc[run[0].i: run[-1].i + 1]), "PROPN"))
             run = []
-    # longest first; a token belongs to one name
+    # longest first; a token belongs to one name; a run of proper nouns only fills the gaps
+    # the gazetteer and the NER left
     spans = [(s, lab) for s, lab in spans if len(s) and s.text.strip()]
-    spans.sort(key=lambda x: (-(x[0].end - x[0].start), x[0].start, x[1] != "GAZ"))
+    spans.sort(key=lambda x: (x[1] == "PROPN", -(x[0].end - x[0].start), SOURCE_RANK.get(x[1], 5), x[0].start))
     taken = [False] * len(doc)
     chosen: list[tuple[Span, set[str]]] = []
     for s, lab in spans:
+        if lab == "PROPN" and any(taken[s.start:s.end]):
+            free = [i for i in range(s.start, s.end) if not taken[i]]
+            if not free:
+                continue
+            # the longest free stretch
+            best, cur = [], []
+            for i in free:
+                cur = cur + [i] if cur and cur[-1] == i - 1 else [i]
+                best = cur if len(cur) > len(best) else best
+            s = _trim(doc[best[0]:best[-1] + 1])
+            if not len(s):
+                continue
         if any(taken[s.start:s.end]):
             for c_span, labs in chosen:
-                if c_span.start <= s.start and s.end <= c_span.end and lab != "PROPN":
-                    if (c_span.start, c_span.end) == (s.start, s.end):
-                        labs.add(lab)
+                if (c_span.start, c_span.end) == (s.start, s.end):
+                    labs.add(lab)
             continue
         for i in range(s.start, s.end):
             taken[i] = True
         chosen.append((s, {lab}))
     chosen.sort(key=lambda x: x[0].start)
 
-    # 2. extend names over a following type noun: "Liège airport", "Hamburg port terminal"
+    # 2. extend names over a following facility noun: "Liège airport", "Felixstowe container terminal"
     extended = []
     for s, labs in chosen:
-        end = s.end
-        while end < len(doc) and doc[end].pos_ in ("NOUN", "PROPN") and not taken[end]:
-            t = noun_type(doc[end], ontology)
-            if t is None or not _is_facility(t, ontology):
-                break
-            end += 1
-            # keep going through compounds up to the chunk's head
-            if doc[end - 1].dep_ != "compound":
-                break
-        if end > s.end and _is_facility(noun_type(doc[end - 1], ontology) or "", ontology):
-            for i in range(s.end, end):
+        j = s.end
+        while j < len(doc) and not taken[j] and (doc[j].pos_ in ("NOUN", "PROPN") and doc[j].dep_ == "compound"
+                                                 or doc[j].pos_ == "ADJ" and doc[j].dep_ == "amod"):
+            j += 1
+        if j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not taken[j] and \
+                s.root.head.i <= j and _is_facility(noun_type(doc[j], ontology) or "", ontology) \
+                and (s.root.dep_ == "compound" or s.root.head.i == j):
+            for i in range(s.end, j + 1):
                 taken[i] = True
-            s = doc[s.start:end]
+            s = doc[s.start:j + 1]
             labs = labs | {"FACNAME"}
         extended.append((s, labs))
 
@@ -320,6 +332,31 @@ def phrase_matcher(nlp, gazetteer: Gazetteer) -> PhraseMatcher:
         names.update([e.label, *e.alt_labels, *e.metonyms])
     m.add("GAZ", list(nlp.tokenizer.pipe(sorted(names))))
     return m
+
+
+LOCATIVE_PREPS = {"in", "at", "near", "from", "across", "outside", "inside", "throughout", "around",
+                  "to", "into", "off", "via", "through", "towards", "toward", "within"}
+
+
+def _argument(span: Span, trigger_nouns: frozenset[str]) -> bool:
+    """True when a name is the argument of a noun: "the sale of Elmos", "a stake in Terminal Link"."""
+    root = span.root
+    if root.dep_ != "pobj" or root.head.head.pos_ != "NOUN":
+        return False
+    return root.head.lower_ in ("of", "by", "with", "between") or \
+        root.head.head.lemma_.lower() in trigger_nouns
+
+
+def _locative(span: Span) -> bool:
+    """True when a name is used as a place: "in Banbury", "the Hamburg port", "London-based"."""
+    root = span.root
+    if root.dep_ in ("compound", "nmod", "npadvmod", "amod"):
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
+        return True
+    if root.dep_ == "appos" and _locative(span.doc[root.head.i:root.head.i + 1]):
+        return True
+    return root.dep_ in ("conj",) and root.head.dep_ == "pobj" and root.head.head.lower_ in LOCATIVE_PREPS
 
 
 def _gazetteer_spans(doc: Doc, gazetteer: Gazetteer, matcher: PhraseMatcher) -> list[Span]:
@@ -461,7 +498,9 @@ def _cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
         return str(SCKG.Company)
     if "PERSON" in labels and any(len(n.split()) >= 2 for n in c["names"]):
         return str(SCKG.Person)
-    # a name the model took for a place (or missed) is an organisation when it acts
-    if any(_acts(s) for s in c["spans"]):
+    # a name the model took for a place or a person (or missed) is an organisation unless
+    # the text only ever uses it as a location ("in Banbury", "the Hamburg port")
+    if any(_acts(s) or _argument(s, ontology.trigger_nouns) for s in c["spans"]) \
+            and not all(_locative(s) and not _argument(s, ontology.trigger_nouns) for s in c["spans"]):
         return str(SCKG.Company)
     return None

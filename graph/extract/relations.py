@@ -296,7 +296,7 @@ class RelationFinder:
                 k = self.ms.entity_at(c)
                 if k:
                     objs.append(k)
-        subs = self._noun_subjects(noun)
+        subs = self._noun_subjects(noun, rel)
         if rel.symmetric:
             # "a partnership between X and Y"
             for c in noun.children:
@@ -306,7 +306,7 @@ class RelationFinder:
                         return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.7)
         return self._pairs(subs, objs, rel, noun, sent, 0.7)
 
-    def _noun_subjects(self, noun: Token) -> list[str]:
+    def _noun_subjects(self, noun: Token, rel: RelationType) -> list[str]:
         """Who holds the stake, partnership or ban: a possessor, or the subject of the clause."""
         tok = noun
         for _ in range(4):
@@ -319,7 +319,12 @@ class RelationFinder:
             if tok.dep_ in ("dobj", "attr", "nsubjpass", "oprd") or (tok.dep_ == "pobj" and tok.head.head.pos_ in ("VERB", "AUX")):
                 if tok.dep_ == "pobj":
                     return []
-                return self._subjects(tok.head)
+                verb = tok.head
+                if any(r.name != rel.name for f in _forms(verb) for r, _ in self.trig.verbs.get(f, ())):
+                    # "X vetoed the takeover of Y by Z": X is not the one taking over
+                    return [k for c in verb.children if c.dep_ == "prep" and c.lower_ == "by"
+                            for p in c.children if p.dep_ == "pobj" for k in self.phrase(p, indirect=False)]
+                return self._subjects(verb)
             if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ == "of":
                 tok = tok.head.head
                 continue

@@ -1,0 +1,69 @@
+"""Reading articles: front matter, cleaning that keeps offsets, clear errors."""
+
+import pytest
+
+from graph.document import ArticleError, clean_text, parse_article, read_article
+
+from .conftest import SEEDS
+
+
+def test_front_matter_fields_and_offsets_kept():
+    text = "---\ntitle: A title\ndate: 2020-10-20\nsource: desk\n---\nBody sentence.\n"
+    art = parse_article(text, name="a.txt")
+    assert (art.title, art.date, art.source) == ("A title", "2020-10-20", "desk")
+    assert len(art.clean) == len(art.text)
+    start = art.clean.index("Body")
+    assert art.text[start:start + 14] == "Body sentence."
+    assert "title" not in art.clean
+
+
+def test_seed_photo_credit_caption_and_leftover_are_blanked():
+    art = read_article(SEEDS / "vsse-cainiao-liege.txt")
+    assert "Getty Images" in art.text and "Getty Images" not in art.clean
+    assert "rewriting the content" not in art.clean
+    assert "seen in November 2021" not in art.clean
+    assert "The hub opened in 2021." in art.clean
+
+
+def test_dateline_is_blanked():
+    assert clean_text("LONDON — Britain banned it.").strip() == "Britain banned it."
+
+
+def test_headline_becomes_title():
+    art = parse_article("UK bans Huawei\n\nBritain banned Huawei.", name="h.txt")
+    assert art.title == "UK bans Huawei"
+
+
+def test_same_text_same_identity():
+    a = parse_article("Same text.", name="x.txt")
+    b = parse_article("Same text.", name="x.txt")
+    assert a.slug == b.slug and a.content_hash == b.content_hash
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"---\ntitle: x\nno end", ":1: front matter opened with '---' is never closed"),
+    (b"---\ntitle: [unclosed\n---\nBody", "front matter is not valid YAML"),
+    (b"---\n- a\n- b\n---\nBody", "front matter must be 'key: value' lines"),
+    (b"---\ndate: yesterday\n---\nBody", "is not an ISO 8601 date"),
+    (b"ok line\nbad \xe9 byte\n", ":2: not UTF-8"),
+    (b"\x00\x01\x02binary", "NUL bytes"),
+])
+def test_bad_article_names_file_and_line(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(ArticleError, match="bad.txt") as err:
+        read_article(path)
+    assert message in str(err.value)
+
+
+def test_utf16_with_bom_is_read(tmp_path):
+    path = tmp_path / "u16.txt"
+    path.write_bytes("Huawei was banned.".encode("utf-16"))
+    assert read_article(path).text == "Huawei was banned."
+
+
+def test_too_large_is_refused_quickly(tmp_path):
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * 1000)
+    with pytest.raises(ArticleError, match="over the article limit"):
+        read_article(path, max_bytes=100)

@@ -1,0 +1,54 @@
+"""Scoring by the gold rules: matching by labels and aliases, either-object, symmetric partners."""
+
+import pytest
+
+from graph.evaluate import GoldError, evaluate, load_gold
+
+from .conftest import DEV
+
+
+def test_seed_required_relations_have_recall_one(seed_store):
+    report = evaluate(seed_store, DEV)
+    assert report.documents == ["vsse-cainiao-liege.txt"]
+    assert report.overall.recall == 1.0, [str(m) for m in report.misses]
+    assert not report.duplicates or set(report.duplicates) <= {"Hamburg port terminal operator"}, report.duplicates
+
+
+def test_unknown_entity_in_gold_names_the_file(tmp_path):
+    (tmp_path / "x.gold.yaml").write_text(
+        "document: x.txt\nentities:\n  - {name: A, type: Company}\nrelations:\n"
+        "  - {subject: A, relation: owns, object: B}\n", encoding="utf-8")
+    with pytest.raises(GoldError, match=r"x.gold.yaml: relations #1 names 'B'"):
+        load_gold(tmp_path)
+
+
+def test_broken_yaml_names_file_and_line(tmp_path):
+    (tmp_path / "y.gold.yaml").write_text("document: y.txt\nentities: [\n  - {name: A\n", encoding="utf-8")
+    with pytest.raises(GoldError, match=r"y.gold.yaml:\d+: not valid YAML"):
+        load_gold(tmp_path)
+
+
+def test_scoring_rules_on_a_small_graph(extractor, ontology, tmp_path):
+    from graph.document import parse_article
+    from graph.store import Store
+    (tmp_path / "t.gold.yaml").write_text("""document: t.txt
+entities:
+  - {name: Wingtech, type: Company}
+  - {name: Nexperia, type: Company, aliases: [Nexperia BV]}
+  - {name: Netherlands, type: State, aliases: [Dutch government], also: [The Hague]}
+  - {name: Huawei, type: Company}
+relations:
+  - {subject: Wingtech, relation: owns, object: Nexperia}
+  - {subject: Netherlands, relation: monitors, object: [Wingtech, Nexperia]}
+optional:
+  - {subject: Huawei, relation: partnersWith, object: Nexperia}
+""", encoding="utf-8")
+    text = ("Wingtech owns Nexperia. The Dutch government is investigating Nexperia. "
+            "Nexperia signed a partnership with Huawei. The Dutch government blocked Huawei.")
+    store = Store(None)
+    store.add(extractor.extract(parse_article(text, name="t.txt")), ontology)
+    r = evaluate(store, tmp_path)
+    assert r.overall.recall == 1.0, r.misses
+    assert r.by_relation["partnersWith"].matched_gold == 1  # either direction
+    assert [fp[1] for fp in r.false_positives] == ["blocked"], r.false_positives
+    assert r.overall.precision == pytest.approx(3 / 4)

@@ -1,0 +1,93 @@
+"""The ontology is the single declaration of types and relations, and fails loudly when incomplete."""
+
+import re
+
+import pytest
+
+from graph.ontology import OntologyError, load_ontology
+
+REQUIRED_RELATIONS = ["monitors", "owns", "partnersWith", "blocked", "operates", "locatedIn",
+                      "subOrganizationOf", "listedOn"]
+REQUIRED_TYPES = ["State", "SubnationalGovernment", "GovernmentBody", "IntelligenceAgency", "Regulator",
+                  "Company", "Facility", "StockExchange", "MediaOutlet", "Person"]
+
+
+@pytest.mark.parametrize("name", REQUIRED_RELATIONS)
+def test_relation_declared_with_every_part(ontology, name):
+    rel = ontology.relations[name]
+    assert rel.label and rel.definition and rel.colour.startswith("#"), rel
+    assert rel.domain and rel.range, rel
+    assert rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns, rel
+
+
+@pytest.mark.parametrize("name", REQUIRED_TYPES)
+def test_entity_type_declared(ontology, name):
+    t = ontology.entity_types[name]
+    assert t.label and t.definition and re.fullmatch(r"#[0-9a-f]{6}", t.colour), t
+
+
+def test_partners_with_is_symmetric_and_owns_has_inverse(ontology):
+    assert ontology.relations["partnersWith"].symmetric
+    assert str(ontology.relations["owns"].inverse).endswith("ownedBy")
+
+
+def test_superclasses_are_materialised(ontology):
+    supers = {str(s).rsplit("#", 1)[-1] for s in ontology.entity_types["IntelligenceAgency"].superclasses}
+    assert {"GovernmentBody", "StateActor", "Organization", "Agent", "Entity"} <= supers, supers
+
+
+def test_gazetteer_entries_have_declared_types(ontology):
+    assert ontology.gazetteer, "gazetteer is empty"
+    germany = next(e for e in ontology.gazetteer if e.label == "Germany")
+    assert "Berlin" in germany.metonyms and "German" in germany.demonyms
+    assert str(germany.same_as[0]) == "http://www.wikidata.org/entity/Q183"
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ('rdfs:label "operates"@en ;', "", "rdfs:label"),
+    ("rdfs:domain sckg:Organization ; rdfs:range sckg:Facility ;", "rdfs:range sckg:Facility ;", "rdfs:domain"),
+    ('sckg:colour "#8c564b" ;\n    sckg:verb "list", "float" ;\n    sckg:noun "listing", "flotation", "ipo" .',
+     'sckg:colour "#8c564b" .', "trigger words"),
+    ("rdfs:domain sckg:Company ; rdfs:range sckg:StockExchange ;",
+     "rdfs:domain sckg:Company ; rdfs:range sckg:NoSuchClass ;", "not declared as an owl:Class"),
+    ('sckg:reported a sckg:Status ; rdfs:label "reported"@en ; sckg:assertsFact true ;',
+     'sckg:reported a sckg:Status ; rdfs:label "reported"@en ;', "assertsFact"),
+])
+def test_incomplete_declaration_fails_loudly(ontology_copy, old, new, message):
+    _edit(ontology_copy / "sckg.ttl", old, new)
+    with pytest.raises(OntologyError, match=message) as err:
+        load_ontology(ontology_copy)
+    assert "sckg.ttl" in str(err.value)
+
+
+def test_broken_turtle_names_the_file(ontology_copy):
+    (ontology_copy / "gazetteer.ttl").write_text("ent:x a sckg:State ;; rdfs:label", encoding="utf-8")
+    with pytest.raises(OntologyError, match="gazetteer.ttl: not valid Turtle"):
+        load_ontology(ontology_copy)
+
+
+def test_a_new_relation_needs_only_turtle(ontology_copy):
+    """Adding a relation type is an edit of the ontology, not of Python."""
+    from graph.document import parse_article
+    from graph.extract import Extractor
+
+    with open(ontology_copy / "sckg.ttl", "a", encoding="utf-8") as f:
+        f.write('''
+sckg:supplies a sckg:Relation, owl:ObjectProperty ;
+    rdfs:label "supplies"@en ;
+    skos:definition "Sells goods or equipment to the object."@en ;
+    rdfs:domain sckg:Company ; rdfs:range sckg:Company ;
+    sckg:colour "#123456" ;
+    sckg:verb "supply" .
+''')
+    onto = load_ontology(ontology_copy)
+    assert "supplies" in onto.relations
+    x = Extractor(onto).extract(parse_article("Huawei supplies Vodafone with radio equipment.", name="s.txt"))
+    found = [(x.entities[r.subject].label, r.relation, x.entities[r.object].label) for r in x.relations]
+    assert ("Huawei", "supplies", "Vodafone") in found, found
