@@ -50,9 +50,8 @@ def query_text(store: Store, sparql: str, *, fmt: str = "table", bindings: dict 
     Examples
     --------
     >>> from graph.store import Store
-    >>> print(query_text(Store(None), "SELECT ?x WHERE { VALUES ?x { 1 } }", fmt="csv").strip())
-    x
-    1
+    >>> query_text(Store(None), "SELECT ?x WHERE { VALUES ?x { 1 } }", fmt="csv").split()
+    ['x', '1']
     """
     if fmt in RESULT_FORMATS:
         result = store.query(sparql, bindings=bindings)
