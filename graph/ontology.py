@@ -100,6 +100,21 @@ class Ontology:
         return frozenset(n.split()[-1] for r in self.relations.values()
                          for n in (*r.nouns, *r.agent_nouns, *r.child_nouns))
 
+    @functools.cached_property
+    def company_suffixes(self) -> frozenset[str]:
+        """Words that extend a company's short name ("Shipping", "Group")."""
+        return frozenset(w for n in self.entity_types["Company"].name_words for w in n.split())
+
+    @functools.cached_property
+    def facility_words(self) -> frozenset[str]:
+        """Words of facility nouns ("nuclear", "plant", "terminal")."""
+        words = set()
+        for t in self.entity_types.values():
+            if t.name == "Facility" or any(str(s).endswith("#Facility") for s in t.superclasses):
+                for phrase in (*t.type_nouns, *t.name_words):
+                    words.update(phrase.split())
+        return frozenset(words)
+
     def entity_type(self, iri: URIRef | str) -> EntityType:
         """Return the entity type with this IRI or local name."""
         return self.entity_types[str(iri).rsplit("#", 1)[-1]]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..document import Article
-from ..model import Entity, Evidence, Extraction, Relation
+from ..model import Entity, Evidence, Extraction, Relation, entity_iri
 from ..ontology import Ontology
 from .mentions import Gazetteer, find_mentions, phrase_matcher
 from .relations import RelationFinder, TriggerIndex
@@ -45,11 +45,48 @@ class Extractor:
         for doc, art in self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process):
             yield self._extract(art, doc)
 
+    def _name_after_operator(self, candidates, ms) -> dict[str, str]:
+        """Name a described facility after the body that runs it.
+
+        "Piraeus Port Authority, the company that runs Greece's largest port": an operator
+        named "<Place> <facility noun> ..." runs the "<Place> <facility noun>".
+        """
+        renamed: dict[str, str] = {}
+        for c in candidates:
+            obj = ms.entities[c.object]
+            if c.relation != "operates" or not obj.described or c.object in renamed:
+                continue
+            head = obj.label.split()[-1].casefold()
+            words = ms.entities[c.subject].label.split()
+            for i in range(1, len(words) - 1):
+                if words[i].casefold() == head:
+                    place = " ".join(words[:i])
+                    label = " ".join(words[: i + 1])
+                    # the place may already be a node of its own ("a stake in Piraeus")
+                    same = next((k for k, e in ms.entities.items() if e.label == place
+                                 and not e.described and not e.same_as), None)
+                    iri = same or entity_iri(label)
+                    ent = ms.entities.get(iri)
+                    if ent is None:
+                        ms.entities[iri] = ent = Entity(iri, label, obj.type, set())
+                    ent.type = obj.type
+                    ent.names |= {label, obj.label}
+                    renamed[c.object] = iri
+                    break
+        return renamed
+
     def _extract(self, article: Article, doc) -> Extraction:
         ms = find_mentions(doc, self.ontology, self.gazetteer, self.matcher, scope=article.slug)
         finder = RelationFinder(self.ontology, self.gazetteer, self.triggers, ms, doc_date=article.date)
         best: dict[tuple, Relation] = {}
-        for c in finder.find():
+        candidates = finder.find()
+        renamed = self._name_after_operator(candidates, ms)
+        onto = self.ontology
+        for c in candidates:
+            c = c if c.object not in renamed else c.__class__(**{**c.__dict__, "object": renamed[c.object]})
+            rel = onto.relations[c.relation]
+            if not (onto.is_a(ms.type_of(c.subject), rel.domain) and onto.is_a(ms.type_of(c.object), rel.range)):
+                continue  # a renamed node may no longer fit
             text = c.sentence.text
             lead = len(text) - len(text.lstrip())
             sentence = text.strip()

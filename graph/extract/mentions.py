@@ -91,7 +91,19 @@ class Mentions:
         return self.entities[key].type
 
     def before(self, tok: Token, *, type_iri: str | None = None, limit: int = 120) -> str | None:
-        """The most recent entity mentioned before ``tok`` (of a type, when given)."""
+        """The entity a definite description refers back to (of a type, when given).
+
+        The subject of this or the previous sentence comes first, then the most recent mention.
+        """
+        sent = tok.sent
+        prev_start = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        for m in sorted(self.mentions, key=lambda m: -m.start):
+            if m.end > tok.i or m.start < prev_start:
+                continue
+            head = self.doc[m.start:m.end].root
+            t = self.entities[m.key].type
+            if head.dep_ in ("nsubj", "nsubjpass") and (type_iri is None or self.ontology.is_a(t, type_iri)):
+                return m.key
         for m in sorted(self.mentions, key=lambda m: -m.start):
             if m.end > tok.i or tok.i - m.end > limit:
                 continue
@@ -243,7 +255,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         while j < len(doc) and not taken[j] and (doc[j].pos_ in ("NOUN", "PROPN") and doc[j].dep_ == "compound"
                                                  or doc[j].pos_ == "ADJ" and doc[j].dep_ == "amod"):
             j += 1
-        if j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not taken[j] and \
+        indefinite = s.start > 0 and doc[s.start - 1].lower_ in ("a", "an")
+        if not indefinite and j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not taken[j] and \
                 s.root.head.i <= j and _is_facility(noun_type(doc[j], ontology) or "", ontology) \
                 and (s.root.dep_ == "compound" or s.root.head.i == j):
             for i in range(s.end, j + 1):
@@ -276,7 +289,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if c is None:
             c = by_norm.get(norm)
         if c is None and not gaz:
-            c = _match_earlier(norm, text, clusters)
+            c = _match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words)
         if c is None:
             c = {"names": [], "spans": [], "labels": [], "gaz": gaz}
             clusters.append(c)
@@ -375,8 +388,28 @@ def _gazetteer_spans(doc: Doc, gazetteer: Gazetteer, matcher: PhraseMatcher) -> 
     return out
 
 
-def _match_earlier(norm: str, text: str, clusters: list[dict]) -> dict | None:
-    """A short form of an earlier name: "Cosco" for "Cosco Shipping", "CGN" for its initials."""
+def _extends(longer: str, n: int, suffixes: frozenset[str], facility_words: frozenset[str]) -> bool:
+    """True when the words of ``longer`` after its first ``n`` only add a company suffix
+    ("Cosco Shipping") or a lowercase facility noun ("Sizewell C nuclear plant"), not a
+    capitalised name part ("Piraeus Container Terminal")."""
+    extra = normalise_name(longer).split()[n:]
+    raw = longer.split()[n:] if len(longer.split()) == len(normalise_name(longer).split()) else None
+    for i, w in enumerate(extra):
+        if w in suffixes:
+            continue
+        if w in facility_words and raw is not None and raw[i].islower():
+            continue
+        return False
+    return True
+
+
+def _match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozenset[str],
+                   facility_words: frozenset[str]) -> dict | None:
+    """A short form of an earlier name: "Cosco" for "Cosco Shipping", "CGN" for its initials.
+
+    A longer name extends a shorter one only by company suffixes ("Shipping", "Group"):
+    "Huawei Cyber Security Evaluation Centre" is not Huawei.
+    """
     words = norm.split()
     for c in reversed(clusters):
         for name in c["names"]:
@@ -385,9 +418,11 @@ def _match_earlier(norm: str, text: str, clusters: list[dict]) -> dict | None:
             if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and words[-1] == nw[-1] \
                     and (set(words) <= set(nw) or set(nw) <= set(words)):
                 return c  # "Liège airport" and "Liège cargo airport"
-            if len(words) < len(nw) and nw[: len(words)] == words and len(words[0]) > 2:
+            if len(words) < len(nw) and nw[: len(words)] == words and len(words[0]) > 2 \
+                    and _extends(name, len(words), suffixes, facility_words):
                 return c
-            if len(words) > len(nw) and words[: len(nw)] == nw and len(nw[0]) > 2:
+            if len(words) > len(nw) and words[: len(nw)] == nw and len(nw[0]) > 2 \
+                    and _extends(text, len(nw), suffixes, facility_words):
                 return c
             if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and \
                     _initials(name).startswith(text.casefold()):
@@ -401,6 +436,17 @@ def _merge_aliases(doc: Doc, clusters: list[dict], ms: Mentions) -> None:
         for s in c["spans"]:
             for i in range(s.start, s.end):
                 span_cluster[i] = c
+    for c in clusters:
+        for s in c["spans"]:
+            # "Hinkley Point C, the plant ...", "Nexperia, a Dutch chipmaker": a description
+            # after a comma describes the name even when the parser attaches it elsewhere
+            if s.end + 2 < len(doc) and doc[s.end].text == "," and doc[s.end + 1].lower_ in ("the", "a", "an"):
+                for t in doc[s.end + 2: min(s.end + 6, len(doc))]:
+                    if t.pos_ == "NOUN" and noun_type(t, ms.ontology):
+                        c.setdefault("described_as", []).append(t)
+                        break
+                    if t.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM", "PUNCT") or t.text == ",":
+                        break
     for tok in doc:
         # "<description>, known as VSSE": the description names the same entity
         if tok.lower_ == "known" and tok.dep_ in ("acl", "relcl", "advcl"):
@@ -500,7 +546,8 @@ def _cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
         return str(SCKG.Person)
     # a name the model took for a place or a person (or missed) is an organisation unless
     # the text only ever uses it as a location ("in Banbury", "the Hamburg port")
-    if any(_acts(s) or _argument(s, ontology.trigger_nouns) for s in c["spans"]) \
+    place = bool(labels & {"GPE", "LOC"})
+    if any(_acts(s) or (_argument(s, ontology.trigger_nouns) and not place) for s in c["spans"]) \
             and not all(_locative(s) and not _argument(s, ontology.trigger_nouns) for s in c["spans"]):
         return str(SCKG.Company)
     return None

@@ -106,6 +106,9 @@ class RelationFinder:
             if key:
                 return key
         if tok.pos_ == "NOUN":
+            after = self._described_name(tok)
+            if after:
+                return after
             dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
             has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
             from .mentions import noun_type
@@ -119,6 +122,17 @@ class RelationFinder:
         # a demonym acting alone: "the Chinese" is rare; a demonym with a government noun
         # is already a gazetteer name
         return None
+
+    def _described_name(self, tok: Token) -> str | None:
+        """ "Piraeus Port Authority, the company that ...": the name just before ", the <noun>"."""
+        i = tok.i - 1
+        while i > tok.sent.start and self.doc[i].pos_ in ("ADJ", "NOUN", "PROPN", "NUM") \
+                and self.doc[i].lower_ not in ("the", "a", "an") and tok.i - i < 4:
+            i -= 1
+        if i - 1 <= tok.sent.start or self.doc[i].lower_ not in ("the", "a", "an") or self.doc[i - 1].text != ",":
+            return None
+        key = self.ms.entity_at(self.doc[i - 2])
+        return key if key and not self.ms.entities[key].described else None
 
     def antecedent(self, tok: Token) -> str | None:
         """Resolve "it", "its", "they": the subject of the governing clause, else the nearest entity."""
@@ -168,11 +182,16 @@ class RelationFinder:
             return found
         if not indirect:
             return []
+        from .mentions import noun_type
         frontier = [tok]
         for _ in range(max_depth):
             nxt = []
             for t in frontier:
+                typed_head = t.pos_ == "NOUN" and noun_type(t, self.onto) is not None
                 for c in t.children:
+                    # "a Chinese state nuclear firm" is a firm, not China
+                    if typed_head and c.dep_ in ("compound", "amod", "nmod"):
+                        continue
                     if c.dep_ in PHRASE_DEPS:
                         nxt.append(c)
             hits = []
@@ -267,10 +286,10 @@ class RelationFinder:
             k = self.resolve(verb.head)
             return [k] if k else []
         found: list[str] = []
-        for c in verb.children:
-            if c.dep_ == "dobj":
-                found += self.phrase(c, indirect=rel.indirect_object)
-        if found:
+        dobjs = [c for c in verb.children if c.dep_ == "dobj"]
+        for c in dobjs:
+            found += self.phrase(c, indirect=rel.indirect_object)
+        if dobjs:
             return found
         for c in verb.children:
             if c.dep_ in ("prep", "prt") and c.lower_ in OBJECT_PREPS:
@@ -292,11 +311,29 @@ class RelationFinder:
                 for p in c.children:
                     if p.dep_ == "pobj" and not _is_time(p):
                         objs += self.phrase(p, indirect=rel.indirect_object)
-            if c.dep_ == "compound":
+        modifier_subs = []
+        for c in noun.children:
+            if c.dep_ in ("compound", "amod", "nmod"):
+                # "the Huawei ban" names the object; "US sanctions" the subject
                 k = self.ms.entity_at(c)
-                if k:
+                d = self.gaz.demonyms.get(c.lower_)
+                if k is None and d is not None:
+                    k = self._gazetteer_entity(d)
+                if k is None:
+                    continue
+                if str(rel.domain).endswith("#StateActor") and self.onto.is_a(self.ms.type_of(k), rel.domain):
+                    modifier_subs.append(k)
+                elif c.dep_ == "compound":
                     objs.append(k)
         subs = self._noun_subjects(noun, rel)
+        if not subs:
+            subs = modifier_subs
+        for c in noun.children:
+            # "sanctions that cut Huawei off"
+            if c.dep_ == "relcl":
+                for o in c.children:
+                    if o.dep_ == "dobj":
+                        objs += self.phrase(o, indirect=rel.indirect_object)
         if rel.symmetric:
             # "a partnership between X and Y"
             for c in noun.children:
@@ -359,7 +396,12 @@ class RelationFinder:
             ends = self._plural_subject(noun.head)
             if len(ends) == 2:
                 return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.65)
+        # "the operator of a port terminal" operates that terminal by definition: say nothing
+        subs = [k for k in subs if not (self.ms.entities[k].described and noun.i in self._mention_tokens(k))]
         return self._pairs(subs, objs, rel, noun, sent, 0.75)
+
+    def _mention_tokens(self, key: str) -> set[int]:
+        return {i for m in self.ms.mentions if m.key == key for i in range(m.start, m.end)}
 
     def _plural_subject(self, verb: Token) -> list[str]:
         for c in verb.children:
@@ -414,28 +456,31 @@ class RelationFinder:
             return []
         mod = self.doc[adj.i - 2]
         owners: list[str] = []
-        demonym = self.gaz.demonyms.get(mod.lower_)
-        if demonym:
-            owners = [str(demonym.iri)]
-        elif mod.lower_ == "state":
+        if self.gaz.demonyms.get(mod.lower_):
+            return []  # "Chinese-owned" names the owners' nationality, not the state
+        if mod.lower_ == "state":
             # "the Chinese state-owned company": the state is named by a demonym nearby
             for t in self.doc[max(adj.i - 5, sent.start):adj.i - 2]:
                 d = self.gaz.demonyms.get(t.lower_)
                 if d:
-                    owners = [str(d.iri)]
+                    owners = [self._gazetteer_entity(d)]
         else:
             k = self.ms.entity_at(mod)
             owners = [k] if k else []
-        if owners and owners[0] not in self.ms.entities:
-            entry = next(e for e in self.onto.gazetteer if str(e.iri) == owners[0])
-            from ..model import Entity
-            self.ms.entities[owners[0]] = Entity(owners[0], entry.label, str(entry.type), {entry.label},
-                                                  tuple(str(s) for s in entry.same_as))
         head = adj.head if adj.dep_ in ("amod", "compound") else adj
         while head.dep_ in ("amod", "compound") and head.head is not head:
             head = head.head
         owned = self.resolve(head) if head is not adj else None
         return self._pairs(owners, [owned] if owned else [], rel, adj, sent, 0.7)
+
+    def _gazetteer_entity(self, entry) -> str:
+        """The entity of a gazetteer entry named only by a demonym, added to the document."""
+        key = str(entry.iri)
+        if key not in self.ms.entities:
+            from ..model import Entity
+            self.ms.entities[key] = Entity(key, entry.label, str(entry.type), {entry.label},
+                                           tuple(str(s) for s in entry.same_as))
+        return key
 
     # ------------------------------------------------------------------ assembly
     def _pairs(self, subs, objs, rel: RelationType, trigger: Token, sent: Span, conf: float) -> list[Candidate]:
