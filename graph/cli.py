@@ -217,17 +217,27 @@ def retract(document, store_dir):
 @click.argument("gold_dir", type=click.Path())
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
 @click.option("--all-documents", is_flag=True, help="Also count gold documents the store does not hold.")
+@click.option("--build", "fresh", is_flag=True,
+              help="Score a fresh in-memory graph built from GOLD_DIR's articles instead of the store.")
 @command
-def eval_(gold_dir, store_dir, all_documents):
+def eval_(gold_dir, store_dir, all_documents, fresh):
     """Score the store against gold annotations: P/R/F1 per relation, misses, duplicates.
 
     \b
     Example:
       sckg eval tests/data/eval/dev
+      sckg eval tests/data/eval/own --build
     """
     from .evaluate import evaluate, format_report
-    with _open_store(store_dir) as store:
-        report = evaluate(store, gold_dir, all_documents=all_documents)
+    from .store import Store
+    if fresh:
+        from .ingest import build as run_build
+        store = Store(None)
+        run_build([gold_dir], store=store)
+        report = evaluate(store, gold_dir, all_documents=True)
+    else:
+        with _open_store(store_dir) as store:
+            report = evaluate(store, gold_dir, all_documents=all_documents)
     click.echo(format_report(report))
 
 

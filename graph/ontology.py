@@ -55,6 +55,8 @@ class RelationType:
     agent_nouns: tuple[str, ...] = ()
     child_nouns: tuple[str, ...] = ()
     owned_adjectives: tuple[str, ...] = ()
+    directives: tuple[str, ...] = ()
+    directed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,8 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             agent_nouns=_strs(g, prop, SCKG.agentNoun),
             child_nouns=_strs(g, prop, SCKG.childNoun),
             owned_adjectives=_strs(g, prop, SCKG.ownedAdjective),
+            directives=_strs(g, prop, SCKG.directive),
+            directed=_strs(g, prop, SCKG.directed),
         )
         if not (rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns):
             raise OntologyError(f"{path}: relation {name} declares no trigger words "

@@ -19,7 +19,7 @@ from ..ontology import SCKG, GazetteerEntry, Ontology
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "WORK_OF_ART", "LANGUAGE"}
-SOURCE_RANK = {"GAZ": 0, "ORG": 1, "PERSON": 1, "FAC": 1, "GPE": 2, "LOC": 2, "NORP": 2, "PRODUCT": 3, "PROPN": 4}
+SOURCE_RANK = {"PAREN": 0, "GAZ": 0, "ORG": 1, "PERSON": 1, "FAC": 1, "GPE": 2, "LOC": 2, "NORP": 2, "PRODUCT": 3, "PROPN": 4}
 NER_NAME_LABELS = {"ORG", "GPE", "FAC", "PERSON", "LOC", "PRODUCT", "NORP"}
 PRONOUNS = {"it", "its", "itself", "they", "their", "them", "themselves"}
 RELATIVE = {"that", "which", "who", "whom", "whose"}
@@ -27,6 +27,13 @@ AGENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "appos", "conj"}
 GENERIC_DETS = {"all", "any", "some", "every", "each", "no", "many", "most", "several", "other",
                 "these", "those", "such"}
 DETS = {"a", "an", "the", "its", "their", "this", "that", "one"}
+
+
+class _NoEntry:
+    type = None
+
+
+_NO = _NoEntry()
 
 
 @dataclass
@@ -136,8 +143,9 @@ class Mentions:
             # a bare singular noun is rarely an entity ("screening by a body" has a det)
             if head.dep_ not in ("appos",):
                 return None
+        poss = {t.i for c in head.children if c.dep_ == "poss" for t in c.subtree}
         words = [t for t in head.subtree
-                 if t.i <= head.i and t.dep_ not in ("det", "poss", "predet", "case")
+                 if t.i <= head.i and t.i not in poss and t.dep_ not in ("det", "poss", "predet", "case")
                  and not (t.is_punct and t.text not in "-–")
                  and t.lower_ not in DETS and not (t.dep_ == "nummod")]
         label = "".join(t.text_with_ws for t in words[:-1]) + (head.lemma_ if plural else head.text)
@@ -212,13 +220,34 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if e.label_ in NER_NAME_LABELS:
             spans.append((_trim(e), e.label_))
     run: list[Token] = []
-    for tok in list(doc) + [None]:
+    i = 0
+    while i <= len(doc):
+        tok = doc[i] if i < len(doc) else None
         if tok is not None and tok.pos_ == "PROPN" and not tok.is_punct and tok.ent_type_ not in NOT_NAME_ENTS:
             run.append(tok)
+            i += 1
             continue
+        if tok is not None and run and tok.text == "(":
+            # "Sinomine (Hong Kong) Rare Metals Resources": a parenthesis inside a name
+            close = next((t for t in doc[tok.i + 1: tok.i + 5] if t.text == ")"), None)
+            if close is not None and close.i + 1 < len(doc) and doc[close.i + 1].pos_ == "PROPN" \
+                    and all(t.pos_ == "PROPN" for t in doc[tok.i + 1: close.i]):
+                run.extend(doc[tok.i: close.i + 1])
+                i = close.i + 1
+                continue
         if run:
-            spans.append((_trim(doc[run[0].i: run[-1].i + 1]), "PROPN"))
+            paren = any(t.text == "(" for t in run)
+            spans.append((_trim(doc[run[0].i: run[-1].i + 1]), "PAREN" if paren else "PROPN"))
             run = []
+        i += 1
+    # a run of proper nouns that extends a non-person name is the fuller name: "CMA CGM"
+    # where the model saw only "CGM"
+    named = [(sp, lab) for sp, lab in spans if lab not in ("PROPN", "PAREN")]
+    for k, (sp, lab) in enumerate(spans):
+        if lab == "PROPN" and any(sp.start <= n.start and n.end <= sp.end and len(n) < len(sp)
+                                  and nl in ("ORG", "GAZ", "FAC") for n, nl in named) \
+                and not any(n.start < sp.end and sp.start < n.end and nl == "PERSON" for n, nl in named):
+            spans[k] = (sp, "PAREN")
     # longest first; a token belongs to one name; a run of proper nouns only fills the gaps
     # the gazetteer and the NER left
     spans = [(s, lab) for s, lab in spans if len(s) and s.text.strip()]
@@ -278,6 +307,11 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if norm in ontology.not_names or not any(ch.isupper() or ch.isdigit() for ch in text):
             continue
         gaz = gazetteer.by_name.get(norm)
+        words = norm.split()
+        if gaz is None and len(words) > 2 and (words[0] in gazetteer.demonyms or
+                                               (gazetteer.by_name.get(words[0]) or _NO).type == SCKG.State):
+            # "US Federal Communications Commission" is the gazetteer's FCC
+            gaz = gazetteer.by_name.get(" ".join(words[1:]))
         if gaz is None and norm in gazetteer.metonyms and _acts(s):
             gaz = gazetteer.metonyms[norm]
         if gaz is None and norm in gazetteer.metonyms:
@@ -288,7 +322,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             c = by_norm.get(key)
         if c is None:
             c = by_norm.get(norm)
-        if c is None and not gaz:
+        if c is None and not gaz and not (labs & {"GPE", "LOC"} and "FACNAME" not in labs):
             c = _match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words)
         if c is None:
             c = {"names": [], "spans": [], "labels": [], "gaz": gaz}
@@ -442,6 +476,8 @@ def _merge_aliases(doc: Doc, clusters: list[dict], ms: Mentions) -> None:
             # after a comma describes the name even when the parser attaches it elsewhere
             if s.end + 2 < len(doc) and doc[s.end].text == "," and doc[s.end + 1].lower_ in ("the", "a", "an"):
                 for t in doc[s.end + 2: min(s.end + 6, len(doc))]:
+                    if t.dep_ == "appos" and not (s.start <= t.head.i < s.end):
+                        break  # the parser put it in apposition to another name
                     if t.pos_ == "NOUN" and noun_type(t, ms.ontology):
                         c.setdefault("described_as", []).append(t)
                         break
@@ -534,6 +570,24 @@ def _cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
         if t:
             return t
     labels = set().union(*c["labels"])
+    # "the government of Shenzhen", "the Northern Territory government": a local government;
+    # "the ports of Balboa and Cristóbal": a facility
+    for s in c["spans"]:
+        root = s.root
+        while root.dep_ == "conj":
+            root = root.head
+        gov = None
+        if root.dep_ == "pobj" and root.head.lower_ == "of":
+            gov = root.head.head
+        elif root.dep_ in ("compound", "amod") and root.head.pos_ == "NOUN":
+            gov = root.head
+        if gov is None:
+            continue
+        t = noun_type(gov, ontology)
+        if gov.lemma_.lower() in ontology.government_nouns or t == str(SCKG.SubnationalGovernment):
+            return str(SCKG.SubnationalGovernment)
+        if t and _is_facility(t, ontology) and root.dep_ == "pobj":
+            return t
     name_types = [_name_type(normalise_name(n).split(), ontology) for n in c["names"]]
     name_types = [t for t in name_types if t]
     if name_types:

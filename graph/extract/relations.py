@@ -19,9 +19,16 @@ from .mentions import PRONOUNS, RELATIVE, Gazetteer, Mentions
 
 OBJECT_PREPS = {"in", "into", "on", "with", "against", "of", "over", "from", "to", "for", "at", "between"}
 PHRASE_DEPS = {"prep", "pobj", "compound", "poss", "nmod", "appos", "conj", "dobj", "npadvmod", "amod",
-               "acl", "pcomp", "nummod", "quantmod"}
+               "acl", "pcomp", "nummod", "quantmod", "agent", "relcl"}
 SPEECH_VERBS = {"say", "state", "reveal", "announce", "tell", "report", "confirm", "claim", "warn",
                 "add", "disclose", "write", "explain", "note"}
+STATE = "https://w3id.org/sckg/ontology#State"
+STATE_ACTOR = "https://w3id.org/sckg/ontology#StateActor"
+GOV_BODY = "https://w3id.org/sckg/ontology#GovernmentBody"
+COMPANY = "https://w3id.org/sckg/ontology#Company"
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+           "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9, "10": 10}
+DEAL_NOUNS = {"deal", "takeover", "acquisition", "purchase", "sale", "investment", "bid", "transaction", "merger"}
 MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], start=1)}
@@ -65,6 +72,11 @@ class TriggerIndex:
             for a in rel.owned_adjectives:
                 self.adjectives.setdefault(a, []).append(rel)
         self.status_cues = {name: set(st.cues) for name, st in ontology.statuses.items()}
+        self.relational = set(self.agent_nouns) | set(self.child_nouns)
+        self.directed: dict[str, list[RelationType]] = {}
+        for rel in ontology.relations.values():
+            for v in rel.directed:
+                self.directed.setdefault(v, []).append(rel)
 
 
 def _forms(tok: Token) -> set[str]:
@@ -82,6 +94,7 @@ class RelationFinder:
         self.ms = mentions
         self.doc: Doc = mentions.doc
         self.doc_date = doc_date
+        self.gov_nouns = set(ontology.government_nouns)
 
     # ------------------------------------------------------------------ entity lookup
     def resolve(self, tok: Token, *, depth: int = 0) -> str | None:
@@ -109,22 +122,64 @@ class RelationFinder:
             after = self._described_name(tok)
             if after:
                 return after
-            dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
-            has_of = any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
             from .mentions import noun_type
             t = noun_type(tok, self.onto)
-            if t and dets & {"the", "this"} and not has_of and tok.tag_ == "NN":
+            owner = self._state_of(tok, t)
+            if owner:
+                return owner
+            of_names = [self.ms.entity_at(p) for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                        for p in c.children if p.dep_ == "pobj"]
+            of_names = [k for k in of_names if k]
+            if of_names and t and self.onto.is_a(self.ms.type_of(of_names[0]), t):
+                return of_names[0]  # "the ports of Balboa", "the city of Hamburg"
+            dets = {c.lower_ for c in tok.children if c.dep_ == "det"}
+            poss = [c for c in tok.children if c.dep_ == "poss"]
+            if poss and tok.lemma_.lower() in self.trig.relational:
+                return None  # "its Chinese owner" is someone else, not a new entity
+            if tok.lemma_.lower() in DEAL_NOUNS and dets & {"the", "this"}:
+                return self._dealmaker(tok)
+            if t and dets & {"the", "this"} and not of_names and tok.tag_ == "NN":
                 back = self.ms.before(tok, type_iri=t)
                 if back:
                     return back
             if t:
                 return self.ms.describe(tok)
-        # a demonym acting alone: "the Chinese" is rare; a demonym with a government noun
-        # is already a gazetteer name
+        return None
+
+    def _state_of(self, tok: Token, type_iri: str | None) -> str | None:
+        """ "Italy's government", "Panama's comptroller general", "the government of Greece": the state."""
+        if type_iri is None and tok.lemma_.lower() not in self.gov_nouns:
+            return None
+        if type_iri is not None and not self.onto.is_a(type_iri, STATE_ACTOR) \
+                and tok.lemma_.lower() not in self.gov_nouns:
+            return None
+        for c in tok.children:
+            cands = [c] if c.dep_ in ("poss", "amod", "compound") else \
+                [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ == "of" else []
+            for x in cands:
+                k = self.ms.entity_at(x)
+                if k and self.onto.is_a(self.ms.type_of(k), STATE_ACTOR) and \
+                        not self.onto.is_a(self.ms.type_of(k), GOV_BODY):
+                    return k
+                d = self.gaz.demonyms.get(x.lower_)
+                if d is not None and c.dep_ == "amod":
+                    return self._gazetteer_entity(d)
+        return None
+
+    def _dealmaker(self, tok: Token) -> str | None:
+        """ "the deal", "the takeover": the company that made it, the latest company subject."""
+        start = self.doc[tok.sent.start - 1].sent.start if tok.sent.start > 0 else tok.sent.start
+        for i in range(tok.i - 1, start - 1, -1):
+            t = self.doc[i]
+            k = self.ms.entity_at(t)
+            if k and t.dep_ in ("nsubj", "nsubjpass") and self.onto.is_a(self.ms.type_of(k), COMPANY):
+                return k
         return None
 
     def _described_name(self, tok: Token) -> str | None:
         """ "Piraeus Port Authority, the company that ...": the name just before ", the <noun>"."""
+        if tok.dep_ == "appos" and self.ms.entity_at(tok.head) is None and tok.head.i < tok.i - 1:
+            return None  # the parser put it in apposition to something else
         i = tok.i - 1
         while i > tok.sent.start and self.doc[i].pos_ in ("ADJ", "NOUN", "PROPN", "NUM") \
                 and self.doc[i].lower_ not in ("the", "a", "an") and tok.i - i < 4:
@@ -137,6 +192,15 @@ class RelationFinder:
     def antecedent(self, tok: Token) -> str | None:
         """Resolve "it", "its", "they": the subject of the governing clause, else the nearest entity."""
         plural = tok.lower_ in ("they", "their", "them", "themselves")
+        # in "ordered X to sell its stake", "its" is X: the controller of the infinitive
+        for anc in tok.ancestors:
+            if anc.dep_ == "xcomp":
+                for c in anc.head.children:
+                    if c.dep_ == "dobj" and c.i < tok.i:
+                        key = self.ms.entity_at(c) or self._name_in(c)
+                        if key and not plural:
+                            return key
+                break
         # the subject of a clause that governs this one ("X said that it ...")
         for anc in tok.ancestors:
             for c in anc.children:
@@ -169,8 +233,38 @@ class RelationFinder:
                 return key
         return None
 
+    def counted(self, tok: Token) -> list[str]:
+        """ "three Chinese companies ...: A, B and C" names the next three; "the two companies" the last two."""
+        from .mentions import noun_type
+        if tok.pos_ != "NOUN" or tok.tag_ != "NNS":
+            return []
+        nums = [c for c in tok.children if c.dep_ == "nummod"]
+        n = NUMBERS.get(nums[0].lower_) if nums else None
+        t = noun_type(tok, self.onto)
+        if not n or not t:
+            return []
+        definite = any(c.lower_ in ("the", "these", "those", "both") for c in tok.children)
+        order = sorted(self.ms.mentions, key=lambda m: -m.start) if definite else \
+            sorted(self.ms.mentions, key=lambda m: m.start)
+        keys: list[str] = []
+        limit_sent = tok.sent.end
+        if not definite and tok.sent.end < len(self.doc):
+            limit_sent = self.doc[tok.sent.end].sent.end
+        for m in order:
+            if (definite and m.end > tok.i) or (not definite and (m.start < tok.i or m.start >= limit_sent)):
+                continue
+            if m.key not in keys and self.onto.is_a(self.ms.type_of(m.key), t) \
+                    and not self.ms.entities[m.key].described:
+                keys.append(m.key)
+            if len(keys) == n:
+                return keys
+        return []
+
     def phrase(self, tok: Token, *, indirect: bool, max_depth: int = 4) -> list[str]:
         """Entities a phrase refers to: its head and conjuncts, or (``indirect``) inside it."""
+        counted = self.counted(tok)
+        if counted:
+            return counted
         found = []
         key = self.resolve(tok)
         if key:
@@ -196,11 +290,15 @@ class RelationFinder:
                         nxt.append(c)
             hits = []
             for c in nxt:
-                if c.dep_ in ("prep", "acl", "amod"):
+                if c.dep_ in ("prep", "acl", "amod", "agent", "relcl"):
                     continue
                 k = self.resolve(c)
                 if k and k not in hits:
                     hits.append(k)
+                    for cj in c.conjuncts:
+                        kj = self.resolve(cj)
+                        if kj and kj not in hits:
+                            hits.append(kj)
             if hits:
                 return hits
             frontier = nxt
@@ -222,9 +320,9 @@ class RelationFinder:
                             if not particle and self._has_other_particle(tok, f):
                                 continue
                             out += self._verb(tok, rel, sent)
-                        break_ = False
-                        if break_:
-                            break
+                    for f in forms & set(self.trig.directed):
+                        for rel in self.trig.directed[f]:
+                            out += self._directed(tok, rel, sent)
                 if tok.pos_ in ("NOUN", "PROPN"):
                     for f in forms & set(self.trig.nouns):
                         for rel, pre in self.trig.nouns[f]:
@@ -240,6 +338,16 @@ class RelationFinder:
                 if tok.lower_ in self.trig.adjectives:
                     for rel in self.trig.adjectives[tok.lower_]:
                         out += self._owned_adjective(tok, rel, sent)
+        return out
+
+    def _verb_relations(self, verb: Token) -> list[RelationType]:
+        """The relations a verb triggers here, particles considered ("buy out" is not "buy")."""
+        parts = {c.lower_ for c in verb.children if c.dep_ == "prt"}
+        out = []
+        for f in _forms(verb):
+            for rel, particle in self.trig.verbs.get(f, ()):
+                if (particle in parts) if particle else not self._has_other_particle(verb, f):
+                    out.append(rel)
         return out
 
     def _has_other_particle(self, tok: Token, form: str) -> bool:
@@ -259,7 +367,16 @@ class RelationFinder:
             return []
         for c in verb.children:
             if c.dep_ in ("nsubj",):
-                return self.phrase(c, indirect=False)
+                found = self.phrase(c, indirect=False)
+                if found:
+                    return found
+                if c.lower_ in RELATIVE and verb.dep_ == "relcl" and verb.head.pos_ == "NOUN":
+                    # "controls that restrict ASML": whoever announced the controls
+                    return self._noun_subjects(verb.head, None)
+                if c.pos_ == "NOUN" and any(d.lower_ == "the" for d in c.children):
+                    # "The rules also bar ...": the rules of the last acting body
+                    return self._previous_subject(c)
+                return []
         head = verb.head
         if verb.dep_ == "xcomp" and head is not verb:
             objs = [c for c in head.children if c.dep_ == "dobj"]
@@ -276,10 +393,24 @@ class RelationFinder:
             return [k] if k else []
         return []
 
+    def _previous_subject(self, tok: Token) -> list[str]:
+        sent = tok.sent
+        if sent.start == 0:
+            return []
+        prev = self.doc[sent.start - 1].sent
+        for t in prev:
+            if t.dep_ == "nsubj" and t.head.dep_ == "ROOT":
+                k = self.ms.entity_at(t)
+                return [k] if k else []
+        return []
+
     def _objects(self, verb: Token, rel: RelationType) -> list[str]:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         if passive:
-            for c in verb.children:
+            holder = verb
+            while not any(c.dep_ == "nsubjpass" for c in holder.children) and holder.dep_ == "conj":
+                holder = holder.head  # "was founded by X and has been controlled by Y"
+            for c in holder.children:
                 if c.dep_ == "nsubjpass":
                     return self.phrase(c, indirect=rel.indirect_object)
         if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "a facility run by Huawei"
@@ -304,8 +435,36 @@ class RelationFinder:
         conf = 0.8 if rel.indirect_object is False else 0.75
         return self._pairs(subs, objs, rel, verb, sent, conf)
 
+    def _directed(self, verb: Token, rel: RelationType, sent: Span) -> list[Candidate]:
+        """ "ordered Nexperia to sell", "Skytech was ordered to divest": the orderer and the ordered."""
+        head = verb.head
+        if verb.dep_ != "xcomp" or not (_forms(head) & set(rel.directives)):
+            return []
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
+        if passive:
+            objs = [k for c in head.children if c.dep_ == "nsubjpass" for k in self.phrase(c, indirect=False)]
+            subs = [k for c in head.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"
+                    for k in self.phrase(p, indirect=False)]
+        else:
+            objs = [k for c in head.children if c.dep_ == "dobj" for k in self.phrase(c, indirect=False)]
+            subs = self._subjects(head)
+        return self._pairs(subs, objs, rel, head, sent, 0.75)
+
     def _event_noun(self, noun: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         objs: list[str] = []
+        governor = noun.head
+        if noun.dep_ == "pobj" and governor.lower_ in ("to", "on") and governor.head.pos_ == "VERB" \
+                and rel.indirect_object:
+            # "added SMIC to its entity list", "put Huawei on a blacklist"
+            verb = governor.head
+            dobjs = [k for c in verb.children if c.dep_ == "dobj" for k in self.phrase(c, indirect=False)]
+            if dobjs:
+                return self._pairs(self._subjects(verb), dobjs, rel, noun, sent, 0.7)
+        if rel.symmetric and noun.dep_ == "dobj":
+            # "granted Landbridge a lease": the receiver is the partner
+            dative = [k for c in governor.children if c.dep_ == "dative" for k in self.phrase(c, indirect=False)]
+            if dative:
+                return self._pairs(self._subjects(governor), dative, rel, noun, sent, 0.7)
         for c in noun.children:
             if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS - {"from", "to", "for", "at"}:
                 for p in c.children:
@@ -325,9 +484,7 @@ class RelationFinder:
                     modifier_subs.append(k)
                 elif c.dep_ == "compound":
                     objs.append(k)
-        subs = self._noun_subjects(noun, rel)
-        if not subs:
-            subs = modifier_subs
+        subs = modifier_subs or self._noun_subjects(noun, rel)
         for c in noun.children:
             # "sanctions that cut Huawei off"
             if c.dep_ == "relcl":
@@ -343,7 +500,7 @@ class RelationFinder:
                         return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.7)
         return self._pairs(subs, objs, rel, noun, sent, 0.7)
 
-    def _noun_subjects(self, noun: Token, rel: RelationType) -> list[str]:
+    def _noun_subjects(self, noun: Token, rel: RelationType | None) -> list[str]:
         """Who holds the stake, partnership or ban: a possessor, or the subject of the clause."""
         tok = noun
         for _ in range(4):
@@ -357,7 +514,7 @@ class RelationFinder:
                 if tok.dep_ == "pobj":
                     return []
                 verb = tok.head
-                if any(r.name != rel.name for f in _forms(verb) for r, _ in self.trig.verbs.get(f, ())):
+                if rel is not None and any(r.name != rel.name for r in self._verb_relations(verb)):
                     # "X vetoed the takeover of Y by Z": X is not the one taking over
                     return [k for c in verb.children if c.dep_ == "prep" and c.lower_ == "by"
                             for p in c.children if p.dep_ == "pobj" for k in self.phrase(p, indirect=False)]
@@ -486,6 +643,10 @@ class RelationFinder:
     def _pairs(self, subs, objs, rel: RelationType, trigger: Token, sent: Span, conf: float) -> list[Candidate]:
         out = []
         status = self.status(trigger)
+        nominal = trigger.pos_ in ("NOUN", "PROPN", "ADJ") and trigger.lemma_.lower() in self.trig.relational \
+            or trigger.lower_ in self.trig.adjectives
+        if nominal and status != "negated":
+            status = "reported"  # "its subsidiary X" holds whatever the clause around it plans
         by = self.asserted_by(trigger)
         if by and not self.onto.is_a(self.ms.type_of(by), "https://w3id.org/sckg/ontology#Agent"):
             by = None
