@@ -103,6 +103,16 @@ class Ontology:
                          for n in (*r.nouns, *r.agent_nouns, *r.child_nouns))
 
     @functools.cached_property
+    def head_words(self) -> frozenset[str]:
+        """Single words that head a name of some type ("port", "ministry", "committee")."""
+        words = set()
+        for t in self.entity_types.values():
+            if t.name == "Person":
+                continue
+            words.update(w for w in (*t.type_nouns, *t.name_words) if " " not in w)
+        return frozenset(words)
+
+    @functools.cached_property
     def company_suffixes(self) -> frozenset[str]:
         """Words that extend a company's short name ("Shipping", "Group")."""
         return frozenset(w for n in self.entity_types["Company"].name_words for w in n.split())

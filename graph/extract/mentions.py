@@ -18,7 +18,7 @@ from ..model import Entity, entity_iri, normalise_name
 from ..ontology import SCKG, GazetteerEntry, Ontology
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
-                 "WORK_OF_ART", "LANGUAGE"}
+                 "LANGUAGE"}
 SOURCE_RANK = {"PAREN": 0, "GAZ": 0, "ORG": 1, "PERSON": 1, "FAC": 1, "GPE": 2, "LOC": 2, "NORP": 2, "PRODUCT": 3, "PROPN": 4}
 NER_NAME_LABELS = {"ORG", "GPE", "FAC", "PERSON", "LOC", "PRODUCT", "NORP"}
 PRONOUNS = {"it", "its", "itself", "they", "their", "them", "themselves"}
@@ -219,11 +219,19 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     for e in doc.ents:
         if e.label_ in NER_NAME_LABELS:
             spans.append((_trim(e), e.label_))
+    head_words = ontology.head_words
     run: list[Token] = []
     i = 0
     while i <= len(doc):
         tok = doc[i] if i < len(doc) else None
         if tok is not None and tok.pos_ == "PROPN" and not tok.is_punct and tok.ent_type_ not in NOT_NAME_ENTS:
+            run.append(tok)
+            i += 1
+            continue
+        if tok is not None and run and tok.lower_ in ("of", "on", "for") and i + 1 < len(doc) \
+                and doc[i + 1].pos_ == "PROPN" and doc[i + 1].ent_type_ not in NOT_NAME_ENTS \
+                and run[-1].lower_ in head_words:
+            # "Port of Rotterdam Authority", "Committee on Foreign Investment ..."
             run.append(tok)
             i += 1
             continue
@@ -431,7 +439,7 @@ def _extends(longer: str, n: int, suffixes: frozenset[str], facility_words: froz
     for i, w in enumerate(extra):
         if w in suffixes:
             continue
-        if w in facility_words and raw is not None and raw[i].islower():
+        if w in facility_words and raw is not None and raw[i].islower() and n >= 2:
             continue
         return False
     return True
@@ -476,7 +484,7 @@ def _merge_aliases(doc: Doc, clusters: list[dict], ms: Mentions) -> None:
             # after a comma describes the name even when the parser attaches it elsewhere
             if s.end + 2 < len(doc) and doc[s.end].text == "," and doc[s.end + 1].lower_ in ("the", "a", "an"):
                 for t in doc[s.end + 2: min(s.end + 6, len(doc))]:
-                    if t.dep_ == "appos" and not (s.start <= t.head.i < s.end):
+                    if t.dep_ == "appos" and not (s.start <= t.head.i < s.end) and t.head.i in span_cluster:
                         break  # the parser put it in apposition to another name
                     if t.pos_ == "NOUN" and noun_type(t, ms.ontology):
                         c.setdefault("described_as", []).append(t)

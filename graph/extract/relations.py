@@ -178,8 +178,6 @@ class RelationFinder:
 
     def _described_name(self, tok: Token) -> str | None:
         """ "Piraeus Port Authority, the company that ...": the name just before ", the <noun>"."""
-        if tok.dep_ == "appos" and self.ms.entity_at(tok.head) is None and tok.head.i < tok.i - 1:
-            return None  # the parser put it in apposition to something else
         i = tok.i - 1
         while i > tok.sent.start and self.doc[i].pos_ in ("ADJ", "NOUN", "PROPN", "NUM") \
                 and self.doc[i].lower_ not in ("the", "a", "an") and tok.i - i < 4:
@@ -414,7 +412,10 @@ class RelationFinder:
                 if c.dep_ == "nsubjpass":
                     return self.phrase(c, indirect=rel.indirect_object)
         if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "a facility run by Huawei"
-            k = self.resolve(verb.head)
+            target = verb.head
+            if target.dep_ == "attr":  # "that is majority owned by X"
+                target = next((c for c in target.head.children if c.dep_ == "nsubj"), target)
+            k = self.resolve(target)
             return [k] if k else []
         found: list[str] = []
         dobjs = [c for c in verb.children if c.dep_ == "dobj"]
@@ -529,7 +530,7 @@ class RelationFinder:
         """ "X, the operator of Y", "X is the owner of Y", "Y's owner X", "X and Y are partners"."""
         objs: list[str] = []
         for c in noun.children:
-            if c.dep_ == "prep" and c.lower_ in ("of", "in", "with"):
+            if c.dep_ == "prep" and c.lower_ in ("of", "with"):
                 for p in c.children:
                     if p.dep_ == "pobj":
                         objs += self.phrase(p, indirect=False)
