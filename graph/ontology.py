@@ -103,6 +103,12 @@ class Ontology:
                          for n in (*r.nouns, *r.agent_nouns, *r.child_nouns))
 
     @functools.cached_property
+    def agent_verbs(self) -> frozenset[str]:
+        """Verb lemmas whose subject must be an agent (relations with a domain narrower than Entity)."""
+        return frozenset(v.split()[0] for r in self.relations.values() if not str(r.domain).endswith("#Entity")
+                         for v in r.verbs)
+
+    @functools.cached_property
     def head_words(self) -> frozenset[str]:
         """Single words that head a name of some type ("port", "ministry", "committee")."""
         words = set()

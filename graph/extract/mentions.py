@@ -97,22 +97,34 @@ class Mentions:
     def type_of(self, key: str) -> str:
         return self.entities[key].type
 
-    def before(self, tok: Token, *, type_iri: str | None = None, limit: int = 120) -> str | None:
+    def before(self, tok: Token, *, type_iri: str | None = None, limit: int = 120,
+               exclude: set | None = None) -> str | None:
         """The entity a definite description refers back to (of a type, when given).
 
         The subject of this or the previous sentence comes first, then the most recent mention.
         """
         sent = tok.sent
         prev_start = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+        names = {t.lower_ for t in tok.subtree if t.pos_ == "PROPN"}
+        # "the container terminal at Zeebrugge": an earlier name with Zeebrugge in it; then
+        # "the terminal": an earlier name ending in "terminal"
+        for wanted in ([names] if names else []) + [{tok.lemma_.lower(), tok.lower_}]:
+            for m in sorted(self.mentions, key=lambda m: -m.start):
+                t = self.entities[m.key].type
+                label = [w.casefold() for w in self.entities[m.key].label.split()]
+                hit = wanted & set(label) if wanted is names else wanted & {label[-1]}
+                if m.end <= tok.i and m.key not in (exclude or ()) and hit and tok.i - m.end <= limit \
+                        and (type_iri is None or self.ontology.is_a(t, type_iri)):
+                    return m.key
         for m in sorted(self.mentions, key=lambda m: -m.start):
-            if m.end > tok.i or m.start < prev_start:
+            if m.end > tok.i or m.start < prev_start or m.key in (exclude or ()):
                 continue
             head = self.doc[m.start:m.end].root
             t = self.entities[m.key].type
             if head.dep_ in ("nsubj", "nsubjpass") and (type_iri is None or self.ontology.is_a(t, type_iri)):
                 return m.key
         for m in sorted(self.mentions, key=lambda m: -m.start):
-            if m.end > tok.i or tok.i - m.end > limit:
+            if m.end > tok.i or tok.i - m.end > limit or m.key in (exclude or ()):
                 continue
             t = self.entities[m.key].type
             if type_iri is None or self.ontology.is_a(t, type_iri):
@@ -228,6 +240,11 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             run.append(tok)
             i += 1
             continue
+        if tok is not None and run and tok.text in ("-", "–") and not run[-1].whitespace_ \
+                and not tok.whitespace_ and i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN":
+            run.append(tok)  # "Port of Antwerp-Bruges"
+            i += 1
+            continue
         if tok is not None and run and tok.lower_ in ("of", "on", "for") and i + 1 < len(doc) \
                 and doc[i + 1].pos_ == "PROPN" and doc[i + 1].ent_type_ not in NOT_NAME_ENTS \
                 and run[-1].lower_ in head_words:
@@ -292,7 +309,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         while j < len(doc) and not taken[j] and (doc[j].pos_ in ("NOUN", "PROPN") and doc[j].dep_ == "compound"
                                                  or doc[j].pos_ == "ADJ" and doc[j].dep_ == "amod"):
             j += 1
-        indefinite = s.start > 0 and doc[s.start - 1].lower_ in ("a", "an")
+        indefinite = s.start > 0 and doc[s.start - 1].lower_ in ("a", "an") or labs == {"NORP"}
         if not indefinite and j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not taken[j] and \
                 s.root.head.i <= j and _is_facility(noun_type(doc[j], ontology) or "", ontology) \
                 and (s.root.dep_ == "compound" or s.root.head.i == j):
@@ -599,6 +616,9 @@ def _cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     name_types = [_name_type(normalise_name(n).split(), ontology) for n in c["names"]]
     name_types = [t for t in name_types if t]
     if name_types:
+        if _is_facility(name_types[0], ontology) and any(
+                s.root.dep_ == "nsubj" and s.root.head.lemma_.lower() in ontology.agent_verbs for s in c["spans"]):
+            return str(SCKG.Company)  # "CSP Zeebrugge Terminal operates ...": a company, not a quay
         return name_types[0]
     if "FACNAME" in labels or "FAC" in labels:
         return str(SCKG.Facility)

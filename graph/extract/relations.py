@@ -139,7 +139,9 @@ class RelationFinder:
             if tok.lemma_.lower() in DEAL_NOUNS and dets & {"the", "this"}:
                 return self._dealmaker(tok)
             if t and dets & {"the", "this"} and not of_names and tok.tag_ == "NN":
-                back = self.ms.before(tok, type_iri=t)
+                own_subject = {self.ms.entity_at(c) for c in tok.head.children if c.dep_ == "nsubj"} \
+                    if tok.dep_ == "dobj" else set()
+                back = self.ms.before(tok, type_iri=t, exclude=own_subject)
                 if back:
                     return back
             if t:
