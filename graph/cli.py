@@ -27,7 +27,8 @@ def _domain_errors():
     from .extract.nlp import ModelNotFound
     from .ontology import OntologyError
     from .store import StoreError
-    return (ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
+    from .analyze import EntityNotFound
+    return (EntityNotFound, ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
 
 
 def command(fn):
@@ -239,6 +240,112 @@ def eval_(gold_dir, store_dir, all_documents, fresh):
         with _open_store(store_dir) as store:
             report = evaluate(store, gold_dir, all_documents=all_documents)
     click.echo(format_report(report))
+
+
+def _ontology_names(kind: str) -> list[str]:
+    from .ontology import load_ontology
+    try:
+        onto = load_ontology()
+    except Exception:  # the command itself reports a broken ontology
+        return []
+    return sorted(onto.relations if kind == "relation" else onto.entity_types)
+
+
+@cli.command()
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@click.option("--out", default="graph.html", show_default=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write (self-contained, opens offline).")
+@click.option("--focus", help="Show only the neighbourhood of this entity (name, alias or IRI).")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 10), help="Hops around --focus.")
+@click.option("--relation", "relations", multiple=True, type=click.Choice(_ontology_names("relation")),
+              help="Show only these relations (repeatable).")
+@click.option("--type", "types", multiple=True, type=click.Choice(_ontology_names("type")),
+              help="Show only entities of these types (repeatable).")
+@click.option("--since", help="Show only relations dated on or after this ISO date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--max-nodes", default=1500, show_default=True, type=click.IntRange(1, None),
+              help="Above this many entities show the most connected ones, with a notice.")
+@click.option("--title", default="sckg graph", show_default=True, help="Page title.")
+@command
+def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title):
+    """Write an interactive HTML view: legend, filters, search, evidence on hover.
+
+    \b
+    Example:
+      sckg view --out graph.html
+      sckg view --focus Alibaba --depth 2 --relation owns --relation monitors --out alibaba.html
+    """
+    from .analyze import project
+    from .ontology import load_ontology
+    from .view import select, write_view
+    if since:
+        import re
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", since):
+            raise click.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint="--since")
+    with _open_store(store_dir) as store:
+        g = project(store)
+    g = select(g, focus=focus, depth=depth, relations=list(relations), types=list(types), since=since)
+    v = write_view(g, load_ontology(), out, max_nodes=max_nodes, title=title)
+    click.echo(f"wrote {out}: {len(v.nodes)} entities, {len(v.edges)} relations"
+               + (f" ({v.notice})" if v.notice else ""))
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@click.option("--claims", is_flag=True, help="Also walk relations that are only claimed (alleged, denied, planned).")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 100), help="At most this many paths.")
+@command
+def path(source, target, store_dir, claims, limit):
+    """Print the shortest typed paths between two entities, each hop with its evidence.
+
+    \b
+    Example:
+      sckg path Alibaba "Liège Airport"
+    """
+    from .analyze import find_node, project, shortest_paths
+    with _open_store(store_dir) as store:
+        g = project(store)
+    a, b = find_node(g, source), find_node(g, target)
+    paths = shortest_paths(g, a, b, limit=limit, asserted_only=not claims)
+    if not paths:
+        raise UserError(f"no path between {g.nodes[a]['label']!r} and {g.nodes[b]['label']!r}")
+    for i, hops in enumerate(paths, 1):
+        click.echo(f"path {i} ({len(hops)} hop{'s' if len(hops) != 1 else ''}):")
+        for h in hops:
+            click.echo(f"  {g.nodes[h.subject]['label']} --{h.relation}--> {g.nodes[h.object]['label']}")
+            for ev in h.evidence[:3]:
+                doc = ev["title"] or ev["document"].rsplit("/", 1)[-1]
+                click.echo(f"      \"{ev['sentence']}\"")
+                click.echo(f"      [{ev['status']}; {doc}; chars {ev['start']}-{ev['end']}]")
+
+
+@cli.command()
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, None), help="Rows per table.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Also write the entity graph: .graphml, .gexf (Gephi) or .csv (edges).")
+@command
+def analyze(store_dir, top, out):
+    """Centrality and the state-exposure ranking of companies and facilities.
+
+    \b
+    Example:
+      sckg analyze --top 5 --out graph.gexf
+    """
+    from .analyze import centrality, project, state_exposure, write_network
+    with _open_store(store_dir) as store:
+        g = project(store)
+    click.echo(f"{g.number_of_nodes()} entities, {g.number_of_edges()} relations")
+    click.echo("\nmost central (degree, betweenness):")
+    for n, deg, btw in centrality(g, top=top):
+        click.echo(f"  {g.nodes[n]['label']:<40} {deg:.3f}  {btw:.3f}")
+    click.echo("\nmost exposed to state action (score, by):")
+    for n, score, actors in state_exposure(g, top=top):
+        click.echo(f"  {g.nodes[n]['label']:<40} {score:5.2f}  " + ", ".join(g.nodes[a]["label"] for a in actors))
+    if out:
+        write_network(g, out)
+        click.echo(f"\nwrote {out}")
 
 
 def main() -> None:

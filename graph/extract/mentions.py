@@ -580,10 +580,10 @@ def _join(keep: dict, other: dict, clusters: list[dict], span_cluster: dict) -> 
 
 
 def _preferred(names: list[str]) -> str:
-    """The fullest name that is not all capitals, else the first."""
+    """The most used name that is not all capitals (the fuller one on a tie), else the first."""
     mixed = [n for n in names if not n.isupper()]
     pool = mixed or names
-    return max(pool, key=lambda n: (len(n.split()), -pool.index(n)))
+    return max(pool, key=lambda n: (pool.count(n), len(n.split()), -pool.index(n)))
 
 
 def _cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:

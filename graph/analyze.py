@@ -1,0 +1,253 @@
+"""Network analysis with networkx: the entity graph, typed paths with evidence, centrality, exposure."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from .model import normalise_name
+from .store import Store
+
+SCKG = "https://w3id.org/sckg/ontology#"
+
+_EVIDENCE = """
+SELECT ?s ?p ?o ?sentence ?status ?conf ?doc ?title ?ddate ?start ?end ?date ?by ?method ?asserts WHERE {
+  ?ev a sckg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sckg:sentence ?sentence ;
+      sckg:status ?status ; sckg:confidence ?conf ; prov:wasDerivedFrom ?doc ; sckg:startChar ?start ;
+      sckg:endChar ?end ; sckg:method ?method .
+  ?status sckg:assertsFact ?asserts .
+  OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?doc dcterms:date ?ddate }
+  OPTIONAL { ?ev sckg:date ?date }
+  OPTIONAL { ?ev sckg:assertedBy ?by }
+}"""
+
+_NODES = """
+SELECT ?e ?label ?type ?alt ?same WHERE {
+  ?e a sckg:Entity ; rdfs:label ?label .
+  OPTIONAL { ?e a ?type . ?type a sckg:EntityType .
+             FILTER NOT EXISTS { ?e a ?sub . ?sub rdfs:subClassOf ?type . ?sub a sckg:EntityType .
+                                 FILTER (?sub != ?type) } }
+  OPTIONAL { ?e skos:altLabel ?alt }
+  OPTIONAL { ?e owl:sameAs ?same }
+}"""
+
+
+def _value(sol, name):
+    term = sol[name]
+    return None if term is None else term.value
+
+
+def project(store: Store) -> nx.MultiDiGraph:
+    """The entity graph: entities as nodes, relations as typed edges carrying their evidence.
+
+    Node attributes: ``label``, ``type`` (local name of the most specific class), ``names``
+    (all labels), ``same_as``. One edge per (subject, relation, object), keyed by the
+    relation, with ``relation``, ``asserted`` (False when every source denies, negates or
+    only plans it) and ``evidence`` (a list of dicts sorted by document and offset).
+    No literals or classes become nodes.
+
+    Examples
+    --------
+    >>> project(Store(None)).number_of_nodes()
+    0
+    """
+    g = nx.MultiDiGraph()
+    for sol in store.query(_NODES):
+        e = sol["e"].value
+        label = sol["label"].value
+        attrs = g.nodes[e] if e in g else None
+        if attrs is None:
+            g.add_node(e, label=label, type="Entity", names=set(), same_as=set())
+            attrs = g.nodes[e]
+        attrs["label"] = min(attrs["label"], label, key=lambda x: (x.casefold(), x))
+        attrs["names"].add(label)
+        if _value(sol, "type"):
+            attrs["type"] = _value(sol, "type").rsplit("#", 1)[-1]
+        if _value(sol, "alt"):
+            attrs["names"].add(_value(sol, "alt"))
+        if _value(sol, "same"):
+            attrs["same_as"].add(_value(sol, "same"))
+    for n in g.nodes:
+        g.nodes[n]["names"] = sorted(g.nodes[n]["names"])
+        g.nodes[n]["same_as"] = sorted(g.nodes[n]["same_as"])
+    for sol in store.query(_EVIDENCE):
+        s, o = sol["s"].value, sol["o"].value
+        rel = sol["p"].value.rsplit("#", 1)[-1]
+        if s not in g or o not in g:
+            continue
+        ev = {
+            "sentence": sol["sentence"].value,
+            "status": sol["status"].value.rsplit("#", 1)[-1],
+            "confidence": float(sol["conf"].value),
+            "document": sol["doc"].value,
+            "title": _value(sol, "title"),
+            "document_date": _value(sol, "ddate"),
+            "start": int(sol["start"].value),
+            "end": int(sol["end"].value),
+            "date": _value(sol, "date"),
+            "asserted_by": _value(sol, "by"),
+            "method": sol["method"].value,
+        }
+        asserts = sol["asserts"].value == "true"
+        if g.has_edge(s, o, key=rel):
+            data = g.edges[s, o, rel]
+            data["evidence"].append(ev)
+            data["asserted"] = data["asserted"] or asserts
+        else:
+            g.add_edge(s, o, key=rel, relation=rel, evidence=[ev], asserted=asserts)
+    for _, _, data in g.edges(data=True):
+        data["evidence"].sort(key=lambda e: (e["document"], e["start"], e["status"]))
+        data["confidence"] = max(e["confidence"] for e in data["evidence"])
+    return g
+
+
+class EntityNotFound(LookupError):
+    """No node has this name."""
+
+
+def find_node(g: nx.MultiDiGraph, name: str) -> str:
+    """The node whose label or other name matches ``name`` (normalised), or its IRI.
+
+    Raises
+    ------
+    EntityNotFound
+        With the closest names, when nothing matches.
+    """
+    if name in g:
+        return name
+    wanted = normalise_name(name)
+    hits = sorted(n for n, d in g.nodes(data=True)
+                  if wanted in {normalise_name(x) for x in (d["label"], *d["names"])})
+    if hits:
+        return hits[0]
+    from rapidfuzz import process
+    choices = {n: d["label"] for n, d in g.nodes(data=True)}
+    close = process.extract(name, choices, limit=3)
+    hint = ", ".join(repr(c[0]) for c in close) if close else "none"
+    raise EntityNotFound(f"no entity named {name!r}; closest: {hint}")
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One edge of a path, oriented as stored."""
+
+    subject: str
+    relation: str
+    object: str
+    evidence: tuple[dict, ...]
+
+
+def shortest_paths(g: nx.MultiDiGraph, source: str, target: str, *, limit: int = 5,
+                   asserted_only: bool = True) -> list[list[Hop]]:
+    """The shortest typed paths between two entities, ignoring edge direction.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("a", "b", key="owns", relation="owns", evidence=[], asserted=True)
+    'owns'
+    >>> g.add_edge("c", "b", key="operates", relation="operates", evidence=[], asserted=True)
+    'operates'
+    >>> [[(h.subject, h.relation, h.object) for h in p] for p in shortest_paths(g, "a", "c")]
+    [[('a', 'owns', 'b'), ('c', 'operates', 'b')]]
+    """
+    view = nx.Graph()
+    view.add_nodes_from(g.nodes)
+    for s, o, k, d in g.edges(keys=True, data=True):
+        if asserted_only and not d["asserted"]:
+            continue
+        view.add_edge(s, o)
+    if source not in view or target not in view:
+        return []
+    try:
+        node_paths = list(nx.all_shortest_paths(view, source, target))
+    except nx.NetworkXNoPath:
+        return []
+    out: list[list[Hop]] = []
+    for nodes in sorted(node_paths)[:limit]:
+        hops = []
+        for a, b in zip(nodes, nodes[1:]):
+            edges = [(a, b, k, d) for k, d in g.get_edge_data(a, b, default={}).items()] + \
+                    [(b, a, k, d) for k, d in g.get_edge_data(b, a, default={}).items()]
+            edges = [e for e in edges if e[3]["asserted"] or not asserted_only]
+            s, o, k, d = sorted(edges, key=lambda e: (e[2], e[0]))[0]
+            hops.append(Hop(s, k, o, tuple(d["evidence"])))
+        out.append(hops)
+    return out
+
+
+def centrality(g: nx.MultiDiGraph, *, top: int | None = None) -> list[tuple[str, float, float]]:
+    """Nodes with degree and betweenness centrality, most central first."""
+    simple = nx.Graph(g)
+    if simple.number_of_nodes() == 0:
+        return []
+    deg = nx.degree_centrality(simple)
+    k = None if simple.number_of_nodes() <= 2000 else 200
+    btw = nx.betweenness_centrality(simple, k=k, seed=7)
+    rows = sorted(((n, deg[n], btw[n]) for n in simple), key=lambda r: (-r[1], -r[2], r[0]))
+    return rows[:top] if top else rows
+
+
+STATE_RELATIONS = {"monitors": 1.0, "blocked": 2.0}
+
+
+def state_exposure(g: nx.MultiDiGraph, *, top: int | None = None) -> list[tuple[str, float, list[str]]]:
+    """Companies and facilities ranked by how much state action reaches them.
+
+    A direct action (monitoring 1, blocking 2) counts in full; an action on an owner or
+    operator counts half for what it owns or operates, and so on down ownership chains.
+    Returns (node, score, the state actors involved).
+    """
+    exposure: dict[str, float] = {}
+    actors: dict[str, set[str]] = {}
+    for s, o, k, d in g.edges(keys=True, data=True):
+        if k in STATE_RELATIONS and d["asserted"]:
+            weight = STATE_RELATIONS[k]
+            frontier = [(o, weight)]
+            seen = set()
+            while frontier:
+                node, w = frontier.pop()
+                if node in seen or w < 0.1:
+                    continue
+                seen.add(node)
+                exposure[node] = exposure.get(node, 0.0) + w
+                actors.setdefault(node, set()).add(s)
+                for _, child, kk, dd in g.out_edges(node, keys=True, data=True):
+                    if kk in ("owns", "operates") and dd["asserted"]:
+                        frontier.append((child, w / 2))
+    rows = [(n, score, sorted(actors[n])) for n, score in exposure.items()
+            if g.nodes[n]["type"] not in ("State", "GovernmentBody", "IntelligenceAgency", "Regulator",
+                                          "SubnationalGovernment")]
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    return rows[:top] if top else rows
+
+
+def write_network(g: nx.MultiDiGraph, path: Path | str) -> None:
+    """Write the entity graph as GraphML (.graphml), GEXF (.gexf) or CSV edges (.csv)."""
+    path = Path(path)
+    flat = nx.MultiDiGraph()
+    for n, d in sorted(g.nodes(data=True)):
+        flat.add_node(n, label=d["label"], type=d["type"], names="|".join(d["names"]))
+    for s, o, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3]):
+        first = d["evidence"][0]
+        flat.add_edge(s, o, key=k, relation=k, asserted=d["asserted"], confidence=d["confidence"],
+                      evidence=len(d["evidence"]), sentence=first["sentence"], document=first["document"])
+    suffix = path.suffix.lower()
+    if suffix == ".graphml":
+        nx.write_graphml(flat, path)
+    elif suffix == ".gexf":
+        nx.write_gexf(flat, path)
+    elif suffix == ".csv":
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["subject", "subject_label", "relation", "object", "object_label", "asserted",
+                        "confidence", "evidence_count", "sentence", "document"])
+            for s, o, k, d in flat.edges(keys=True, data=True):
+                w.writerow([s, g.nodes[s]["label"], k, o, g.nodes[o]["label"], d["asserted"], d["confidence"],
+                            d["evidence"], d["sentence"], d["document"]])
+    else:
+        raise ValueError(f"{path}: unknown network format; use .graphml, .gexf or .csv")

@@ -1,0 +1,183 @@
+"""The HTML view in a real headless Chromium: offline, escaped, interactive."""
+
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph.analyze import project
+from graph.view import build_view, render_html, select, write_view
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason="Debian's chromium is not installed (bash .ci/run installs it)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+class Page:
+    """A loaded view with everything it logged and requested."""
+
+    def __init__(self, browser, html_path: Path):
+        self.errors, self.requests, self.dialogs = [], [], []
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(html_path.as_uri())
+        self.page.wait_for_selector("body[data-ready=true]", timeout=60000)
+
+    def js(self, expr):
+        return self.page.evaluate(expr)
+
+
+@pytest.fixture(scope="module")
+def seed_view(seed_store, ontology, tmp_path_factory, browser):
+    g = project(seed_store)
+    out = tmp_path_factory.mktemp("view") / "graph.html"
+    write_view(g, ontology, out)
+    page = Page(browser, out)
+    yield g, page
+    page.page.close()
+
+
+def test_view_loads_offline_without_errors(seed_view):
+    g, page = seed_view
+    assert page.errors == [], page.errors
+    assert [u for u in page.requests if not u.startswith("file:")] == [], page.requests
+    assert page.js("sckgView.nodes.length") == g.number_of_nodes()
+    assert page.js("sckgView.edges.length") == g.number_of_edges()
+    linked = page.js("[...document.querySelectorAll('[src],[href]')].map(e => e.getAttribute('src') || e.getAttribute('href'))")
+    assert linked == [], linked
+
+
+def test_screenshot_is_written(seed_view):
+    _, page = seed_view
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "seed-view.png"
+    page.page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+def test_hover_on_an_edge_shows_its_evidence(seed_view):
+    g, page = seed_view
+    edge = page.js("""(() => { const e = sckgView.edges.get().find(e => e.relation === 'monitors');
+        const pos = sckgView.network.getPositions([e.from, e.to]);
+        const a = sckgView.network.canvasToDOM(pos[e.from]), b = sckgView.network.canvasToDOM(pos[e.to]);
+        const box = document.getElementById('network').getBoundingClientRect();
+        return {x: box.left + (a.x + b.x) / 2, y: box.top + (a.y + b.y) / 2}; })()""")
+    page.page.mouse.move(edge["x"] - 40, edge["y"] - 40)
+    page.page.mouse.move(edge["x"], edge["y"], steps=5)
+    tip = page.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    text = tip.inner_text()
+    assert "closely monitoring the operations of Cainiao" in text, text
+    assert "reported" in text
+
+
+def test_filters_hide_relations_and_types(seed_view):
+    _, page = seed_view
+    before = page.js("sckgView.edgeView.length")
+    page.page.click("input[data-relation=blocked]")
+    after = page.js("sckgView.edgeView.length")
+    assert after < before, (before, after)
+    page.page.click("input[data-relation=blocked]")
+    assert page.js("sckgView.edgeView.length") == before
+    nodes = page.js("sckgView.nodeView.length")
+    page.page.click("input[data-type=State]")
+    assert page.js("sckgView.nodeView.length") < nodes
+    page.page.click("input[data-type=State]")
+
+
+def test_search_finds_and_selects_a_node(seed_view):
+    _, page = seed_view
+    page.page.fill("#search", "alib")
+    selected = page.js("sckgView.network.getSelectedNodes().map(id => sckgView.nodes.get(id).label)")
+    assert selected == ["Alibaba"], selected
+    assert "Alibaba" in page.page.inner_text("#search-status")
+
+
+PAYLOADS = [
+    "<script>window.__xss = 1</script>",
+    "<img src=x onerror=\"window.__xss = 2\">",
+    "<a href=\"javascript:window.__xss=3\">href</a>",
+    "\"><svg onload=window.__xss=4>",
+    "</script><script>window.__xss = 5</script>",
+    "{{ 7*7 }} ${alert(6)} href",
+]
+
+
+def test_article_strings_never_run_as_code(browser, ontology, tmp_path):
+    """Entities and evidence full of HTML and JavaScript render as text; nothing executes."""
+    g = nx.MultiDiGraph()
+    for i, p in enumerate(PAYLOADS):
+        g.add_node(f"n{i}", label=p, type="Company", names=[p, p + " alias"], same_as=[])
+    for i in range(len(PAYLOADS) - 1):
+        g.add_edge(f"n{i}", f"n{i + 1}", key="owns", relation="owns", asserted=i % 2 == 0, confidence=0.9,
+                   evidence=[{"sentence": PAYLOADS[i], "title": PAYLOADS[i + 1], "document": "doc", "start": 0,
+                              "end": 1, "status": "alleged", "confidence": 0.9, "method": "<b>m</b>",
+                              "date": None, "document_date": None}])
+    out = tmp_path / "xss.html"
+    write_view(g, ontology, out, title="<script>window.__xss = 9</script>")
+    html = out.read_text(encoding="utf-8")
+    assert "<script>window.__xss" not in html and "<img src=x" not in html
+    page = Page(browser, out)
+    labels = page.js("sckgView.nodes.get().map(n => n.label)")
+    assert sorted(labels) == sorted(PAYLOADS)
+    for i in range(len(PAYLOADS)):  # hover every node: its tooltip is built too
+        page.js(f"sckgView.network.selectNodes([{i}])")
+    tips = page.js("sckgView.edges.get().map(e => e.title.innerHTML)")
+    assert all("<script" not in t and "<img" not in t and "<svg" not in t for t in tips), tips
+    assert page.js("window.__xss") is None
+    assert page.dialogs == [] and page.errors == [], (page.dialogs, page.errors)
+    assert page.page.title() == "<script>window.__xss = 9</script>"
+    page.page.close()
+
+
+def test_large_graph_shows_the_most_connected_part_with_a_notice(browser, ontology, tmp_path):
+    g = nx.barabasi_albert_graph(3000, 2, seed=1)
+    mg = nx.MultiDiGraph()
+    for n in g:
+        mg.add_node(str(n), label=f"Company {n}", type="Company", names=[f"Company {n}"], same_as=[])
+    for a, b in g.edges:
+        mg.add_edge(str(a), str(b), key="owns", relation="owns", asserted=True, confidence=0.8,
+                    evidence=[{"sentence": "s", "document": "d", "start": 0, "end": 1, "status": "reported",
+                               "confidence": 0.8, "method": "m", "title": None, "date": None,
+                               "document_date": None}])
+    v = build_view(mg, ontology, max_nodes=300)
+    assert len(v.nodes) == 300 and "300 most connected of 3,000" in v.notice
+    out = tmp_path / "big.html"
+    write_view(mg, ontology, out, max_nodes=300)
+    page = Page(browser, out)
+    assert "300 most connected" in page.page.inner_text("#notice")
+    assert page.js("sckgView.state.ready") is True
+    assert page.errors == []
+    page.page.close()
+
+
+def test_same_graph_same_html(seed_store, ontology):
+    g = project(seed_store)
+    assert render_html(build_view(g, ontology)) == render_html(build_view(g, ontology))
+
+
+def test_select_focus_relation_type_since(seed_store):
+    g = project(seed_store)
+    around = select(g, focus="Alibaba", depth=1)
+    assert {d["label"] for _, d in around.nodes(data=True)} == {"Alibaba", "Cainiao"}
+    owns = select(g, relations=["owns"])
+    assert {k for *_, k in owns.edges(keys=True)} == {"owns"}
+    states = select(g, types=["State"])
+    assert all(d["type"] == "State" for _, d in states.nodes(data=True))
+    assert select(g, since="2018").number_of_edges() == 1  # the 2018 partnership
