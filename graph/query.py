@@ -69,3 +69,17 @@ def query_text(store: Store, sparql: str, *, fmt: str = "table", bindings: dict 
                               for c, w in zip(r, widths)).rstrip())
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)
+
+
+def to_dataframe(store: Store, sparql: str, *, bindings: dict | None = None):
+    """Run a SELECT query and return a pandas DataFrame (pandas is needed for this only).
+
+    Examples
+    --------
+    >>> from graph.store import Store
+    >>> to_dataframe(Store(None), "SELECT ?x WHERE { VALUES ?x { 1 2 } }")["x"].tolist()
+    ['1', '2']
+    """
+    import pandas as pd
+    names, rows = run_query(store, sparql, bindings=bindings)
+    return pd.DataFrame(rows, columns=names)
