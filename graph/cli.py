@@ -114,24 +114,32 @@ def build(paths, store_dir, out, model, max_bytes):
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("--file", "qfile", type=click.Path(exists=True, dir_okay=False), help="Read the query from a .rq file.")
+@click.option("--named", help="Run a shipped competency query by name (see --list).")
+@click.option("--list", "list_", is_flag=True, help="List the shipped competency queries.")
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
               show_default=True)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
               help="Bind a selected variable to a value: text, text@en or <iri> (never pasted into the query).")
 @command
-def query(sparql, qfile, store_dir, fmt, binds):
-    """Run a SPARQL query over all documents (the project's prefixes are predefined).
+def query(sparql, qfile, named, list_, store_dir, fmt, binds):
+    """Run SPARQL over all documents (the project's prefixes are predefined).
 
     \b
     Example:
       sckg query "SELECT ?agency ?target WHERE { ?agency sckg:monitors ?target }"
       sckg query --file q.rq --format csv
+      sckg query --named state-actions-timeline --bind 'company=<https://w3id.org/sckg/id/huawei>'
+      sckg query --list
     """
-    from .query import query_text
-    if bool(sparql) == bool(qfile):
-        raise click.UsageError("give a SPARQL query or --file, not both")
-    text = Path(qfile).read_text(encoding="utf-8") if qfile else sparql
+    from .query import named_queries, named_query, query_text
+    if list_:
+        for q in named_queries().values():
+            click.echo(f"{q.name:<24} {q.description}")
+        return
+    if sum(map(bool, (sparql, qfile, named))) != 1:
+        raise click.UsageError("give one of: a SPARQL query, --file, --named (or --list)")
+    text = Path(qfile).read_text(encoding="utf-8") if qfile else named_query(named).text if named else sparql
     bindings = {}
     for b in binds:
         name, sep, value = b.partition("=")

@@ -108,6 +108,7 @@ class Evidence:
     trigger: str = ""
     asserted_by: str | None = None  # entity IRI
     date: str | None = None  # xsd:date, gYearMonth or gYear lexical form
+    share: float | None = None  # fraction of the object held, for ownership
 
 
 @dataclass(frozen=True)
@@ -204,4 +205,6 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
             add(ev, sckg("assertedBy"), NamedNode(e.asserted_by))
         if e.date:
             add(ev, sckg("date"), _date_literal(e.date))
+        if e.share is not None:
+            add(ev, sckg("share"), Literal(f"{e.share:.4f}".rstrip("0").rstrip("."), datatype=NamedNode(XSD + "decimal")))
     return sorted(set(q), key=str)

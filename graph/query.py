@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import io
+import functools
+from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -14,6 +16,47 @@ RESULT_FORMATS = {
     "tsv": ox.QueryResultsFormat.TSV,
     "xml": ox.QueryResultsFormat.XML,
 }
+
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A competency query shipped as a .rq file."""
+
+    name: str
+    description: str
+    text: str
+
+
+@functools.cache
+def named_queries() -> dict[str, NamedQuery]:
+    """The shipped competency queries, by name (the file stem); the leading comment describes each.
+
+    Examples
+    --------
+    >>> "who-monitors-whom" in named_queries()
+    True
+    """
+    out = {}
+    for path in sorted(QUERY_DIR.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        comment = []
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            comment.append(line.lstrip("# ").rstrip())
+        out[path.stem] = NamedQuery(path.stem, " ".join(comment).split(" e.g.")[0].strip(), text)
+    return out
+
+
+def named_query(name: str) -> NamedQuery:
+    """One shipped query; the error lists the known names."""
+    queries = named_queries()
+    if name not in queries:
+        raise ValueError(f"no query named {name!r}; known: {', '.join(queries)}")
+    return queries[name]
 
 
 def _term(t) -> str:

@@ -56,7 +56,8 @@ def test_build_query_validate_eval_export_stats_retract(run, tmp_path):
     (["eval", "no/such/dir", "--store", "{store}"], "no/such/dir: not a directory of gold files"),
     (["retract", "unknown.txt", "--store", "{store}"], "unknown.txt: no such document"),
     (["export", "--store", "{store}", "--out", "g.xyz"], "unknown format"),
-    (["query", "--store", "{store}"], "give a SPARQL query or --file"),
+    (["query", "--store", "{store}"], "give one of: a SPARQL query, --file, --named"),
+    (["query", "--store", "{store}", "--named", "nope"], "no query named 'nope'"),
 ])
 def test_errors_are_one_clear_line_and_non_zero(tmp_path, args, message):
     args = [a.replace("{store}", str(tmp_path / "s")) for a in args]

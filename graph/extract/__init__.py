@@ -93,7 +93,7 @@ class Extractor:
             start = c.sentence.start_char + lead
             ev = Evidence(sentence=sentence, start=start, end=start + len(sentence), method=METHOD,
                           method_version=self.version, confidence=c.confidence, status=c.status,
-                          trigger=c.trigger.text, asserted_by=c.asserted_by, date=c.date)
+                          trigger=c.trigger.text, asserted_by=c.asserted_by, date=c.date, share=c.share)
             key = (c.subject, c.relation, c.object, start)
             if key not in best or best[key].evidence.confidence < c.confidence:
                 best[key] = Relation(c.subject, c.relation, c.object, ev)

@@ -47,6 +47,7 @@ class Candidate:
     status: str
     asserted_by: str | None
     date: str | None
+    share: float | None = None  # fraction held, for ownership
 
 
 class TriggerIndex:
@@ -663,7 +664,8 @@ class RelationFinder:
                     continue
                 if rel.symmetric and o < s:
                     s, o = o, s
-                out.append(Candidate(s, rel.name, o, sent, trigger, conf, status, by, date))
+                out.append(Candidate(s, rel.name, o, sent, trigger, conf, status, by, date,
+                                     _share(trigger) if rel.name == "owns" else None))
         return out
 
     def status(self, trigger: Token) -> str:
@@ -721,6 +723,39 @@ class RelationFinder:
                 if d:
                     return d
         return None
+
+
+def _share(trigger: Token) -> float | None:
+    """The fraction an ownership trigger states: "a 51% stake", "wholly owned", "acquired 49%".
+
+    Examples
+    --------
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> _share(nlp("stake")[0]) is None
+    True
+    """
+    def percent(tok: Token) -> float | None:
+        for t in tok.subtree:
+            if t.text == "%" or t.lower_ in ("percent", "per cent"):
+                nums = [c for c in t.children if c.like_num] or \
+                       ([t.doc[t.i - 1]] if t.i > 0 and t.doc[t.i - 1].like_num else [])
+                for n in nums:
+                    try:
+                        value = float(n.text.replace(",", "."))
+                    except ValueError:
+                        continue
+                    if 0 < value <= 100:
+                        return round(value / 100, 4)
+        return None
+    if any(c.lower_ in ("wholly", "fully", "entirely") for c in trigger.children):
+        return 1.0
+    found = percent(trigger) if trigger.pos_ == "NOUN" else None
+    if found is None and trigger.pos_ in ("VERB", "AUX"):
+        for c in trigger.children:
+            if c.dep_ == "dobj":
+                found = percent(c)
+    return found
 
 
 def _is_time(tok: Token) -> bool:
