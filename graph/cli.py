@@ -11,7 +11,7 @@ import click
 from . import __version__
 from .store import DEFAULT_STORE
 
-STORE_HELP = f"Store directory (default: ./{DEFAULT_STORE})."
+STORE_HELP = "Store directory, or the URL of a SPARQL 1.1 server."
 
 
 class UserError(click.ClickException):
@@ -66,9 +66,10 @@ def _bound_term(value: str):
     return ox.Literal(value)
 
 
-def _open_store(path: str):
-    from .store import Store
-    return Store(path)
+def _open_store(location: str):
+    """An embedded store for a directory, a SPARQL server for an http(s) URL."""
+    from .store import open_store
+    return open_store(location)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -354,6 +355,40 @@ def analyze(store_dir, top, out):
     if out:
         write_network(g, out)
         click.echo(f"\nwrote {out}")
+
+
+@cli.command()
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help="Store directory.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback only unless told).")
+@click.option("--port", default=7879, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a query may run before it is stopped.")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(1, None),
+              help="Largest result a query may return.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Query worker processes.")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL UPDATE (refused with 403 otherwise).")
+@click.option("--allow-service", is_flag=True, help="Accept SERVICE federation (refused otherwise: it fetches URLs).")
+@click.option("--verbose", is_flag=True, help="Log every request.")
+@command
+def serve(store_dir, host, port, timeout, max_rows, workers, allow_update, allow_service, verbose):
+    """Serve the store: a SPARQL 1.1 endpoint at /sparql and the HTML view at /.
+
+    Read-only unless --allow-update; every query is stopped at --timeout while the
+    server keeps answering others.
+
+    \b
+    Example:
+      sckg serve --store store --port 7879
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:7879/sparql?query=SELECT%20*%20WHERE%20%7B?s%20?p%20?o%7D%20LIMIT%205'
+    """
+    from .serve import describe, make_server, serve_forever
+    if store_dir.startswith(("http://", "https://")):
+        raise UserError("sckg serve serves a store directory, not a URL")
+    server = make_server(store_dir, host=host, port=port, timeout=timeout, max_rows=max_rows,
+                         allow_update=allow_update, allow_service=allow_service, workers=workers, verbose=verbose)
+    click.echo(describe(server), err=False)
+    sys.stdout.flush()
+    serve_forever(server)
 
 
 def main() -> None:

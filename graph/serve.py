@@ -1,0 +1,362 @@
+"""`sckg serve`: a SPARQL 1.1 Protocol endpoint and the HTML view, safe to expose on a network.
+
+Queries run in worker processes so that a runaway query is killed at its time limit while
+the server keeps answering others. The endpoint is read-only unless started with
+``allow_update``; ``SERVICE`` (federation, which would let anyone make the server fetch any
+URL) is refused unless ``allow_service``.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import queue
+import re
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_ROWS = 100_000
+MAX_REQUEST_BYTES = 1_000_000
+
+RESULT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+}
+GRAPH_TYPES = {
+    "text/turtle": "ttl",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+}
+
+_TOKENS = re.compile(r'''
+    (?P<comment>\#[^\n]*)
+  | (?P<long>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\')
+  | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+''', re.VERBOSE)
+
+
+def strip_sparql(text: str) -> str:
+    """The query with comments, strings and IRIs blanked: what is left are keywords and names.
+
+    Examples
+    --------
+    >>> strip_sparql('SELECT * { ?s ?p "SERVICE" } # SERVICE')
+    'SELECT * { ?s ?p   }  '
+    """
+    return _TOKENS.sub(" ", text)
+
+
+def uses_service(query: str) -> bool:
+    """True when a query asks for federation (``SERVICE``), outside strings and comments.
+
+    Examples
+    --------
+    >>> uses_service('SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
+    True
+    >>> uses_service('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE <x>')
+    False
+    """
+    return re.search(r"\bSERVICE\b", strip_sparql(query), re.IGNORECASE) is not None
+
+
+def is_update(text: str) -> bool:
+    """True when the text is a SPARQL Update rather than a query."""
+    body = strip_sparql(text)
+    body = re.sub(r"^\s*((PREFIX\s+\S*\s*|BASE\s*)\s*)*", "", body, flags=re.IGNORECASE)
+    return re.match(r"\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", body, re.IGNORECASE) is not None
+
+
+# ---------------------------------------------------------------------------------- workers
+def _worker(location: str, writable: bool, conn) -> None:
+    """Serve requests from ``conn`` against the store until the pipe closes."""
+    import pyoxigraph as ox
+
+    from .store import PREFIXES
+
+    store = ox.Store(location) if writable else ox.Store.read_only(location)
+    fmts = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
+    gfmts = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+             "rdfxml": ox.RdfFormat.RDF_XML}
+    conn.send(("ready", None, None))
+    while True:
+        try:
+            kind, text, fmt, max_rows = conn.recv()
+        except EOFError:
+            return
+        try:
+            if kind == "update":
+                store.update(text, prefixes=PREFIXES)
+                store.flush()
+                conn.send((204, "text/plain", b""))
+            elif kind == "view":
+                conn.send((200, "text/html; charset=utf-8", _view_html(location, store)))
+            else:
+                def run():
+                    return store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
+                result = run()
+                if isinstance(result, ox.QuerySolutions):
+                    n = 0
+                    for _ in result:
+                        n += 1
+                        if n > max_rows:
+                            conn.send((413, "text/plain", f"the result has more than {max_rows:,} rows; add a "
+                                                          f"LIMIT or start the server with a larger --max-rows"
+                                       .encode()))
+                            break
+                    else:
+                        body = run().serialize(format=fmts.get(fmt, ox.QueryResultsFormat.JSON))
+                        conn.send((200, _ctype(fmt), body))
+                elif isinstance(result, ox.QueryBoolean):
+                    f = fmt if fmt in fmts else "json"
+                    conn.send((200, _ctype(f), result.serialize(format=fmts[f])))
+                else:
+                    triples = []
+                    for t in result:
+                        triples.append(t)
+                        if len(triples) > max_rows:
+                            break
+                    if len(triples) > max_rows:
+                        conn.send((413, "text/plain", f"the result has more than {max_rows:,} triples".encode()))
+                    else:
+                        f = fmt if fmt in gfmts else "nt"
+                        conn.send((200, _gctype(f), ox.serialize(triples, format=gfmts[f])))
+        except SyntaxError as exc:
+            conn.send((400, "text/plain", f"SPARQL syntax error: {exc}".encode()))
+        except Exception as exc:  # report any store error to the client, keep serving
+            conn.send((500, "text/plain", f"{type(exc).__name__}: {exc}".encode()))
+
+
+def _ctype(fmt: str) -> str:
+    return {v: k for k, v in RESULT_TYPES.items() if k.startswith(("application/sparql", "text/"))}.get(
+        fmt, "application/sparql-results+json")
+
+
+def _gctype(fmt: str) -> str:
+    return {v: k for k, v in GRAPH_TYPES.items()}[fmt]
+
+
+def _view_html(location: str, ox_store) -> bytes:
+    """The HTML view of the whole store (as `sckg view` writes it)."""
+    from .analyze import project
+    from .ontology import load_ontology
+    from .store import Store
+    from .view import build_view, render_html
+
+    store = Store.wrap(ox_store, location=Path(location))
+    return render_html(build_view(project(store), load_ontology(), title="sckg graph")).encode("utf-8")
+
+
+@dataclass
+class _Worker:
+    process: mp.Process
+    conn: object
+
+
+class WorkerPool:
+    """Worker processes that each hold the store open; a worker past its time limit is killed."""
+
+    def __init__(self, location: Path, *, size: int, writable: bool):
+        self.location = str(location)
+        self.writable = writable
+        self.ctx = mp.get_context("spawn")
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        for _ in range(size):
+            self.idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        p = self.ctx.Process(target=_worker, args=(self.location, self.writable, child), daemon=True)
+        p.start()
+        child.close()
+        if not parent.poll(60):
+            p.kill()
+            raise RuntimeError("a query worker did not start")
+        msg = parent.recv()
+        if msg[0] != "ready":
+            raise RuntimeError(f"a query worker failed to start: {msg}")
+        return _Worker(p, parent)
+
+    def run(self, kind: str, text: str, fmt: str, *, timeout: float, max_rows: int) -> tuple[int, str, bytes]:
+        try:
+            w = self.idle.get(timeout=timeout)
+        except queue.Empty:
+            return 503, "text/plain", b"all query workers are busy; try again"
+        try:
+            w.conn.send((kind, text, fmt, max_rows))
+            if w.conn.poll(timeout):
+                result = w.conn.recv()
+                self.idle.put(w)
+                return result
+        except (EOFError, OSError):
+            pass
+        # past its time (or dead): kill it and start a fresh one in the background
+        w.process.kill()
+        w.process.join(5)
+        threading.Thread(target=lambda: self.idle.put(self._start()), daemon=True).start()
+        return 503, "text/plain", f"the query ran longer than the {timeout:g} s limit and was stopped\n".encode()
+
+    def close(self) -> None:
+        while True:
+            try:
+                w = self.idle.get_nowait()
+            except queue.Empty:
+                return
+            w.process.kill()
+
+
+# ---------------------------------------------------------------------------------- HTTP
+class SparqlHandler(BaseHTTPRequestHandler):
+    """GET/POST /sparql (SPARQL 1.1 Protocol) and GET / (the HTML view)."""
+
+    server: "SparqlServer"
+    server_version = "sckg"
+
+    def log_message(self, fmt, *args):  # quiet unless asked
+        if self.server.verbose:
+            super().log_message(fmt, *args)
+
+    def _send(self, status: int, ctype: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if ctype.startswith("text/html"):
+            self.send_header("Content-Security-Policy",
+                             "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, status: HTTPStatus | int, message: str) -> None:
+        self._send(int(status), "text/plain; charset=utf-8", (message + "\n").encode())
+
+    def _format(self, default: str = "json") -> str:
+        accept = self.headers.get("Accept", "")
+        params = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        if "format" in params:
+            return params["format"][0]
+        for part in accept.split(","):
+            mime = part.split(";")[0].strip().lower()
+            if mime in RESULT_TYPES:
+                return RESULT_TYPES[mime]
+            if mime in GRAPH_TYPES:
+                return GRAPH_TYPES[mime]
+        return default
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        if url.path in ("/", "/index.html"):
+            status, ctype, body = self.server.pool.run("view", "", "html", timeout=self.server.timeout * 6,
+                                                       max_rows=self.server.max_rows)
+            return self._send(status, ctype, body)
+        if url.path != "/sparql":
+            return self._error(HTTPStatus.NOT_FOUND, "not found; the endpoint is /sparql, the view is /")
+        params = urllib.parse.parse_qs(url.query)
+        if "update" in params:
+            return self._error(HTTPStatus.BAD_REQUEST, "an update must be sent with POST")
+        if "query" not in params:
+            return self._error(HTTPStatus.BAD_REQUEST, "missing the 'query' parameter")
+        self._run(params["query"][0], update=False)
+
+    def do_POST(self):
+        url = urllib.parse.urlsplit(self.path)
+        if url.path != "/sparql":
+            return self._error(HTTPStatus.NOT_FOUND, "not found; the endpoint is /sparql")
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_REQUEST_BYTES:
+            return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request over {MAX_REQUEST_BYTES:,} bytes")
+        raw = self.rfile.read(length)
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return self._error(HTTPStatus.BAD_REQUEST, "the request body is not UTF-8")
+        if ctype == "application/sparql-query":
+            return self._run(text, update=False)
+        if ctype == "application/sparql-update":
+            return self._run(text, update=True)
+        if ctype in ("application/x-www-form-urlencoded", ""):
+            params = urllib.parse.parse_qs(text)
+            if "update" in params:
+                return self._run(params["update"][0], update=True)
+            if "query" in params:
+                return self._run(params["query"][0], update=False)
+            return self._error(HTTPStatus.BAD_REQUEST, "missing the 'query' or 'update' parameter")
+        return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"unsupported content type {ctype!r}")
+
+    def _run(self, text: str, *, update: bool) -> None:
+        update = update or is_update(text)
+        if update and not self.server.allow_update:
+            return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only; start it with "
+                                                     "'sckg serve --allow-update' to accept updates")
+        if uses_service(text) and not self.server.allow_service:
+            return self._error(HTTPStatus.FORBIDDEN, "SERVICE (federation) is refused: it would let a query "
+                                                     "make this server fetch any URL; start it with "
+                                                     "--allow-service to permit it")
+        status, ctype, body = self.server.pool.run("update" if update else "query", text, self._format(),
+                                                   timeout=self.server.timeout, max_rows=self.server.max_rows)
+        self._send(status, ctype, body)
+
+
+class SparqlServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, pool: WorkerPool, *, timeout: float, max_rows: int, allow_update: bool,
+                 allow_service: bool, verbose: bool = False):
+        super().__init__(address, SparqlHandler)
+        self.pool = pool
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.allow_update = allow_update
+        self.allow_service = allow_service
+        self.verbose = verbose
+
+
+def make_server(location: Path | str, *, host: str = "127.0.0.1", port: int = 7879,
+                timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, allow_update: bool = False,
+                allow_service: bool = False, workers: int = 2, verbose: bool = False) -> SparqlServer:
+    """A server over the store directory ``location`` (created, with the ontology, if new)."""
+    from .store import Store
+    location = Path(location)
+    Store(location).close()  # create it, load the ontology graph, release the lock
+    pool = WorkerPool(location, size=1 if allow_update else max(1, workers), writable=allow_update)
+    try:
+        return SparqlServer((host, port), pool, timeout=timeout, max_rows=max_rows, allow_update=allow_update,
+                            allow_service=allow_service, verbose=verbose)
+    except OSError:
+        pool.close()
+        raise
+
+
+def describe(server: SparqlServer) -> str:
+    host, port = server.server_address[:2]
+    mode = "read-write" if server.allow_update else "read-only"
+    return json.dumps({"sparql": f"http://{host}:{port}/sparql", "view": f"http://{host}:{port}/", "mode": mode,
+                       "timeout_s": server.timeout, "max_rows": server.max_rows})
+
+
+def serve_forever(server: SparqlServer) -> None:
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        server.pool.close()
+        time.sleep(0)
