@@ -57,6 +57,7 @@ class RelationType:
     owned_adjectives: tuple[str, ...] = ()
     directives: tuple[str, ...] = ()
     directed: tuple[str, ...] = ()
+    raising_verbs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             owned_adjectives=_strs(g, prop, SCKG.ownedAdjective),
             directives=_strs(g, prop, SCKG.directive),
             directed=_strs(g, prop, SCKG.directed),
+            raising_verbs=_strs(g, prop, SCKG.objectRaisingVerb),
         )
         if not (rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns):
             raise OntologyError(f"{path}: relation {name} declares no trigger words "

@@ -57,3 +57,30 @@ def test_seed_required_relations(extractor):
                for s, r, o in found), found
     assert ("Germany", "blocked", "Cosco") in found, found
     assert any(s == "Germany" and r == "blocked" and ("factory" in o or "firm" in o) for s, r, o in found), found
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Huawei denied that it is controlled by the Chinese state.", ("China", "owns", "Huawei", "denied", "Huawei")),
+    ("Cainiao rejected claims that it is owned by the Chinese government.",
+     ("China", "owns", "Cainiao", "denied", "Cainiao")),
+    ("Alibaba intends to list Cainiao on the Hong Kong Stock Exchange.",
+     ("Cainiao", "listedOn", "Hong Kong Stock Exchange", "planned", None)),
+    ("The German government did not block the sale of Elmos to Sai Micro.",
+     ("Germany", "blocked", "Elmos", "negated", None)),
+    ("According to the FBI, Wingtech allegedly controls Nexperia.", ("Wingtech", "owns", "Nexperia", "alleged", "FBI")),
+])
+def test_claims_carry_status_and_source(extractor, text, expected):
+    found = [(s, r, o, ev.status, None) for s, r, o, ev in extract_text(extractor, text)]
+    by = {(s, r, o): ev.asserted_by for s, r, o, ev in extract_text(extractor, text)}
+    assert expected[:4] in [f[:4] for f in found], found
+    if expected[4]:
+        assert by[expected[:3]].rsplit("/", 1)[-1] == expected[4].lower(), by
+
+
+def test_relative_dates_resolve_against_the_document_date(extractor):
+    from graph.document import parse_article
+    art = parse_article("---\ndate: 2023-12-05\n---\nOn Thursday, the German government blocked the sale of "
+                        "Elmos to Sai Micro. Last month, Wingtech bought a 30% stake in Nexperia.", name="d.txt")
+    x = extractor.extract(art)
+    dates = {r.relation: r.evidence.date for r in x.relations}
+    assert dates["blocked"] == "2023-11-30" and dates["owns"] == "2023-11", dates

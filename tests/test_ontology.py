@@ -52,8 +52,8 @@ def _edit(path, old, new):
 @pytest.mark.parametrize("old,new,message", [
     ('rdfs:label "operates"@en ;', "", "rdfs:label"),
     ("rdfs:domain sckg:Organization ; rdfs:range sckg:Facility ;", "rdfs:range sckg:Facility ;", "rdfs:domain"),
-    ('sckg:colour "#8c564b" ;\n    sckg:verb "list", "float" ;\n    sckg:noun "listing", "flotation", "ipo" .',
-     'sckg:colour "#8c564b" .', "trigger words"),
+    ('sckg:colour "#8c564b" ;\n    sckg:verb "list", "float" ;\n    sckg:objectRaisingVerb "list", "float" ;\n'
+     '    sckg:noun "listing", "flotation", "ipo" .', 'sckg:colour "#8c564b" .', "trigger words"),
     ("rdfs:domain sckg:Company ; rdfs:range sckg:StockExchange ;",
      "rdfs:domain sckg:Company ; rdfs:range sckg:NoSuchClass ;", "not declared as an owl:Class"),
     ('sckg:reported a sckg:Status ; rdfs:label "reported"@en ; sckg:assertsFact true ;',

@@ -26,6 +26,7 @@ STATE = "https://w3id.org/sckg/ontology#State"
 STATE_ACTOR = "https://w3id.org/sckg/ontology#StateActor"
 GOV_BODY = "https://w3id.org/sckg/ontology#GovernmentBody"
 COMPANY = "https://w3id.org/sckg/ontology#Company"
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
            "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9, "10": 10}
 DEAL_NOUNS = {"deal", "takeover", "acquisition", "purchase", "sale", "investment", "bid", "transaction", "merger"}
@@ -434,6 +435,13 @@ class RelationFinder:
         return found
 
     def _verb(self, verb: Token, rel: RelationType, sent: Span) -> list[Candidate]:
+        if _forms(verb) & set(rel.raising_verbs):
+            # "Alibaba will list Cainiao on the exchange": the listed one is the object
+            raised = [k for c in verb.children if c.dep_ == "dobj" for k in self.phrase(c, indirect=False)]
+            if raised:
+                objs = [k for c in verb.children if c.dep_ == "prep"
+                        for p in c.children if p.dep_ == "pobj" for k in self.phrase(p, indirect=False)]
+                return self._pairs(raised, objs, rel, verb, sent, 0.75)
         subs = self._subjects(verb)
         objs = self._objects(verb, rel)
         conf = 0.8 if rel.indirect_object is False else 0.75
@@ -556,10 +564,10 @@ class RelationFinder:
             # "the two companies have been partners": a plural subject names both ends
             ends = self._plural_subject(noun.head)
             if len(ends) == 2:
-                return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.65)
+                return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.65, nominal=True)
         # "the operator of a port terminal" operates that terminal by definition: say nothing
         subs = [k for k in subs if not (self.ms.entities[k].described and noun.i in self._mention_tokens(k))]
-        return self._pairs(subs, objs, rel, noun, sent, 0.75)
+        return self._pairs(subs, objs, rel, noun, sent, 0.75, nominal=True)
 
     def _mention_tokens(self, key: str) -> set[int]:
         return {i for m in self.ms.mentions if m.key == key for i in range(m.start, m.end)}
@@ -609,7 +617,7 @@ class RelationFinder:
                     parents += self.phrase(c, indirect=False)
         if noun.dep_ == "attr":
             children += self._subjects(noun.head)
-        return self._pairs(parents, children, rel, noun, sent, 0.85)
+        return self._pairs(parents, children, rel, noun, sent, 0.85, nominal=True)
 
     def _owned_adjective(self, adj: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         """ "a Chinese-owned tech firm", "the Chinese state-owned company"."""
@@ -632,7 +640,7 @@ class RelationFinder:
         while head.dep_ in ("amod", "compound") and head.head is not head:
             head = head.head
         owned = self.resolve(head) if head is not adj else None
-        return self._pairs(owners, [owned] if owned else [], rel, adj, sent, 0.7)
+        return self._pairs(owners, [owned] if owned else [], rel, adj, sent, 0.7, nominal=True)
 
     def _gazetteer_entity(self, entry) -> str:
         """The entity of a gazetteer entry named only by a demonym, added to the document."""
@@ -644,11 +652,10 @@ class RelationFinder:
         return key
 
     # ------------------------------------------------------------------ assembly
-    def _pairs(self, subs, objs, rel: RelationType, trigger: Token, sent: Span, conf: float) -> list[Candidate]:
+    def _pairs(self, subs, objs, rel: RelationType, trigger: Token, sent: Span, conf: float, *,
+               nominal: bool = False) -> list[Candidate]:
         out = []
         status = self.status(trigger)
-        nominal = trigger.pos_ in ("NOUN", "PROPN", "ADJ") and trigger.lemma_.lower() in self.trig.relational \
-            or trigger.lower_ in self.trig.adjectives
         if nominal and status != "negated":
             status = "reported"  # "its subsidiary X" holds whatever the clause around it plans
         by = self.asserted_by(trigger)
@@ -685,7 +692,7 @@ class RelationFinder:
             aux = {c.lower_ for c in t.children if c.dep_ == "aux"}
             if (forms & cues.get("planned", set()) and t is not trigger) or (aux & cues.get("planned", set())):
                 return "planned"
-            if t.pos_ in ("VERB", "AUX") and t is not trigger and t.dep_ not in ("xcomp", "conj"):
+            if t is not trigger and t.dep_ in ("ROOT", "ccomp", "advcl", "relcl", "parataxis"):
                 break
         for t in chain:
             forms = _forms(t) | {c.lower_ for c in t.children if c.dep_ == "advmod"}
@@ -695,8 +702,10 @@ class RelationFinder:
 
     def asserted_by(self, trigger: Token) -> str | None:
         """The source a statement is attributed to: "X said that ...", "according to X"."""
+        sources = SPEECH_VERBS | self.trig.status_cues.get("denied", set()) | \
+            self.trig.status_cues.get("alleged", set())
         for anc in [trigger, *trigger.ancestors]:
-            if anc.lemma_.lower() in SPEECH_VERBS and anc is not trigger:
+            if anc.lemma_.lower() in sources and anc is not trigger and anc.pos_ in ("VERB", "AUX"):
                 for c in anc.children:
                     if c.dep_ == "nsubj":
                         k = self.resolve(c)
@@ -763,7 +772,7 @@ def _is_time(tok: Token) -> bool:
 
 
 def parse_date(text: str, doc_date: str | None) -> str | None:
-    """An xsd lexical date from a date phrase, resolving a bare month against the document date.
+    """An xsd lexical date from a date phrase; relative ones are resolved against the document date.
 
     Examples
     --------
@@ -775,7 +784,17 @@ def parse_date(text: str, doc_date: str | None) -> str | None:
     '2023-11'
     >>> parse_date("4 May 2021", None)
     '2021-05-04'
+    >>> parse_date("Thursday", "2023-12-05")  # the Thursday before a Tuesday
+    '2023-11-30'
+    >>> parse_date("the previous month", "2023-01-15")
+    '2022-12'
+    >>> parse_date("last year", "2023-01-15")
+    '2022'
+    >>> parse_date("Thursday", None) is None
+    True
     """
+    import datetime as dt
+
     low = text.casefold()
     year = re.search(r"\b(1[89]\d\d|20\d\d)\b", low)
     month = next((n for m, n in MONTHS.items() if re.search(rf"\b{m}\b", low)), None)
@@ -786,7 +805,29 @@ def parse_date(text: str, doc_date: str | None) -> str | None:
         return f"{year.group(1)}-{month:02d}"
     if year:
         return year.group(1)
-    if month and doc_date:
-        y, m = int(doc_date[:4]), int(doc_date[5:7]) if len(doc_date) >= 7 else 12
-        return f"{y if month <= m else y - 1}-{month:02d}"
+    if not doc_date:
+        return None
+    y = int(doc_date[:4])
+    m = int(doc_date[5:7]) if len(doc_date) >= 7 else None
+    if month:
+        return f"{y if m is None or month <= m else y - 1}-{month:02d}"
+    if re.search(r"\b(last|previous|past) year\b|\ba year (ago|earlier)\b", low):
+        return str(y - 1)
+    if re.search(r"\b(this|same) year\b", low):
+        return str(y)
+    if m is not None:
+        if re.search(r"\b(last|previous|past) month\b|\ba month (ago|earlier)\b", low):
+            return f"{y if m > 1 else y - 1}-{(m - 2) % 12 + 1:02d}"
+        if re.search(r"\b(this|same) month\b", low):
+            return f"{y}-{m:02d}"
+    if len(doc_date) == 10:
+        today = dt.date.fromisoformat(doc_date)
+        if re.search(r"\b(today|this morning|this week)\b", low):
+            return today.isoformat()
+        if "yesterday" in low:
+            return (today - dt.timedelta(days=1)).isoformat()
+        for i, name in enumerate(WEEKDAYS):
+            if re.search(rf"\b{name}\b", low):  # the latest such day up to the document's date
+                back = (today.weekday() - i) % 7
+                return (today - dt.timedelta(days=back)).isoformat()
     return None
