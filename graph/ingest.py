@@ -19,10 +19,12 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     relations: int = 0
+    curation: dict[str, int] = field(default_factory=dict)
 
 
 def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str | None = None,
-          max_bytes: int = MAX_ARTICLE_BYTES, progress: bool = False) -> BuildReport:
+          max_bytes: int = MAX_ARTICLE_BYTES, progress: bool = False,
+          curation_dir: Path | str | None = None) -> BuildReport:
     """Ingest article files and directories into ``store``.
 
     Every file is read and checked before anything is written, so a bad file stops the
@@ -36,7 +38,10 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
     >>> build(["seeds"], store=s).added[0].startswith("https://w3id.org/sckg/id/doc/")
     True
     """
+    from .resolve import NameIndex, apply_curation, load_curation, resolve_extraction
+
     ontology = load_ontology(ontology_dir)
+    curation = load_curation(curation_dir, ontology)
     files = find_articles(paths)
     articles = [read_article(f, max_bytes=max_bytes) for f in files]
     report = BuildReport()
@@ -49,12 +54,15 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
             todo.append(art)
     if todo:
         extractor = Extractor(ontology, model=model)
+        index = NameIndex.from_store(store, ontology)
         bar = None
         if progress:
             from tqdm import tqdm
             bar = tqdm(total=len(todo), unit="doc", desc="extracting", leave=False)
         for extraction in extractor.extract_many(todo):
+            extraction = resolve_extraction(extraction, index=index, curation=curation, ontology=ontology)
             result = store.add(extraction, ontology)
+            index.add_extraction(extraction)
             (report.added if result.added else report.unchanged).append(result.document)
             report.replaced.extend(result.replaced)
             report.relations += len(extraction.relations)
@@ -62,5 +70,7 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
                 bar.update(1)
         if bar is not None:
             bar.close()
+    if todo or curation.same or curation.rejections or curation.assertions:
+        report.curation = apply_curation(store, curation, ontology)
     store.flush()
     return report

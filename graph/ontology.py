@@ -104,6 +104,19 @@ class Ontology:
                          for n in (*r.nouns, *r.agent_nouns, *r.child_nouns))
 
     @functools.cached_property
+    def title_words(self) -> frozenset[str]:
+        """Words of titles ("minister", "secretary") and the offices they qualify."""
+        words = {w for n in self.entity_types["Person"].name_words for w in n.split()}
+        return frozenset(words | {"business", "culture", "economy", "economic", "trade", "industry", "interior",
+                                  "foreign", "home", "defence", "defense", "finance", "prime", "deputy",
+                                  "vice", "general", "state", "affairs", "of", "for", "the", "and"})
+
+    @functools.cached_property
+    def not_name_endings(self) -> frozenset[str]:
+        """Last words that make a capitalised phrase a law or a document, not an entity."""
+        return frozenset(s.casefold() for s in _strs(self.graph, URIRef(str(SCKG).rstrip("#")), SCKG.notANameEnding))
+
+    @functools.cached_property
     def agent_verbs(self) -> frozenset[str]:
         """Verb lemmas whose subject must be an agent (relations with a domain narrower than Entity)."""
         return frozenset(v.split()[0] for r in self.relations.values() if not str(r.domain).endswith("#Entity")

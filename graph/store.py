@@ -111,6 +111,10 @@ class _DatasetStore:
             raise StoreError(f"{path}: not valid Turtle: {exc}") from None
         self._put_graph(ONTOLOGY_GRAPH, quads + [ox.Quad(g, sckg("contentHash"), ox.Literal(digest), g)])
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update (the project's prefixes are predefined)."""
+        raise NotImplementedError
+
     def ask(self, sparql: str, *, bindings: dict | None = None) -> bool:
         result = self.query(sparql, bindings=bindings)
         return bool(result)
@@ -268,6 +272,9 @@ class Store(_DatasetStore):
                 raise ValueError(f"{exc}: a bound variable must also be selected (or use SELECT *)") from None
             raise
 
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql, prefixes=PREFIXES)
+
     def _has_graph(self, iri: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(iri))
 
@@ -351,6 +358,9 @@ class RemoteStore(_DatasetStore):
         if text.startswith(b"{"):
             return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         return iter(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+
+    def update(self, sparql: str) -> None:
+        self._update(sparql_prologue() + sparql)
 
     def _update(self, sparql: str) -> None:
         import urllib.parse

@@ -270,8 +270,10 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     named = [(sp, lab) for sp, lab in spans if lab not in ("PROPN", "PAREN")]
     for k, (sp, lab) in enumerate(spans):
         if lab == "PROPN" and any(sp.start <= n.start and n.end <= sp.end and len(n) < len(sp)
-                                  and nl in ("ORG", "GAZ", "FAC") for n, nl in named) \
-                and not any(n.start < sp.end and sp.start < n.end and nl == "PERSON" for n, nl in named):
+                                  and nl in ("ORG", "GAZ", "FAC", "GPE", "LOC", "PERSON") for n, nl in named) \
+                and not any(n.start < sp.end and sp.start < n.end and nl == "PERSON" and
+                            all(t.lower_ in ontology.title_words for t in sp if not (n.start <= t.i < n.end))
+                            for n, nl in named):
             spans[k] = (sp, "PAREN")
     # longest first; a token belongs to one name; a run of proper nouns only fills the gaps
     # the gazetteer and the NER left
@@ -309,7 +311,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         while j < len(doc) and not taken[j] and (doc[j].pos_ in ("NOUN", "PROPN") and doc[j].dep_ == "compound"
                                                  or doc[j].pos_ == "ADJ" and doc[j].dep_ == "amod"):
             j += 1
-        indefinite = s.start > 0 and doc[s.start - 1].lower_ in ("a", "an") or labs == {"NORP"}
+        indefinite = s.start > 0 and doc[s.start - 1].lower_ in ("a", "an") or "NORP" in labs \
+            or all(t.pos_ == "ADJ" for t in s)  # "the Welsh factory" is a description
         if not indefinite and j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not taken[j] and \
                 s.root.head.i <= j and _is_facility(noun_type(doc[j], ontology) or "", ontology) \
                 and (s.root.dep_ == "compound" or s.root.head.i == j):
@@ -331,6 +334,9 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue
         if norm in ontology.not_names or not any(ch.isupper() or ch.isdigit() for ch in text):
             continue
+        words = norm.split()
+        if words[-1] in ontology.not_name_endings or all(w in ontology.title_words for w in words):
+            continue  # "National Security and Investment Act", "Business Secretary"
         gaz = gazetteer.by_name.get(norm)
         words = norm.split()
         if gaz is None and len(words) > 2 and (words[0] in gazetteer.demonyms or
@@ -347,7 +353,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             c = by_norm.get(key)
         if c is None:
             c = by_norm.get(norm)
-        if c is None and not gaz and not (labs & {"GPE", "LOC"} and "FACNAME" not in labs):
+        if c is None and not gaz and not _government_context(s, ontology):
             c = _match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words)
         if c is None:
             c = {"names": [], "spans": [], "labels": [], "gaz": gaz}
@@ -364,8 +370,24 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     # aliases: "X, known as Y", "X (Y)", "X, Y" between two names
     _merge_aliases(doc, clusters, ms)
 
+    types = {id(c): _cluster_type(c, ontology, doc) for c in clusters}
+    token_type = {}
     for c in clusters:
-        type_iri = _cluster_type(c, ontology, doc)
+        for sp in c["spans"]:
+            for i in range(sp.start, sp.end):
+                token_type[i] = types[id(c)]
+    for c in clusters:
+        if types[id(c)] is None:
+            # "made by Hikvision and Dahua": a conjunct of a company is a company
+            for sp in c["spans"]:
+                root = sp.root
+                sibling = [root.head] if root.dep_ == "conj" else [x for x in root.children if x.dep_ == "conj"]
+                for x in sibling:
+                    t = token_type.get(x.i)
+                    if t and ontology.is_a(t, SCKG.Organization):
+                        types[id(c)] = t
+    for c in clusters:
+        type_iri = types[id(c)]
         if type_iri is None:
             continue
         gaz = c["gaz"]
@@ -374,7 +396,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         else:
             label = _preferred(c["names"])
             iri, same = entity_iri(label), ()
-        names = set(c["names"]) | {label}
+        names = {n for n in c["names"] if gaz is None or normalise_name(n) not in gazetteer.metonyms} | {label}
         names |= set(c.get("aliases", []))
         ent = Entity(iri=iri, label=label, type=type_iri, names=names, same_as=same)
         for s in c["spans"]:
@@ -408,6 +430,17 @@ def phrase_matcher(nlp, gazetteer: Gazetteer) -> PhraseMatcher:
 
 LOCATIVE_PREPS = {"in", "at", "near", "from", "across", "outside", "inside", "throughout", "around",
                   "to", "into", "off", "via", "through", "towards", "toward", "within"}
+
+
+def _government_context(span: Span, ontology: Ontology) -> bool:
+    """ "the government of Shenzhen", "the city of Hamburg": a place named as a government."""
+    root = span.root
+    head = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "of" else \
+        root.head if root.dep_ in ("compound", "amod") else None
+    if head is None or head.pos_ != "NOUN":
+        return False
+    return head.lemma_.lower() in ontology.government_nouns or \
+        noun_type(head, ontology) == str(SCKG.SubnationalGovernment)
 
 
 def _argument(span: Span, trigger_nouns: frozenset[str]) -> bool:

@@ -262,7 +262,7 @@ class RelationFinder:
                 return keys
         return []
 
-    def phrase(self, tok: Token, *, indirect: bool, max_depth: int = 4) -> list[str]:
+    def phrase(self, tok: Token, *, indirect: bool, max_depth: int = 6) -> list[str]:
         """Entities a phrase refers to: its head and conjuncts, or (``indirect``) inside it."""
         counted = self.counted(tok)
         if counted:

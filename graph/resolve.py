@@ -1,0 +1,366 @@
+"""One node per real entity: cross-document matching, reviewable judgements and curated facts.
+
+Three things live here:
+
+* at ingest, a new document's named entities join nodes already in the store when a name
+  (or the name without a company suffix: "Landbridge Group" ~ "Landbridge") is the same;
+* ``curation/judgements.yaml`` records reviewed decisions (``same``: merge two nodes,
+  ``different``: never merge them), applied to the store on every build;
+* ``curation/assertions.yaml`` records curated relations (``assert``) and rejected
+  extractions (``reject``); they survive re-extraction because they are re-applied after
+  every build: an asserted relation lives in its own named graph, a rejected one keeps its
+  evidence with the status ``rejected`` and loses its plain triple.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from .model import DOC_BASE, Entity, Extraction, normalise_name, sckg
+from .ontology import ENT, SCKG, Ontology
+
+CURATION_GRAPH = DOC_BASE + "curation"
+DEFAULT_CURATION_DIR = Path("curation")
+_FAMILIES = ("Facility", "Person", "StateActor", "Organization")
+
+
+class CurationError(ValueError):
+    """A curation file is unreadable or names something that is not there."""
+
+
+@dataclass
+class Curation:
+    """Reviewed decisions and curated facts."""
+
+    same: list[tuple[str, str, str]] = field(default_factory=list)  # (keep, merge, note)
+    different: set[frozenset[str]] = field(default_factory=set)
+    assertions: list[dict] = field(default_factory=list)
+    rejections: list[tuple[str, str, str]] = field(default_factory=list)
+    directory: Path | None = None
+
+    def merged(self) -> dict[str, str]:
+        """merge IRI -> kept IRI, following chains."""
+        out = {m: k for k, m, _ in self.same}
+        for m in list(out):
+            seen = {m}
+            while out[m] in out and out[m] not in seen:
+                seen.add(out[m])
+                out[m] = out[out[m]]
+        return out
+
+
+def _load_yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise CurationError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from None
+    except UnicodeDecodeError:
+        raise CurationError(f"{path}: not UTF-8") from None
+
+
+def _iri(value, path: Path, where: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise CurationError(f"{path}: {where}: expected an entity IRI, got {value!r}")
+    if not value.startswith(("http://", "https://")):
+        value = str(ENT) + value  # "landbridge" is ent:landbridge
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        raise CurationError(f"{path}: {where}: {value!r} is not a valid IRI") from None
+    return value
+
+
+def load_curation(directory: Path | str | None, ontology: Ontology) -> Curation:
+    """Read ``judgements.yaml`` and ``assertions.yaml`` from ``directory`` (missing files are empty)."""
+    cur = Curation(directory=Path(directory) if directory else None)
+    if directory is None:
+        return cur
+    directory = Path(directory)
+    jpath, apath = directory / "judgements.yaml", directory / "assertions.yaml"
+    if jpath.exists():
+        data = _load_yaml(jpath)
+        if not isinstance(data, dict):
+            raise CurationError(f"{jpath}:1: expected 'same:' and 'different:' lists")
+        for i, e in enumerate(data.get("same") or [], 1):
+            if not isinstance(e, dict):
+                raise CurationError(f"{jpath}: same #{i}: expected {{keep: IRI, merge: IRI}}")
+            cur.same.append((_iri(e.get("keep"), jpath, f"same #{i} keep"),
+                             _iri(e.get("merge"), jpath, f"same #{i} merge"), str(e.get("note", ""))))
+        for i, e in enumerate(data.get("different") or [], 1):
+            if not isinstance(e, dict):
+                raise CurationError(f"{jpath}: different #{i}: expected {{a: IRI, b: IRI}}")
+            cur.different.add(frozenset((_iri(e.get("a"), jpath, f"different #{i} a"),
+                                         _iri(e.get("b"), jpath, f"different #{i} b"))))
+    if apath.exists():
+        data = _load_yaml(apath)
+        if not isinstance(data, dict):
+            raise CurationError(f"{apath}:1: expected 'assert:' and 'reject:' lists")
+        for section in ("assert", "reject"):
+            for i, e in enumerate(data.get(section) or [], 1):
+                where = f"{section} #{i}"
+                if not isinstance(e, dict):
+                    raise CurationError(f"{apath}: {where}: expected {{subject, relation, object}}")
+                rel = e.get("relation")
+                if rel not in ontology.relations:
+                    raise CurationError(f"{apath}: {where}: unknown relation {rel!r}; one of "
+                                        f"{', '.join(sorted(ontology.relations))}")
+                s, o = _iri(e.get("subject"), apath, where), _iri(e.get("object"), apath, where)
+                if section == "reject":
+                    cur.rejections.append((s, rel, o))
+                else:
+                    cur.assertions.append({"subject": s, "relation": rel, "object": o,
+                                           "sentence": str(e.get("sentence") or e.get("note") or "curated"),
+                                           "source": str(e.get("source", "")), "date": e.get("date")})
+    return cur
+
+
+# ---------------------------------------------------------------------------------- ingest
+def _family(ontology: Ontology, type_iri: str) -> str | None:
+    for fam in _FAMILIES:
+        if ontology.is_a(type_iri, str(SCKG) + fam):
+            return fam
+    return None
+
+
+def core_name(name: str, ontology: Ontology) -> str:
+    """A name without trailing company suffixes: "Landbridge Group Ltd" -> "landbridge"."""
+    words = normalise_name(name).split()
+    while len(words) > 1 and words[-1] in ontology.company_suffixes:
+        words.pop()
+    return " ".join(words)
+
+
+class NameIndex:
+    """Names of the entities already stored, for joining new mentions to existing nodes."""
+
+    def __init__(self, ontology: Ontology):
+        self.ontology = ontology
+        self.by_name: dict[str, str] = {}
+        self.types: dict[str, str] = {}
+
+    @classmethod
+    def from_store(cls, store, ontology: Ontology) -> "NameIndex":
+        idx = cls(ontology)
+        for sol in store.query("""SELECT ?e ?n ?t WHERE { ?e a sckg:Entity ; a ?t . ?t a sckg:EntityType .
+                                   { ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n } }"""):
+            e = sol["e"].value
+            if "/" in e[len(str(ENT)):]:
+                continue  # an unnamed entity belongs to its document
+            idx._add(e, sol["n"].value, sol["t"].value)
+        return idx
+
+    def _add(self, iri: str, name: str, type_iri: str) -> None:
+        for key in {normalise_name(name), core_name(name, self.ontology)}:
+            if key:
+                self.by_name.setdefault(key, iri)
+        if iri not in self.types or self.ontology.is_a(type_iri, self.types[iri]):
+            self.types[iri] = type_iri
+
+    def add_extraction(self, x: Extraction) -> None:
+        for e in x.entities.values():
+            if not e.described:
+                for n in e.names | {e.label}:
+                    self._add(e.iri, n, e.type)
+
+    def match(self, ent: Entity, curation: Curation) -> str | None:
+        fam = _family(self.ontology, ent.type)
+        for name in sorted(ent.names | {ent.label}):
+            for key in (normalise_name(name), core_name(name, self.ontology)):
+                hit = self.by_name.get(key)
+                if hit and hit != ent.iri and frozenset((hit, ent.iri)) not in curation.different \
+                        and _family(self.ontology, self.types.get(hit, ent.type)) == fam:
+                    return hit
+        return None
+
+
+def resolve_extraction(x: Extraction, *, index: NameIndex, curation: Curation, ontology: Ontology) -> Extraction:
+    """Rename a document's entities onto stored nodes they match or are judged the same as."""
+    merged = curation.merged()
+    rename: dict[str, str] = {}
+    for iri, ent in x.entities.items():
+        if ent.described:
+            continue
+        target = merged.get(iri)
+        if target is None and not ent.same_as:  # gazetteer entities are canonical already
+            target = index.match(ent, curation)
+        if target and target != iri:
+            rename[iri] = target
+    if not rename:
+        return x
+    entities: dict[str, Entity] = {}
+    for iri, ent in x.entities.items():
+        new = rename.get(iri, iri)
+        if new in entities:
+            entities[new].names |= ent.names | {ent.label}
+            continue
+        known_type = index.types.get(new)
+        etype = ent.type if known_type is None or ontology.is_a(ent.type, known_type) else known_type
+        label = ent.label if new == iri else entities.get(new, ent).label
+        entities[new] = replace(ent, iri=new, type=etype, names=set(ent.names) | {ent.label}, label=label)
+    relations = []
+    for r in x.relations:
+        ev = r.evidence
+        if ev.asserted_by in rename:
+            ev = replace(ev, asserted_by=rename[ev.asserted_by])
+        s, o = rename.get(r.subject, r.subject), rename.get(r.object, r.object)
+        if s == o:
+            continue
+        relations.append(replace(r, subject=s, object=o, evidence=ev))
+    return replace(x, entities=dict(sorted(entities.items())), relations=relations)
+
+
+# ---------------------------------------------------------------------------------- store pass
+def apply_curation(store, curation: Curation, ontology: Ontology) -> dict[str, int]:
+    """Apply judgements, rejections and assertions to everything stored; idempotent."""
+    counts = {"merged": 0, "rejected": 0, "asserted": 0}
+    for keep, merge, _ in curation.same:
+        k, m = ox.NamedNode(keep), ox.NamedNode(merge)
+        if store.ask("ASK { { ?m ?p ?o } UNION { ?s ?p ?m } }", bindings={"m": m}):
+            store.update(f"""
+                DELETE {{ GRAPH ?g {{ {m} ?p ?o }} }} INSERT {{ GRAPH ?g {{ {k} ?p ?o }} }}
+                WHERE {{ GRAPH ?g {{ {m} ?p ?o }} }} ;
+                DELETE {{ GRAPH ?g {{ ?s ?p {m} }} }} INSERT {{ GRAPH ?g {{ ?s ?p {k} }} }}
+                WHERE {{ GRAPH ?g {{ ?s ?p {m} }} }}""")
+            counts["merged"] += 1
+    for s, rel, o in curation.rejections:
+        S, P, O = ox.NamedNode(s), sckg(rel), ox.NamedNode(o)
+        if store.ask("ASK { ?s ?p ?o }", bindings={"s": S, "p": P, "o": O}):
+            store.update(f"""
+                DELETE {{ GRAPH ?g {{ {S} {P} {O} }} }} WHERE {{ GRAPH ?g {{ {S} {P} {O} }} }} ;
+                DELETE {{ GRAPH ?g {{ ?ev {sckg('status')} ?st }} }}
+                INSERT {{ GRAPH ?g {{ ?ev {sckg('status')} {sckg('rejected')} }} }}
+                WHERE {{ GRAPH ?g {{ ?ev <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> {S} ;
+                                          <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> {P} ;
+                                          <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> {O} ;
+                                          {sckg('status')} ?st }} }}""")
+            counts["rejected"] += 1
+    quads = _assertion_quads(store, curation, ontology)
+    if quads or store._has_graph(CURATION_GRAPH):
+        store._put_graph(CURATION_GRAPH, quads)
+        counts["asserted"] = len(curation.assertions)
+    store.flush()
+    return counts
+
+
+def _assertion_quads(store, curation: Curation, ontology: Ontology) -> list[ox.Quad]:
+    from .model import PROV_DERIVED, RDF_OBJECT, RDF_PREDICATE, RDF_SUBJECT, RDF_TYPE
+    if not curation.assertions:
+        return []
+    g = ox.NamedNode(CURATION_GRAPH)
+    q = []
+    add = lambda s, p, o: q.append(ox.Quad(s, p, o, g))  # noqa: E731
+    src = str(curation.directory / "assertions.yaml") if curation.directory else "assertions.yaml"
+    add(g, RDF_TYPE, sckg("Document"))
+    add(g, sckg("fileName"), ox.Literal(src))
+    import hashlib
+    add(g, sckg("contentHash"), ox.Literal(hashlib.sha256(repr(curation.assertions).encode()).hexdigest()))
+    for i, a in enumerate(curation.assertions):
+        for end in ("subject", "object"):
+            node = ox.NamedNode(a[end])
+            if not store.ask("ASK { ?e a sckg:Entity }", bindings={"e": node}):
+                raise CurationError(f"{src}: assert #{i + 1}: {a[end]} is not an entity in the store")
+        S, P, O = ox.NamedNode(a["subject"]), sckg(a["relation"]), ox.NamedNode(a["object"])
+        add(S, P, O)
+        ev = ox.NamedNode(f"{CURATION_GRAPH}/{hashlib.sha256((a['subject'] + a['relation'] + a['object']).encode()).hexdigest()[:24]}")
+        add(ev, RDF_TYPE, sckg("Evidence"))
+        add(ev, RDF_SUBJECT, S)
+        add(ev, RDF_PREDICATE, P)
+        add(ev, RDF_OBJECT, O)
+        add(ev, PROV_DERIVED, g)
+        add(ev, sckg("sentence"), ox.Literal(a["sentence"]))
+        add(ev, sckg("startChar"), ox.Literal("0", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+        add(ev, sckg("endChar"), ox.Literal(str(max(1, len(a["sentence"]))),
+                                            datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+        add(ev, sckg("method"), ox.Literal("curated"))
+        add(ev, sckg("methodVersion"), ox.Literal(ontology.version))
+        add(ev, sckg("confidence"), ox.Literal("1.0", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")))
+        add(ev, sckg("status"), sckg("reported"))
+        if a["source"]:
+            add(ev, ox.NamedNode("http://purl.org/dc/terms/source"), ox.Literal(a["source"]))
+    return sorted(set(q), key=str)
+
+
+# ---------------------------------------------------------------------------------- review
+@dataclass(frozen=True)
+class Candidate:
+    """Two nodes that may be one entity."""
+
+    score: float
+    a: str
+    b: str
+    a_label: str
+    b_label: str
+    reason: str
+    a_sentence: str | None
+    b_sentence: str | None
+
+
+def merge_candidates(store, ontology: Ontology, curation: Curation, *, min_score: float = 85.0,
+                     limit: int = 50) -> list[Candidate]:
+    """Pairs of nodes whose names are alike (fuzzy, initials, suffixes), with a sentence each."""
+    from rapidfuzz import fuzz
+
+    nodes: dict[str, dict] = {}
+    for sol in store.query("""SELECT ?e ?l ?t WHERE { ?e a sckg:Entity ; rdfs:label ?l ; a ?t . ?t a sckg:EntityType }"""):
+        e = sol["e"].value
+        d = nodes.setdefault(e, {"label": sol["l"].value, "type": sol["t"].value})
+        if ontology.is_a(sol["t"].value, d["type"]):
+            d["type"] = sol["t"].value
+    judged = curation.different | {frozenset((k, m)) for k, m, _ in curation.same}
+    items = sorted(nodes.items())
+    out = []
+    for i, (a, da) in enumerate(items):
+        na, ca = normalise_name(da["label"]), core_name(da["label"], ontology)
+        for b, db in items[i + 1:]:
+            if frozenset((a, b)) in judged or _family(ontology, da["type"]) != _family(ontology, db["type"]):
+                continue
+            nb, cb = normalise_name(db["label"]), core_name(db["label"], ontology)
+            reason, score = None, 0.0
+            if ca == cb:
+                reason, score = "same name without company suffix", 97.0
+            elif da["label"].isupper() and "".join(w[0] for w in nb.split()) == na.replace(" ", ""):
+                reason, score = "initials", 90.0
+            elif db["label"].isupper() and "".join(w[0] for w in na.split()) == nb.replace(" ", ""):
+                reason, score = "initials", 90.0
+            else:
+                score = fuzz.token_sort_ratio(na, nb)
+                reason = "similar names"
+            if score >= min_score:
+                out.append(Candidate(round(score, 1), a, b, da["label"], db["label"], reason,
+                                     _a_sentence(store, a), _a_sentence(store, b)))
+    out.sort(key=lambda c: (-c.score, c.a_label, c.b_label))
+    return out[:limit]
+
+
+def _a_sentence(store, node: str) -> str | None:
+    for sol in store.query("SELECT ?sentence ?e WHERE { ?ev sckg:sentence ?sentence . "
+                           "{ ?ev rdf:subject ?e } UNION { ?ev rdf:object ?e } } ORDER BY ?sentence LIMIT 1",
+                           bindings={"e": ox.NamedNode(node)}):
+        return sol["sentence"].value
+    return None
+
+
+def record_judgement(directory: Path | str, kind: str, a: str, b: str, *, note: str = "") -> Path:
+    """Append a judgement (``same``: keep a, merge b; ``different``) to ``judgements.yaml``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "judgements.yaml"
+    data = _load_yaml(path) if path.exists() else {}
+    data.setdefault("same", [])
+    data.setdefault("different", [])
+    entry = {"keep": a, "merge": b} if kind == "same" else {"a": a, "b": b}
+    if note:
+        entry["note"] = note
+    if entry not in data[kind]:
+        data[kind].append(entry)
+    text = ("# Reviewed entity judgements, applied on every build (sckg resolve same|different).\n"
+            + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
