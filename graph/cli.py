@@ -29,7 +29,8 @@ def _domain_errors():
     from .store import StoreError
     from .analyze import EntityNotFound
     from .resolve import CurationError
-    return (CurationError, EntityNotFound, ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
+    from .extract.llm import LLMError
+    return (LLMError, CurationError, EntityNotFound, ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
 
 
 def command(fn):
@@ -101,8 +102,12 @@ def cli(debug: bool) -> None:
 @click.option("--max-bytes", type=int, default=2_000_000, show_default=True, help="Largest article accepted.")
 @click.option("--curation", "curation_dir", type=click.Path(file_okay=False),
               help="Judgements and curated facts to apply (default: ./curation when it exists).")
+@click.option("--extractor", type=click.Choice(["rules", "llm", "both"]), default="rules", show_default=True,
+              help="The rule extractor (spaCy), an OpenAI-compatible chat model, or both.")
+@click.option("--llm-url", envvar="SCKG_LLM_BASE_URL", help="Chat API base URL (env SCKG_LLM_BASE_URL).")
+@click.option("--llm-model", envvar="SCKG_LLM_MODEL", help="Chat model name (env SCKG_LLM_MODEL).")
 @command
-def build(paths, store_dir, out, model, max_bytes, curation_dir):
+def build(paths, store_dir, out, model, max_bytes, curation_dir, extractor, llm_url, llm_model):
     """Ingest .txt/.md articles (optional front matter: title, date, source).
 
     Re-ingesting an unchanged article changes nothing; a changed file replaces its older
@@ -114,8 +119,12 @@ def build(paths, store_dir, out, model, max_bytes, curation_dir):
     """
     from .ingest import build as run_build
     with _open_store(store_dir) as store:
+        llm = None
+        if extractor != "rules":
+            from .extract.llm import LLMConfig
+            llm = LLMConfig.from_env(base_url=llm_url, model=llm_model)
         report = run_build(paths, store=store, model=model, max_bytes=max_bytes, progress=sys.stderr.isatty(),
-                           curation_dir=_curation_dir(curation_dir))
+                           curation_dir=_curation_dir(curation_dir), extractor=extractor, llm=llm)
         click.echo(f"added {len(report.added)}, unchanged {len(report.unchanged)}, replaced "
                    f"{len(report.replaced)} document(s); {report.relations} relation(s) extracted")
         if out:

@@ -24,7 +24,7 @@ class BuildReport:
 
 def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str | None = None,
           max_bytes: int = MAX_ARTICLE_BYTES, progress: bool = False,
-          curation_dir: Path | str | None = None) -> BuildReport:
+          curation_dir: Path | str | None = None, extractor: str = "rules", llm=None) -> BuildReport:
     """Ingest article files and directories into ``store``.
 
     Every file is read and checked before anything is written, so a bad file stops the
@@ -40,8 +40,14 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
     """
     from .resolve import NameIndex, apply_curation, load_curation, resolve_extraction
 
+    if extractor not in ("rules", "llm", "both"):
+        raise ValueError(f"unknown extractor {extractor!r}; use rules, llm or both")
     ontology = load_ontology(ontology_dir)
     curation = load_curation(curation_dir, ontology)
+    llm_extractor = None
+    if extractor in ("llm", "both"):
+        from .extract.llm import LLMConfig, LLMExtractor
+        llm_extractor = LLMExtractor(ontology, llm or LLMConfig.from_env())
     files = find_articles(paths)
     articles = [read_article(f, max_bytes=max_bytes) for f in files]
     report = BuildReport()
@@ -53,13 +59,20 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
         else:
             todo.append(art)
     if todo:
-        extractor = Extractor(ontology, model=model)
+        rules = Extractor(ontology, model=model) if extractor != "llm" else None
         index = NameIndex.from_store(store, ontology)
         bar = None
         if progress:
             from tqdm import tqdm
             bar = tqdm(total=len(todo), unit="doc", desc="extracting", leave=False)
-        for extraction in extractor.extract_many(todo):
+        if rules is not None:
+            extractions = rules.extract_many(todo)
+        else:
+            extractions = (llm_extractor.extract(a) for a in todo)
+        for extraction in extractions:
+            if rules is not None and llm_extractor is not None:
+                from .extract.llm import combine
+                extraction = combine(extraction, llm_extractor.extract(extraction.article))
             extraction = resolve_extraction(extraction, index=index, curation=curation, ontology=ontology)
             result = store.add(extraction, ontology)
             index.add_extraction(extraction)

@@ -312,7 +312,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                                                  or doc[j].pos_ == "ADJ" and doc[j].dep_ == "amod"):
             j += 1
         indefinite = s.start > 0 and doc[s.start - 1].lower_ in ("a", "an") or "NORP" in labs \
-            or all(t.pos_ == "ADJ" for t in s)  # "the Welsh factory" is a description
+            or all(t.pos_ == "ADJ" for t in s) or normalise_name(s.text) in ontology.not_names \
+            or normalise_name(s.text) in gazetteer.demonyms  # "the Welsh factory" is a description
         if not indefinite and j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not taken[j] and \
                 s.root.head.i <= j and _is_facility(noun_type(doc[j], ontology) or "", ontology) \
                 and (s.root.dep_ == "compound" or s.root.head.i == j):
