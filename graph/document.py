@@ -10,8 +10,10 @@ from pathlib import Path
 
 import yaml
 
-#: Largest article accepted by default, in bytes; raise it with ``max_bytes``.
-MAX_ARTICLE_BYTES = 2_000_000
+#: Largest article accepted by default, in bytes; raise it with ``max_bytes`` (--max-bytes).
+MAX_ARTICLE_BYTES = 1_000_000
+#: Largest front matter block, in characters.
+MAX_FRONT_MATTER = 10_000
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 
@@ -26,6 +28,16 @@ _LEFTOVER = re.compile(
     r"the content|the article|the text)\b[^\n.]{0,80}:\s*$", re.IGNORECASE)
 # "LONDON — " or "ATHENS, Greece (Reuters) - " at the start of a paragraph.
 _DATELINE = re.compile(r"^(?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:,[^\n—–-]{0,40})?(?: \([^)]{1,30}\))? ?[—–-]{1,2} ")
+
+
+# An HTML page given as an article: scripts, styles, comments and tags are blanked out.
+_HTML = re.compile(r"\A\s*(?:<!doctype html|<html|<head|<body|<meta|<div|<p[ >])", re.IGNORECASE)
+_HTML_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
+
+
+def _blank_match(m: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", m.group(0))
 
 
 class ArticleError(ValueError):
@@ -66,9 +78,10 @@ def _front_matter(text: str, name: str) -> tuple[dict, int]:
     """Parse a leading ``---`` block; return its fields and the offset where the body starts."""
     if not text.startswith("---"):
         return {}, 0
-    m = re.match(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|$)", text, re.DOTALL)
+    m = re.match(r"---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|$)", text[: MAX_FRONT_MATTER + 10], re.DOTALL)
     if not m:
-        raise ArticleError(f"{name}:1: front matter opened with '---' is never closed")
+        raise ArticleError(f"{name}:1: front matter opened with '---' is never closed "
+                           f"(within its first {MAX_FRONT_MATTER:,} characters)")
     try:
         data = yaml.safe_load(m.group(1) or "") or {}
     except yaml.YAMLError as exc:
@@ -76,6 +89,9 @@ def _front_matter(text: str, name: str) -> tuple[dict, int]:
         raise ArticleError(f"{name}:{line}: front matter is not valid YAML") from None
     if not isinstance(data, dict):
         raise ArticleError(f"{name}:2: front matter must be 'key: value' lines")
+    for key in ("title", "source"):
+        if key in data and data[key] is not None and not isinstance(data[key], (str, int, float)):
+            raise ArticleError(f"{name}: front matter {key} must be text, not {type(data[key]).__name__}")
     return data, m.end()
 
 
@@ -137,7 +153,12 @@ def parse_article(text: str, *, name: str) -> Article:
     if "\x00" in text:
         raise ArticleError(f"{name}: contains NUL bytes; it looks like a binary file, not an article")
     meta, body_start = _front_matter(text, name)
-    clean = clean_text(text, body_start=body_start)
+    if not text[body_start:].strip():
+        raise ArticleError(f"{name}: the article is empty")
+    source = text
+    if _HTML.match(text[body_start:]):
+        source = _HTML_TAG.sub(_blank_match, _HTML_BLOCKS.sub(_blank_match, text))
+    clean = clean_text(source, body_start=body_start)
     chars = list(clean)
     _blank(chars, 0, body_start)
     clean = "".join(chars)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .document import MAX_ARTICLE_BYTES, find_articles, read_article
+from .document import MAX_ARTICLE_BYTES, ArticleError, find_articles, read_article
 from .extract import Extractor
 from .ontology import ONTOLOGY_DIR, load_ontology
 from .store import Store
@@ -20,11 +20,13 @@ class BuildReport:
     replaced: list[str] = field(default_factory=list)
     relations: int = 0
     curation: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # messages for files left out (skip_bad)
 
 
 def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str | None = None,
           max_bytes: int = MAX_ARTICLE_BYTES, progress: bool = False,
-          curation_dir: Path | str | None = None, extractor: str = "rules", llm=None) -> BuildReport:
+          curation_dir: Path | str | None = None, extractor: str = "rules", llm=None,
+          skip_bad: bool = False) -> BuildReport:
     """Ingest article files and directories into ``store``.
 
     Every file is read and checked before anything is written, so a bad file stops the
@@ -49,8 +51,15 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
         from .extract.llm import LLMConfig, LLMExtractor
         llm_extractor = LLMExtractor(ontology, llm or LLMConfig.from_env())
     files = find_articles(paths)
-    articles = [read_article(f, max_bytes=max_bytes) for f in files]
     report = BuildReport()
+    articles = []
+    for f in files:
+        try:
+            articles.append(read_article(f, max_bytes=max_bytes))
+        except ArticleError as exc:
+            if not skip_bad:
+                raise
+            report.skipped.append(str(exc))
     todo = []
     for art in articles:
         known = store.document_for_hash(art.content_hash)

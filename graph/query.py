@@ -126,3 +126,64 @@ def to_dataframe(store: Store, sparql: str, *, bindings: dict | None = None):
     import pandas as pd
     names, rows = run_query(store, sparql, bindings=bindings)
     return pd.DataFrame(rows, columns=names)
+
+
+class QueryLimitError(RuntimeError):
+    """A query ran past its time limit or returned more rows than allowed."""
+
+
+def limited_query_text(location: str | Path, sparql: str, *, fmt: str = "table", bindings: dict | None = None,
+                       timeout: float = 60.0, max_rows: int = 1_000_000) -> str:
+    """Like :func:`query_text`, with a time limit and a row limit.
+
+    An embedded store is queried in a worker process that is killed at ``timeout``; a
+    SPARQL server gets the same limit as its HTTP timeout.
+    """
+    from .store import RemoteStore, Store, open_store
+    from .workers import WorkerPool
+    if isinstance(location, str) and location.startswith(("http://", "https://")):
+        store = open_store(location)
+        assert isinstance(store, RemoteStore)
+        store.timeout = timeout
+        text = query_text(store, sparql, fmt="tsv" if fmt == "table" else fmt, bindings=bindings)
+        rows = max(0, text.count("\n") - 1) if fmt in ("table", "tsv", "csv") else 0
+        if rows > max_rows:
+            raise QueryLimitError(f"the result has more than {max_rows:,} rows; add a LIMIT or raise --max-rows")
+        return _table(text) if fmt == "table" else text
+    location = Path(location)
+    Store(location).close()  # create it (with the ontology graph) if it is new
+    pool = WorkerPool(location, size=1, writable=False, start_method="fork")
+    try:
+        status, _ctype, body = pool.run("query", sparql, "tsv" if fmt == "table" else fmt, timeout=timeout,
+                                        max_rows=max_rows, bindings=bindings)
+    finally:
+        pool.close()
+    message = body.decode("utf-8", "replace").strip()
+    if status == 400:
+        if message.startswith("SPARQL syntax error"):
+            raise SyntaxError(message[len("SPARQL syntax error: "):])
+        raise ValueError(message)
+    if status in (413, 503):
+        raise QueryLimitError(message.replace("start the server with a larger --max-rows", "raise --max-rows")
+                              .replace("limit and was stopped", "limit (--timeout) and was stopped"))
+    if status != 200:
+        raise ValueError(message)
+    return _table(body.decode("utf-8")) if fmt == "table" else body.decode("utf-8")
+
+
+def _table(tsv: str) -> str:
+    """Render SPARQL TSV results as the CLI's text table."""
+    result = ox.parse_query_results(tsv.encode("utf-8"), format=ox.QueryResultsFormat.TSV)
+    if isinstance(result, ox.QueryBoolean):
+        names, rows = ["ask"], [[str(bool(result)).lower()]]
+    else:
+        names = [v.value for v in result.variables]
+        rows = [[_term(sol[n]) for n in names] for sol in result]
+    widths = [min(max([len(n)] + [len(r[i]) for r in rows]), 80) for i, n in enumerate(names)]
+    out = [" | ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
+           "-+-".join("-" * w for w in widths)]
+    for r in rows:
+        out.append(" | ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w)
+                              for c, w in zip(r, widths)).rstrip())
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)

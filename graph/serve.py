@@ -9,35 +9,16 @@ URL) is refused unless ``allow_service``.
 from __future__ import annotations
 
 import json
-import multiprocessing as mp
-import queue
 import re
-import threading
 import time
 import urllib.parse
-from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_ROWS = 100_000
-MAX_REQUEST_BYTES = 1_000_000
+from .workers import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, GRAPH_TYPES, RESULT_TYPES, WorkerPool
 
-RESULT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-}
-GRAPH_TYPES = {
-    "text/turtle": "ttl",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-}
+MAX_REQUEST_BYTES = 1_000_000
 
 _TOKENS = re.compile(r'''
     (?P<comment>\#[^\n]*)
@@ -76,145 +57,6 @@ def is_update(text: str) -> bool:
     body = strip_sparql(text)
     body = re.sub(r"^\s*((PREFIX\s+\S*\s*|BASE\s*)\s*)*", "", body, flags=re.IGNORECASE)
     return re.match(r"\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", body, re.IGNORECASE) is not None
-
-
-# ---------------------------------------------------------------------------------- workers
-def _worker(location: str, writable: bool, conn) -> None:
-    """Serve requests from ``conn`` against the store until the pipe closes."""
-    import pyoxigraph as ox
-
-    from .store import PREFIXES
-
-    store = ox.Store(location) if writable else ox.Store.read_only(location)
-    fmts = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
-            "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
-    gfmts = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-             "rdfxml": ox.RdfFormat.RDF_XML}
-    conn.send(("ready", None, None))
-    while True:
-        try:
-            kind, text, fmt, max_rows = conn.recv()
-        except EOFError:
-            return
-        try:
-            if kind == "update":
-                store.update(text, prefixes=PREFIXES)
-                store.flush()
-                conn.send((204, "text/plain", b""))
-            elif kind == "view":
-                conn.send((200, "text/html; charset=utf-8", _view_html(location, store)))
-            else:
-                def run():
-                    return store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
-                result = run()
-                if isinstance(result, ox.QuerySolutions):
-                    n = 0
-                    for _ in result:
-                        n += 1
-                        if n > max_rows:
-                            conn.send((413, "text/plain", f"the result has more than {max_rows:,} rows; add a "
-                                                          f"LIMIT or start the server with a larger --max-rows"
-                                       .encode()))
-                            break
-                    else:
-                        body = run().serialize(format=fmts.get(fmt, ox.QueryResultsFormat.JSON))
-                        conn.send((200, _ctype(fmt), body))
-                elif isinstance(result, ox.QueryBoolean):
-                    f = fmt if fmt in fmts else "json"
-                    conn.send((200, _ctype(f), result.serialize(format=fmts[f])))
-                else:
-                    triples = []
-                    for t in result:
-                        triples.append(t)
-                        if len(triples) > max_rows:
-                            break
-                    if len(triples) > max_rows:
-                        conn.send((413, "text/plain", f"the result has more than {max_rows:,} triples".encode()))
-                    else:
-                        f = fmt if fmt in gfmts else "nt"
-                        conn.send((200, _gctype(f), ox.serialize(triples, format=gfmts[f])))
-        except SyntaxError as exc:
-            conn.send((400, "text/plain", f"SPARQL syntax error: {exc}".encode()))
-        except Exception as exc:  # report any store error to the client, keep serving
-            conn.send((500, "text/plain", f"{type(exc).__name__}: {exc}".encode()))
-
-
-def _ctype(fmt: str) -> str:
-    return {v: k for k, v in RESULT_TYPES.items() if k.startswith(("application/sparql", "text/"))}.get(
-        fmt, "application/sparql-results+json")
-
-
-def _gctype(fmt: str) -> str:
-    return {v: k for k, v in GRAPH_TYPES.items()}[fmt]
-
-
-def _view_html(location: str, ox_store) -> bytes:
-    """The HTML view of the whole store (as `sckg view` writes it)."""
-    from .analyze import project
-    from .ontology import load_ontology
-    from .store import Store
-    from .view import build_view, render_html
-
-    store = Store.wrap(ox_store, location=Path(location))
-    return render_html(build_view(project(store), load_ontology(), title="sckg graph")).encode("utf-8")
-
-
-@dataclass
-class _Worker:
-    process: mp.Process
-    conn: object
-
-
-class WorkerPool:
-    """Worker processes that each hold the store open; a worker past its time limit is killed."""
-
-    def __init__(self, location: Path, *, size: int, writable: bool):
-        self.location = str(location)
-        self.writable = writable
-        self.ctx = mp.get_context("spawn")
-        self.idle: queue.Queue[_Worker] = queue.Queue()
-        for _ in range(size):
-            self.idle.put(self._start())
-
-    def _start(self) -> _Worker:
-        parent, child = self.ctx.Pipe()
-        p = self.ctx.Process(target=_worker, args=(self.location, self.writable, child), daemon=True)
-        p.start()
-        child.close()
-        if not parent.poll(60):
-            p.kill()
-            raise RuntimeError("a query worker did not start")
-        msg = parent.recv()
-        if msg[0] != "ready":
-            raise RuntimeError(f"a query worker failed to start: {msg}")
-        return _Worker(p, parent)
-
-    def run(self, kind: str, text: str, fmt: str, *, timeout: float, max_rows: int) -> tuple[int, str, bytes]:
-        try:
-            w = self.idle.get(timeout=timeout)
-        except queue.Empty:
-            return 503, "text/plain", b"all query workers are busy; try again"
-        try:
-            w.conn.send((kind, text, fmt, max_rows))
-            if w.conn.poll(timeout):
-                result = w.conn.recv()
-                self.idle.put(w)
-                return result
-        except (EOFError, OSError):
-            pass
-        # past its time (or dead): kill it and start a fresh one in the background
-        w.process.kill()
-        w.process.join(5)
-        threading.Thread(target=lambda: self.idle.put(self._start()), daemon=True).start()
-        return 503, "text/plain", f"the query ran longer than the {timeout:g} s limit and was stopped\n".encode()
-
-    def close(self) -> None:
-        while True:
-            try:
-                w = self.idle.get_nowait()
-            except queue.Empty:
-                return
-            w.process.kill()
 
 
 # ---------------------------------------------------------------------------------- HTTP

@@ -34,13 +34,21 @@ class Extractor:
         self.matcher = phrase_matcher(self.nlp, self.gazetteer)
         self.version = f"{ontology.version}+{self.nlp.meta.get('name', 'model')}-{self.nlp.meta.get('version', '?')}"
 
+    def _fit(self, articles) -> None:
+        longest = max((len(a.clean) for a in articles), default=0)
+        if longest >= self.nlp.max_length:  # the size limit is the reader's, not spaCy's
+            self.nlp.max_length = longest + 1
+
     def extract(self, article: Article, *, doc=None) -> Extraction:
         """Extract one article (``doc``: its text already parsed by ``self.nlp``)."""
+        self._fit([article])
         doc = doc if doc is not None else self.nlp(article.clean)
         return self._extract(article, doc)
 
     def extract_many(self, articles, *, batch_size: int = 16, n_process: int = 1):
         """Extract articles in order, parsing them in batches."""
+        articles = list(articles)
+        self._fit(articles)
         texts = ((a.clean, a) for a in articles)
         for doc, art in self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process):
             yield self._extract(art, doc)
