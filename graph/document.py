@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ _DATELINE = re.compile(r"^(?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:,[^\n—–
 _HTML = re.compile(r"\A\s*(?:<!doctype html|<html|<head|<body|<meta|<div|<p[ >])", re.IGNORECASE)
 _HTML_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(r"<[^<>]{0,2000}>")
+_INLINE_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]{0,20}(?:\s[^<>]{0,500})?/?>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _blank_match(m: re.Match) -> str:
@@ -44,7 +47,7 @@ class ArticleError(ValueError):
     """An article cannot be read; the message names the file and, where known, the line."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Article:
     """A source document as read from disk.
 
@@ -60,6 +63,33 @@ class Article:
     date: str | None
     source: str | None
     content_hash: str
+
+    @functools.cached_property
+    def compact(self) -> tuple[str, list[int]]:
+        r"""``clean`` with runs of blanks collapsed (what the parser reads), and for each of its
+        characters the offset of that character in ``text``.
+
+        Examples
+        --------
+        >>> a = parse_article("A.   \n\n   <b>B</b> c.", name="x.txt")
+        >>> a.compact[0]
+        'A.\nB c.'
+        >>> a.text[a.compact[1][3]]
+        'B'
+        """
+        out, offsets = [], []
+        for m in re.finditer(r"\s{2,}|\S+|\s", self.clean):
+            piece = m.group(0)
+            if len(piece) > 1 and piece.isspace():
+                piece = "\n" if "\n" in piece else " "
+                out.append(piece)
+                offsets.append(m.start())
+            else:
+                out.append(piece)
+                offsets.extend(range(m.start(), m.end()))
+        text = "".join(out)
+        lead = len(text) - len(text.lstrip())
+        return text[lead:], offsets[lead:]
 
     @property
     def slug(self) -> str:
@@ -155,9 +185,10 @@ def parse_article(text: str, *, name: str) -> Article:
     meta, body_start = _front_matter(text, name)
     if not text[body_start:].strip():
         raise ArticleError(f"{name}: the article is empty")
-    source = text
-    if _HTML.match(text[body_start:]):
-        source = _HTML_TAG.sub(_blank_match, _HTML_BLOCKS.sub(_blank_match, text))
+    # markup left by scrapers is blanked (scripts and styles whole); so are control characters
+    source = _HTML_BLOCKS.sub(_blank_match, text)
+    source = (_HTML_TAG if _HTML.match(text[body_start:]) else _INLINE_TAG).sub(_blank_match, source)
+    source = _CONTROL.sub(" ", source)
     clean = clean_text(source, body_start=body_start)
     chars = list(clean)
     _blank(chars, 0, body_start)
@@ -197,6 +228,8 @@ def read_article(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Art
         raise ArticleError(f"{path}: {size:,} bytes is over the article limit of {max_bytes:,} "
                            "bytes (raise it with --max-bytes)")
     data = path.read_bytes()
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ArticleError(f"{path}: contains NUL bytes; it looks like a binary file, not an article")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")

@@ -35,21 +35,21 @@ class Extractor:
         self.version = f"{ontology.version}+{self.nlp.meta.get('name', 'model')}-{self.nlp.meta.get('version', '?')}"
 
     def _fit(self, articles) -> None:
-        longest = max((len(a.clean) for a in articles), default=0)
+        longest = max((len(a.compact[0]) for a in articles), default=0)
         if longest >= self.nlp.max_length:  # the size limit is the reader's, not spaCy's
             self.nlp.max_length = longest + 1
 
     def extract(self, article: Article, *, doc=None) -> Extraction:
         """Extract one article (``doc``: its text already parsed by ``self.nlp``)."""
         self._fit([article])
-        doc = doc if doc is not None else self.nlp(article.clean)
+        doc = doc if doc is not None else self.nlp(article.compact[0])
         return self._extract(article, doc)
 
     def extract_many(self, articles, *, batch_size: int = 16, n_process: int = 1):
         """Extract articles in order, parsing them in batches."""
         articles = list(articles)
         self._fit(articles)
-        texts = ((a.clean, a) for a in articles)
+        texts = ((a.compact[0], a) for a in articles)
         for doc, art in self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process):
             yield self._extract(art, doc)
 
@@ -98,8 +98,10 @@ class Extractor:
             text = c.sentence.text
             lead = len(text) - len(text.lstrip())
             sentence = text.strip()
-            start = c.sentence.start_char + lead
-            ev = Evidence(sentence=sentence, start=start, end=start + len(sentence), method=METHOD,
+            offsets = article.compact[1]
+            first = c.sentence.start_char + lead
+            start, end = offsets[first], offsets[first + len(sentence) - 1] + 1
+            ev = Evidence(sentence=sentence, start=start, end=end, method=METHOD,
                           method_version=self.version, confidence=c.confidence, status=c.status,
                           trigger=c.trigger.text, asserted_by=c.asserted_by, date=c.date, share=c.share)
             key = (c.subject, c.relation, c.object, start)
