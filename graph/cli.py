@@ -62,11 +62,16 @@ def _bound_term(value: str):
         try:
             return ox.NamedNode(value[1:-1])
         except ValueError as exc:
-            raise click.UsageError(f"--bind: {value!r} is not a valid IRI: {exc}") from None
+            raise UserError(f"--bind: {value!r} is not a valid IRI: {exc}") from None
     m = re.fullmatch(r"(.*)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)", value, re.DOTALL)
     if m:
         return ox.Literal(m.group(1), language=m.group(2))
     return ox.Literal(value)
+
+
+def _report_document(article, result) -> None:
+    click.echo(f"{'added' if result.added else 'unchanged'} {article.name} {result.document}")
+    sys.stdout.flush()
 
 
 def _curation_dir(given: str | None):
@@ -103,6 +108,7 @@ def cli(debug: bool) -> None:
 @click.option("--max-bytes", type=click.IntRange(1, None), default=1_000_000, show_default=True,
               help="Largest article accepted, in bytes.")
 @click.option("--skip-bad", is_flag=True, help="Leave out unreadable articles (reported on stderr) instead of stopping.")
+@click.option("--verbose", "-v", is_flag=True, help="Print each document as it is committed.")
 @click.option("--curation", "curation_dir", type=click.Path(file_okay=False),
               help="Judgements and curated facts to apply (default: ./curation when it exists).")
 @click.option("--extractor", type=click.Choice(["rules", "llm", "both"]), default="rules", show_default=True,
@@ -110,7 +116,7 @@ def cli(debug: bool) -> None:
 @click.option("--llm-url", envvar="SCKG_LLM_BASE_URL", help="Chat API base URL (env SCKG_LLM_BASE_URL).")
 @click.option("--llm-model", envvar="SCKG_LLM_MODEL", help="Chat model name (env SCKG_LLM_MODEL).")
 @command
-def build(paths, store_dir, out, model, max_bytes, skip_bad, curation_dir, extractor, llm_url, llm_model):
+def build(paths, store_dir, out, model, max_bytes, skip_bad, verbose, curation_dir, extractor, llm_url, llm_model):
     """Ingest .txt/.md articles (optional front matter: title, date, source).
 
     Re-ingesting an unchanged article changes nothing; a changed file replaces its older
@@ -128,7 +134,7 @@ def build(paths, store_dir, out, model, max_bytes, skip_bad, curation_dir, extra
             llm = LLMConfig.from_env(base_url=llm_url, model=llm_model)
         report = run_build(paths, store=store, model=model, max_bytes=max_bytes, progress=sys.stderr.isatty(),
                            curation_dir=_curation_dir(curation_dir), extractor=extractor, llm=llm,
-                           skip_bad=skip_bad)
+                           skip_bad=skip_bad, on_document=_report_document if verbose else None)
         for msg in report.skipped:
             click.echo(f"skipped: {msg}", err=True)
         click.echo(f"added {len(report.added)}, unchanged {len(report.unchanged)}, replaced "
@@ -175,7 +181,7 @@ def query(sparql, qfile, named, list_, store_dir, fmt, binds, timeout, max_rows)
     for b in binds:
         name, sep, value = b.partition("=")
         if not sep or not name.strip():
-            raise click.UsageError(f"--bind takes VAR=VALUE, got {b!r}")
+            raise UserError(f"--bind takes VAR=VALUE, got {b!r}")
         bindings[name.strip().lstrip("?")] = _bound_term(value)
     click.echo(limited_query_text(store_dir, text, fmt=fmt, bindings=bindings, timeout=timeout, max_rows=max_rows))
 
@@ -318,7 +324,7 @@ def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title
     if since:
         import re
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", since):
-            raise click.BadParameter("use YYYY, YYYY-MM or YYYY-MM-DD", param_hint="--since")
+            raise UserError(f"--since: {since!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
     with _open_store(store_dir) as store:
         g = project(store)
     g = select(g, focus=focus, depth=depth, relations=list(relations), types=list(types), since=since)

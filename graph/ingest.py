@@ -26,7 +26,7 @@ class BuildReport:
 def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str | None = None,
           max_bytes: int = MAX_ARTICLE_BYTES, progress: bool = False,
           curation_dir: Path | str | None = None, extractor: str = "rules", llm=None,
-          skip_bad: bool = False) -> BuildReport:
+          skip_bad: bool = False, on_document=None) -> BuildReport:
     """Ingest article files and directories into ``store``.
 
     Every file is read and checked before anything is written, so a bad file stops the
@@ -88,6 +88,8 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
             (report.added if result.added else report.unchanged).append(result.document)
             report.replaced.extend(result.replaced)
             report.relations += len(extraction.relations)
+            if on_document is not None:
+                on_document(extraction.article, result)
             if bar is not None:
                 bar.update(1)
         if bar is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,7 +182,12 @@ def _parse(path: Path) -> Graph:
     except FileNotFoundError:
         raise OntologyError(f"{path}: file not found") from None
     except Exception as exc:  # rdflib raises many parser exception types
-        raise OntologyError(f"{path}: not valid Turtle: {exc}") from None
+        text = str(exc)
+        line = re.search(r"at line (\d+)", text)
+        reason = re.search(r"Bad syntax \((.*?)\) at \^", text, re.DOTALL)
+        where = f"{path}:{line.group(1)}" if line else str(path)
+        detail = reason.group(1) if reason else text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+        raise OntologyError(f"{where}: not valid Turtle: {detail}") from None
     return g
 
 

@@ -122,6 +122,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
             return self._error(HTTPStatus.NOT_FOUND, "not found; the endpoint is /sparql")
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_REQUEST_BYTES:
+            if length <= 16 * MAX_REQUEST_BYTES:  # read it, so the client hears the answer
+                while length > 0:
+                    length -= len(self.rfile.read(min(length, 65536)) or b"x" * length)
+            self.close_connection = True
             return self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request over {MAX_REQUEST_BYTES:,} bytes")
         raw = self.rfile.read(length)
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
