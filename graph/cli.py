@@ -109,6 +109,8 @@ def cli(debug: bool) -> None:
               help="Largest article accepted, in bytes.")
 @click.option("--skip-bad", is_flag=True, help="Leave out unreadable articles (reported on stderr) instead of stopping.")
 @click.option("--verbose", "-v", is_flag=True, help="Print each document as it is committed.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Parser processes (spaCy n_process).")
 @click.option("--curation", "curation_dir", type=click.Path(file_okay=False),
               help="Judgements and curated facts to apply (default: ./curation when it exists).")
 @click.option("--extractor", type=click.Choice(["rules", "llm", "both"]), default="rules", show_default=True,
@@ -116,7 +118,8 @@ def cli(debug: bool) -> None:
 @click.option("--llm-url", envvar="SCKG_LLM_BASE_URL", help="Chat API base URL (env SCKG_LLM_BASE_URL).")
 @click.option("--llm-model", envvar="SCKG_LLM_MODEL", help="Chat model name (env SCKG_LLM_MODEL).")
 @command
-def build(paths, store_dir, out, model, max_bytes, skip_bad, verbose, curation_dir, extractor, llm_url, llm_model):
+def build(paths, store_dir, out, model, max_bytes, skip_bad, verbose, workers, curation_dir, extractor, llm_url,
+          llm_model):
     """Ingest .txt/.md articles (optional front matter: title, date, source).
 
     Re-ingesting an unchanged article changes nothing; a changed file replaces its older
@@ -134,7 +137,7 @@ def build(paths, store_dir, out, model, max_bytes, skip_bad, verbose, curation_d
             llm = LLMConfig.from_env(base_url=llm_url, model=llm_model)
         report = run_build(paths, store=store, model=model, max_bytes=max_bytes, progress=sys.stderr.isatty(),
                            curation_dir=_curation_dir(curation_dir), extractor=extractor, llm=llm,
-                           skip_bad=skip_bad, on_document=_report_document if verbose else None)
+                           skip_bad=skip_bad, on_document=_report_document if verbose else None, workers=workers)
         for msg in report.skipped:
             click.echo(f"skipped: {msg}", err=True)
         click.echo(f"added {len(report.added)}, unchanged {len(report.unchanged)}, replaced "

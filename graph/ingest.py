@@ -26,7 +26,7 @@ class BuildReport:
 def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str | None = None,
           max_bytes: int = MAX_ARTICLE_BYTES, progress: bool = False,
           curation_dir: Path | str | None = None, extractor: str = "rules", llm=None,
-          skip_bad: bool = False, on_document=None) -> BuildReport:
+          skip_bad: bool = False, on_document=None, workers: int = 1) -> BuildReport:
     """Ingest article files and directories into ``store``.
 
     Every file is read and checked before anything is written, so a bad file stops the
@@ -61,8 +61,10 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
                 raise
             report.skipped.append(str(exc))
     todo = []
+    stored = {sol["h"].value: sol["d"].value for sol in store.query(
+        "SELECT ?d ?h WHERE { GRAPH ?d { ?d sckg:contentHash ?h } }")}
     for art in articles:
-        known = store.document_for_hash(art.content_hash)
+        known = stored.get(art.content_hash)
         if known:
             report.unchanged.append(known)
         else:
@@ -75,7 +77,7 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
             from tqdm import tqdm
             bar = tqdm(total=len(todo), unit="doc", desc="extracting", leave=False)
         if rules is not None:
-            extractions = rules.extract_many(todo)
+            extractions = rules.extract_many(todo, n_process=workers)
         else:
             extractions = (llm_extractor.extract(a) for a in todo)
         for extraction in extractions:

@@ -207,4 +207,4 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
             add(ev, sckg("date"), _date_literal(e.date))
         if e.share is not None:
             add(ev, sckg("share"), Literal(f"{e.share:.4f}".rstrip("0").rstrip("."), datatype=NamedNode(XSD + "decimal")))
-    return sorted(set(q), key=str)
+    return list(dict.fromkeys(q))  # distinct, in a stable order; exports sort

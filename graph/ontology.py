@@ -105,6 +105,26 @@ class Ontology:
                          for n in (*r.nouns, *r.agent_nouns, *r.child_nouns))
 
     @functools.cached_property
+    def type_noun_index(self) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+        """Type nouns by last word: {"airport": ((("cargo",), Airport IRI), ((), Airport IRI))}."""
+        index: dict[str, list] = {}
+        for t in self.entity_types.values():
+            for noun in t.type_nouns:
+                *prefix, last = noun.split()
+                index.setdefault(last, []).append((tuple(prefix), str(t.iri)))
+        return {k: tuple(sorted(v, key=lambda x: (-len(x[0]), x[1]))) for k, v in index.items()}
+
+    @functools.cached_property
+    def name_word_index(self) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+        """Name words by first word: {"security": ((("security", "service"), IntelligenceAgency IRI),)}."""
+        index: dict[str, list] = {}
+        for t in self.entity_types.values():
+            for phrase in t.name_words:
+                parts = tuple(phrase.split())
+                index.setdefault(parts[0], []).append((parts, str(t.iri)))
+        return {k: tuple(sorted(v)) for k, v in index.items()}
+
+    @functools.cached_property
     def title_words(self) -> frozenset[str]:
         """Words of titles ("minister", "secretary") and the offices they qualify."""
         words = {w for n in self.entity_types["Person"].name_words for w in n.split()}

@@ -263,6 +263,18 @@ class Store(_DatasetStore):
         self.location, self._store, self._ontology_dir = location, store, ONTOLOGY_DIR
         return self
 
+    def load(self, path: Path | str) -> None:
+        """Bulk-load an exported dataset (.nq, .trig; .ttl/.nt go to the default graph)."""
+        path = Path(path)
+        fmt = FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            raise StoreError(f"{path}: unknown format; use one of {', '.join(sorted(FORMATS))}")
+        try:
+            self._store.bulk_load(path=str(path), format=fmt)
+        except SyntaxError as exc:
+            raise StoreError(f"{path}: {exc}") from None
+        self._store.flush()
+
     def _solutions(self, sparql: str, subs: dict, *, union: bool = True):
         try:
             return self._store.query(sparql, use_default_graph_as_union=union, prefixes=PREFIXES,

@@ -177,31 +177,35 @@ class Mentions:
 
 
 def noun_type(tok: Token, ontology: Ontology) -> str | None:
-    """The entity type a common noun names ("firm" -> Company, "cargo airport" -> Airport)."""
+    """The entity type a common noun names ("firm" -> Company, "cargo airport" -> Airport).
+
+    The longest declared noun ending at ``tok`` wins; answers are cached on the Doc.
+    """
+    cache = tok.doc.user_data.setdefault("sckg_noun_type", {})
+    if tok.i in cache:
+        return cache[tok.i]
     best, best_len = None, 0
-    for t in ontology.entity_types.values():
-        for noun in t.type_nouns:
-            words = noun.split()
-            n = len(words)
-            if tok.i - n + 1 < 0:
+    index = ontology.type_noun_index
+    for form in {tok.lower_, tok.lemma_.lower()}:
+        for prefix, type_iri in index.get(form, ()):
+            n = len(prefix) + 1
+            if n <= best_len or tok.i - len(prefix) < 0:
                 continue
-            toks = tok.doc[tok.i - n + 1: tok.i + 1]
-            if [x.lower_ for x in toks[:-1]] == words[:-1] and \
-                    words[-1] in (tok.lower_, tok.lemma_.lower()) and n > best_len:
-                best, best_len = str(t.iri), n
+            if all(tok.doc[tok.i - len(prefix) + k].lower_ == w for k, w in enumerate(prefix)):
+                best, best_len = type_iri, n
+    cache[tok.i] = best
     return best
 
 
 def _name_type(words: list[str], ontology: Ontology) -> str | None:
     """Type from words inside a name; the longest match, then the right-most, wins."""
     best, score = None, (0, -1)
-    for t in ontology.entity_types.values():
-        for w in t.name_words:
-            parts = w.split()
+    index = ontology.name_word_index
+    for i, w in enumerate(words):
+        for parts, type_iri in index.get(w, ()):
             n = len(parts)
-            for i in range(len(words) - n + 1):
-                if words[i:i + n] == parts and (n, i) > score:
-                    best, score = str(t.iri), (n, i)
+            if tuple(words[i:i + n]) == parts and (n, i) > score:
+                best, score = type_iri, (n, i)
     return best
 
 

@@ -654,14 +654,7 @@ class RelationFinder:
     # ------------------------------------------------------------------ assembly
     def _pairs(self, subs, objs, rel: RelationType, trigger: Token, sent: Span, conf: float, *,
                nominal: bool = False) -> list[Candidate]:
-        out = []
-        status = self.status(trigger)
-        if nominal and status != "negated":
-            status = "reported"  # "its subsidiary X" holds whatever the clause around it plans
-        by = self.asserted_by(trigger)
-        if by and not self.onto.is_a(self.ms.type_of(by), "https://w3id.org/sckg/ontology#Agent"):
-            by = None
-        date = self.date(trigger)
+        pairs = []
         for s in dict.fromkeys(subs):
             for o in dict.fromkeys(objs):
                 if not s or not o or s == o:
@@ -669,11 +662,24 @@ class RelationFinder:
                 if not (self.onto.is_a(self.ms.type_of(s), rel.domain)
                         and self.onto.is_a(self.ms.type_of(o), rel.range)):
                     continue
-                if rel.symmetric and o < s:
-                    s, o = o, s
-                out.append(Candidate(s, rel.name, o, sent, trigger, conf, status, by, date,
-                                     _share(trigger) if rel.name == "owns" else None))
-        return out
+                pairs.append((o, s) if rel.symmetric and o < s else (s, o))
+        if not pairs:
+            return []
+        status, by, date = self._context(trigger)
+        if nominal and status != "negated":
+            status = "reported"  # "its subsidiary X" holds whatever the clause around it plans
+        share = _share(trigger) if rel.name == "owns" else None
+        return [Candidate(s, rel.name, o, sent, trigger, conf, status, by, date, share) for s, o in pairs]
+
+    def _context(self, trigger: Token) -> tuple[str, str | None, str | None]:
+        """Status, source and date of a trigger's clause (computed once per trigger)."""
+        cache = self.__dict__.setdefault("_contexts", {})
+        if trigger.i not in cache:
+            by = self.asserted_by(trigger)
+            if by and not self.onto.is_a(self.ms.type_of(by), "https://w3id.org/sckg/ontology#Agent"):
+                by = None
+            cache[trigger.i] = (self.status(trigger), by, self.date(trigger))
+        return cache[trigger.i]
 
     def status(self, trigger: Token) -> str:
         cues = self.trig.status_cues
@@ -726,9 +732,11 @@ class RelationFinder:
         while clause.dep_ not in ("ROOT", "ccomp", "advcl", "relcl") and clause.head is not clause:
             clause = clause.head
         lo, hi = clause.left_edge.i, clause.right_edge.i
-        for ent in trigger.sent.ents:
-            if ent.label_ == "DATE" and lo <= ent.start and ent.end - 1 <= hi:
-                d = parse_date(ent.text, self.doc_date)
+        if "_dates" not in self.__dict__:
+            self._dates = [(e.start, e.end, e.text) for e in self.doc.ents if e.label_ == "DATE"]
+        for start, end, text in self._dates:
+            if lo <= start and end - 1 <= hi:
+                d = parse_date(text, self.doc_date)
                 if d:
                     return d
         return None

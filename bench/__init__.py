@@ -1,0 +1,1 @@
+"""Benchmarks for sckg: `python -m bench [--quick] [--json FILE]`."""

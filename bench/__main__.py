@@ -1,0 +1,218 @@
+"""Run the benchmarks: `python -m bench [--quick] [--json FILE]`.
+
+Everything is measured in one run and reported as ratios against the component underneath
+(spaCy, raw pyoxigraph, rdflib), because the machine is shared and noisy: a ratio of two
+medians taken minutes apart is steadier than either time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGETS = {
+    "ingest_vs_spacy": (">=", 0.8),
+    "load_vs_oxigraph": ("<=", 1.3),
+    "query_vs_oxigraph": ("<=", 1.5),
+    "query_speedup_vs_rdflib": (">=", 10.0),
+    "peak_rss_mib": ("<=", 1024.0),
+    "provenance_lookup_ms": ("<", 5.0),
+    "add_article_to_big_store_s": ("<", 1.0),
+    "view_20k_nodes_s": ("<", 1.0),
+}
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def words(paths) -> int:
+    from graph.document import read_article
+    return sum(len(read_article(p).compact[0].split()) for p in paths)
+
+
+def bench_ingest(tmp: Path, sizes: list[int], repeat: int) -> dict:
+    """sckg build (parse + extraction + resolution + RDF writing) against bare spaCy on the same text."""
+    from bench.generate import write_corpus
+    from graph.document import read_article
+    from graph.extract.nlp import load_nlp
+    from graph.ingest import build
+    from graph.store import Store
+
+    nlp = load_nlp()
+    out = {}
+    for n in sizes:
+        corpus = tmp / f"corpus-{n}"
+        paths = write_corpus(corpus, n)
+        texts = [read_article(p).compact[0] for p in paths]
+        w = sum(len(t.split()) for t in texts)
+
+        def spacy_only():
+            for _ in nlp.pipe(texts, batch_size=16):
+                pass
+
+        def sckg_build(workers=1):
+            d = tmp / f"store-{n}-{workers}"
+            shutil.rmtree(d, ignore_errors=True)
+            with Store(d) as s:
+                build([corpus], store=s, workers=workers)
+
+        t_spacy = median_time(spacy_only, repeat)
+        t_sckg = median_time(sckg_build, repeat)
+        out[n] = {"articles": n, "words": w, "spacy_wps": w / t_spacy, "sckg_wps": w / t_sckg,
+                  "ratio": t_spacy / t_sckg}
+        print(f"  ingest {n:>6} articles, {w:>9,} words: spaCy {w / t_spacy:8.0f} w/s, sckg {w / t_sckg:8.0f} w/s,"
+              f" ratio {t_spacy / t_sckg:.3f}", flush=True)
+        if n == sizes[-1]:
+            t2 = median_time(lambda: sckg_build(2), 1)
+            out["workers_2_vs_1"] = t_sckg / t2
+            print(f"  ingest --workers 2 vs 1: {t_sckg / t2:.2f}x", flush=True)
+    return out
+
+
+def bench_store(tmp: Path, n_triples: int, repeat: int) -> dict:
+    """Load, queries and provenance on a big graph; run in a child for a clean peak-memory reading."""
+    from bench.generate import model_graph
+    import pyoxigraph as ox
+
+    data = tmp / f"graph-{n_triples}.nq"
+    if not data.exists():
+        quads = model_graph(n_triples)
+        with open(data, "wb") as f:
+            ox.serialize(quads, f, ox.RdfFormat.N_QUADS)
+        del quads
+    child = subprocess.run([sys.executable, "-m", "bench.store_child", str(data), str(tmp), str(repeat)],
+                           capture_output=True, text=True, cwd=ROOT)
+    if child.returncode != 0:
+        raise RuntimeError(child.stderr)
+    print(child.stderr, end="", flush=True)
+    return json.loads(child.stdout)
+
+
+def bench_rdflib(tmp: Path, n_triples: int, repeat: int) -> dict:
+    """The competency queries on rdflib's Memory store against sckg, on the same smaller graph."""
+    from bench.generate import model_graph
+    from bench.store_child import QUERIES, provenance_query
+    import pyoxigraph as ox
+    import rdflib
+    from graph.store import PREFIXES, Store, sparql_prologue
+
+    quads = model_graph(n_triples)
+    path = tmp / f"graph-rdflib-{n_triples}.nq"
+    with open(path, "wb") as f:
+        ox.serialize(quads, f, ox.RdfFormat.N_QUADS)
+    ds = rdflib.Dataset(default_union=True)
+    ds.parse(path, format="nquads")
+    ds.parse(ROOT / "ontology" / "sckg.ttl", format="turtle")
+    store = Store(tmp / "rdflib-compare")
+    store.load(path)
+    edge = next(iter(store.query("SELECT ?s ?o WHERE { ?s sckg:owns ?o } LIMIT 1")))
+    queries = dict(QUERIES, provenance=provenance_query(edge["s"].value, edge["o"].value))
+    ratios = {}
+    for name, q in queries.items():
+        t_sckg = median_time(lambda: list(store.query(q)), repeat)
+        text = sparql_prologue() + q
+        t_rdf = median_time(lambda: list(ds.query(text)), 1)
+        ratios[name] = t_rdf / t_sckg
+        print(f"  rdflib {name:<24} rdflib {t_rdf * 1000:9.1f} ms  sckg {t_sckg * 1000:8.2f} ms  "
+              f"speed-up {t_rdf / t_sckg:8.1f}", flush=True)
+    del PREFIXES
+    return {"per_query": ratios, "geomean": math.exp(statistics.mean(math.log(r) for r in ratios.values()))}
+
+
+def bench_view(n_nodes: int, repeat: int) -> float:
+    import networkx as nx
+    from graph.ontology import load_ontology
+    from graph.view import build_view, render_html
+
+    onto = load_ontology()
+    base = nx.barabasi_albert_graph(n_nodes, 1, seed=3)
+    g = nx.MultiDiGraph()
+    types = ["Company", "Facility", "State", "Regulator"]
+    for n in base:
+        g.add_node(f"n{n}", label=f"Entity {n}", type=types[n % 4], names=[f"Entity {n}"], same_as=[])
+    for a, b in base.edges:
+        g.add_edge(f"n{a}", f"n{b}", key="owns", relation="owns", asserted=True, confidence=0.8,
+                   evidence=[{"sentence": f"Entity {a} owns Entity {b}.", "document": "d", "title": "t",
+                              "document_date": None, "date": None, "status": "reported", "confidence": 0.8,
+                              "method": "m", "start": 0, "end": 10}])
+    return median_time(lambda: render_html(build_view(g, onto, max_nodes=None)), repeat)
+
+
+def check(results: dict) -> list[str]:
+    lines = []
+    for key, (op, target) in TARGETS.items():
+        v = results.get(key)
+        if v is None:
+            continue
+        ok = {"<=": v <= target, ">=": v >= target, "<": v < target}[op]
+        lines.append(f"  {key:<28} {v:10.3f}   target {op} {target:<6}  {'ok' if ok else 'MISS'}")
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="a smaller run, under 10 minutes")
+    ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--keep", type=Path, help="keep generated data in this directory")
+    args = ap.parse_args()
+    sizes = [100, 500] if args.quick else [1000, 10000]
+    big = 200_000 if args.quick else 1_000_000
+    small = 20_000 if args.quick else 100_000
+    repeat = 3
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="sckg-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    results: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                                 "platform": platform.platform()},
+                     "quick": args.quick}
+    print(f"sckg benchmarks ({'quick' if args.quick else 'full'}) in {tmp}", flush=True)
+    ingest = bench_ingest(tmp, sizes, 1 if not args.quick else 1)
+    results["ingest"] = {str(k): v for k, v in ingest.items()}
+    results["ingest_vs_spacy"] = ingest[sizes[-1]]["ratio"]
+    results["ingest_scaling_wps_ratio"] = ingest[sizes[-1]]["sckg_wps"] / ingest[sizes[0]]["sckg_wps"]
+    results["workers_2_vs_1"] = ingest["workers_2_vs_1"]
+    store = bench_store(tmp, big, repeat)
+    results.update(store)
+    rd = bench_rdflib(tmp, small, repeat)
+    results["query_speedup_vs_rdflib"] = rd["geomean"]
+    results["rdflib_per_query"] = rd["per_query"]
+    results["rdflib_graph_triples"] = small
+    results["view_20k_nodes_s"] = bench_view(20_000, repeat)
+    print(f"  view of 20,000 nodes generated in {results['view_20k_nodes_s']:.3f} s", flush=True)
+    results["seconds"] = time.time() - started
+    results["peak_rss_mib_bench_process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("\nresults:")
+    print("\n".join(check(results)))
+    print(f"  ingest words/s scaling {sizes[0]}->{sizes[-1]} articles: {results['ingest_scaling_wps_ratio']:.2f}")
+    print(f"  ingest --workers 2 vs 1: {results['workers_2_vs_1']:.2f}x")
+    print(f"  total {results['seconds']:.0f} s")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, sort_keys=True), encoding="utf-8")
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
