@@ -75,36 +75,56 @@ def write_corpus(directory: Path, n: int, *, seed: int = 42) -> list[Path]:
 
 
 def model_graph(n_triples: int, *, seed: int = 7):
-    """Quads in the project's model (documents, typed entities, relations with evidence), about ``n_triples``."""
+    """Quads in the project's model (documents, typed entities, relations with evidence), about ``n_triples``.
+
+    Shaped like real data: ownership is a forest (each company has at most one parent,
+    chains a few levels deep), partnerships are sparse, states and agencies act on
+    companies, companies run facilities.
+    """
     from graph.document import parse_article
     from graph.model import Entity, Evidence, Extraction, Relation, entity_iri, to_quads
     from graph.ontology import load_ontology
 
     onto = load_ontology()
     rng = random.Random(seed)
-    companies = company_names(max(200, n_triples // 60), rng)
-    types = ["Company", "Company", "Company", "Facility", "State", "Regulator", "IntelligenceAgency"]
-    rels = ["owns", "monitors", "blocked", "partnersWith", "operates"]
+    n_companies = max(200, n_triples // 40)
+    companies = company_names(n_companies, rng)
+    facilities = [f"{rng.choice(PLACES)} {f} {i}" for i, f in enumerate(FACILITIES * (n_companies // 12 + 1))]
+    states = [s[1] for s in STATES]
+    agencies = [f"{s[0]} {kind}" for s in STATES for kind in ("Security Service", "Investment Authority")]
+    typed = {**{c: "Company" for c in companies}, **{f: "Facility" for f in facilities},
+             **{s: "State" for s in states},
+             **{a: ("IntelligenceAgency" if "Security" in a else "Regulator") for a in agencies}}
+
+    def relation():
+        kind = rng.random()
+        if kind < 0.35:  # a company and its parent: a forest of fan-out 4
+            i = rng.randrange(1, len(companies))
+            return companies[(i - 1) // 4], "owns", companies[i]
+        if kind < 0.5:
+            return rng.choice(states + agencies), "monitors", rng.choice(companies)
+        if kind < 0.6:
+            return rng.choice(states + agencies), "blocked", rng.choice(companies)
+        if kind < 0.8:
+            i = rng.randrange(len(facilities))
+            return companies[i % len(companies)], "operates", facilities[i]
+        a, b = rng.sample(companies, 2)
+        return a, "partnersWith", b
+
     quads = []
     doc = 0
     while len(quads) < n_triples:
-        text = f"Synthetic article {doc}. " + " ".join(rng.sample(companies, 5)) + "."
+        rels = [relation() for _ in range(8)]
+        names = sorted({n for s, _, o in rels for n in (s, o)})
+        text = f"Synthetic article {doc} about " + ", ".join(names) + "."
         art = parse_article(text, name=f"synthetic-{doc:06d}.txt")
         ents = {}
-        for name in rng.sample(companies, 6):
-            t = rng.choice(types)
-            e = Entity(entity_iri(name), name, str(onto.entity_types[t].iri), {name})
+        for name in names:
+            e = Entity(entity_iri(name), name, str(onto.entity_types[typed[name]].iri), {name})
             ents[e.iri] = e
-        keys = sorted(ents)
-        relations = []
-        for _ in range(8):
-            s, o = rng.sample(keys, 2)
-            rel = rng.choice(rels)
-            r = onto.relations[rel]
-            if not (onto.is_a(ents[s].type, r.domain) and onto.is_a(ents[o].type, r.range)):
-                continue
-            relations.append(Relation(s, rel, o, Evidence(text, 0, len(text), "synthetic", "1", 0.8,
-                                                          date=str(rng.randint(2010, 2025)))))
+        relations = [Relation(entity_iri(s), r, entity_iri(o),
+                              Evidence(text, 0, len(text), "synthetic", "1", 0.8, date=str(rng.randint(2010, 2025))))
+                     for s, r, o in rels if s != o]
         quads.extend(to_quads(Extraction(art, ents, relations), onto))
         doc += 1
     return quads

@@ -1,0 +1,39 @@
+"""A smoke test of the benchmarks: each part runs on tiny data and reports its keys (no timing asserted)."""
+
+import json
+import subprocess
+import sys
+
+import pyoxigraph as ox
+
+from .conftest import ROOT
+
+
+def test_generators_are_deterministic(tmp_path):
+    from bench.generate import model_graph, write_corpus
+    a = [p.read_text() for p in write_corpus(tmp_path / "a", 5)]
+    b = [p.read_text() for p in write_corpus(tmp_path / "b", 5)]
+    assert a == b and len(set(a)) == 5
+    quads = model_graph(3000)
+    assert len(quads) >= 3000 and quads == model_graph(3000)
+
+
+def test_ingest_and_view_parts_run(tmp_path):
+    from bench.__main__ import bench_ingest, bench_view
+    out = bench_ingest(tmp_path, [4, 8], 1)
+    assert {"ratio", "spacy_wps", "sckg_wps"} <= set(out[8]) and out["workers_2_vs_1"] > 0
+    assert bench_view(300, 1) > 0
+
+
+def test_store_child_reports_every_key(tmp_path):
+    from bench.generate import model_graph
+    data = tmp_path / "g.nq"
+    with open(data, "wb") as f:
+        ox.serialize(model_graph(4000), f, ox.RdfFormat.N_QUADS)
+    out = subprocess.run([sys.executable, "-m", "bench.store_child", str(data), str(tmp_path), "1"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr
+    res = json.loads(out.stdout)
+    for key in ("load_vs_oxigraph", "query_vs_oxigraph", "provenance_lookup_ms", "add_article_to_big_store_s",
+                "projection_s", "peak_rss_mib"):
+        assert key in res, res
