@@ -38,9 +38,15 @@ TEMPLATES = [
 
 
 def company_names(n: int, rng: random.Random) -> list[str]:
-    names = set()
+    """``n`` distinct company names (up to 86,400 of them)."""
+    if n > len(PREFIX) ** 2 * len(SUFFIX) * len(KINDS):
+        raise ValueError(f"cannot make {n} distinct company names")
+    names: set[str] = set()
     while len(names) < n:
-        names.add(f"{rng.choice(PREFIX)}{rng.choice(SUFFIX)} {rng.choice(KINDS)}")
+        first = rng.choice(PREFIX) + rng.choice(SUFFIX)
+        if len(names) > n // 2:  # a second syllable once the short names thin out
+            first += rng.choice(PREFIX).lower()
+        names.add(f"{first} {rng.choice(KINDS)}")
     return sorted(names)
 
 
