@@ -103,15 +103,7 @@ def query_text(store: Store, sparql: str, *, fmt: str = "table", bindings: dict 
         return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; use table, {', '.join(RESULT_FORMATS)}")
-    names, rows = run_query(store, sparql, bindings=bindings)
-    widths = [min(max([len(n)] + [len(r[i]) for r in rows]), 80) for i, n in enumerate(names)]
-    out = [" | ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
-           "-+-".join("-" * w for w in widths)]
-    for r in rows:
-        out.append(" | ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w)
-                              for c, w in zip(r, widths)).rstrip())
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out)
+    return render_table(*run_query(store, sparql, bindings=bindings))
 
 
 def to_dataframe(store: Store, sparql: str, *, bindings: dict | None = None):
@@ -179,6 +171,20 @@ def _table(tsv: str) -> str:
     else:
         names = [v.value for v in result.variables]
         rows = [[_term(sol[n]) for n in names] for sol in result]
+    return render_table(names, rows)
+
+
+def render_table(names: list[str], rows: list[list[str]]) -> str:
+    """Rows as the CLI's text table: columns at most 80 characters wide, and a row count.
+
+    Examples
+    --------
+    >>> print(render_table(["x"], [["1"]]))
+    x
+    -
+    1
+    (1 row)
+    """
     widths = [min(max([len(n)] + [len(r[i]) for r in rows]), 80) for i, n in enumerate(names)]
     out = [" | ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip(),
            "-+-".join("-" * w for w in widths)]
