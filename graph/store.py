@@ -127,13 +127,6 @@ class _DatasetStore:
         subs = {k: v if not isinstance(v, str) else ox.Literal(v) for k, v in (bindings or {}).items()}
         return self._solutions(sparql, subs)
 
-    def document_for_hash(self, content_hash: str) -> str | None:
-        """The IRI of the stored document with this content hash, if any."""
-        for sol in self.query("SELECT ?d ?h WHERE { GRAPH ?d { ?d sckg:contentHash ?h } }",
-                              bindings={"h": content_hash}):
-            return sol["d"].value
-        return None
-
     def documents_named(self, file_name: str) -> list[str]:
         """IRIs of stored documents read from a file of this name."""
         return sorted(sol["d"].value for sol in self.query(

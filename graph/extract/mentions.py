@@ -560,8 +560,6 @@ def _merge_aliases(doc: Doc, clusters: list[dict], ms: Mentions) -> None:
             if head.i in span_cluster and span_cluster[head.i] is not target:
                 _join(span_cluster[head.i], target, clusters, span_cluster)
             elif head.pos_ == "NOUN":
-                desc = doc[min(t.i for t in head.subtree if t.i <= head.i or t.dep_ in ("prep", "pobj")):
-                           head.i + 1]
                 desc = _description_span(head)
                 target.setdefault("aliases", []).append(re.sub(r"\s+", " ", desc.text).strip())
                 target.setdefault("alias_spans", []).append(desc)
