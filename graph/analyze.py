@@ -13,27 +13,24 @@ from .store import Store
 
 SCKG = "https://w3id.org/sckg/ontology#"
 
+# Simple queries joined in Python: every entity is restated in each document that names
+# it, so one big star join over the union of the graphs multiplies rows per document.
 _EVIDENCE = """
-SELECT ?s ?p ?o ?sentence ?status ?conf ?doc ?title ?ddate ?start ?end ?date ?by ?method ?asserts WHERE {
+SELECT ?s ?p ?o ?sentence ?status ?conf ?doc ?start ?end ?date ?by ?method WHERE {
   ?ev a sckg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sckg:sentence ?sentence ;
       sckg:status ?status ; sckg:confidence ?conf ; prov:wasDerivedFrom ?doc ; sckg:startChar ?start ;
       sckg:endChar ?end ; sckg:method ?method .
-  ?status sckg:assertsFact ?asserts .
-  OPTIONAL { ?doc dcterms:title ?title }
-  OPTIONAL { ?doc dcterms:date ?ddate }
   OPTIONAL { ?ev sckg:date ?date }
   OPTIONAL { ?ev sckg:assertedBy ?by }
 }"""
-
-_NODES = """
-SELECT ?e ?label ?type ?alt ?same WHERE {
-  ?e a sckg:Entity ; rdfs:label ?label .
-  OPTIONAL { ?e a ?type . ?type a sckg:EntityType .
-             FILTER NOT EXISTS { ?e a ?sub . ?sub rdfs:subClassOf ?type . ?sub a sckg:EntityType .
-                                 FILTER (?sub != ?type) } }
-  OPTIONAL { ?e skos:altLabel ?alt }
-  OPTIONAL { ?e owl:sameAs ?same }
-}"""
+_DOCUMENTS = """SELECT ?doc ?title ?ddate WHERE { ?doc a sckg:Document .
+  OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc dcterms:date ?ddate } }"""
+_STATUSES = "SELECT ?status ?asserts WHERE { ?status sckg:assertsFact ?asserts }"
+_TYPES = "SELECT ?t ?sup WHERE { ?t a sckg:EntityType OPTIONAL { ?t rdfs:subClassOf ?sup } }"
+_TYPED = "SELECT DISTINCT ?e ?t WHERE { ?e a ?t }"
+_NAME_SLOT = {"http://www.w3.org/2000/01/rdf-schema#label": 0, "http://www.w3.org/2004/02/skos/core#altLabel": 1,
+              "http://www.w3.org/2002/07/owl#sameAs": 2}
+_NAMES = "SELECT DISTINCT ?e ?p ?n WHERE { VALUES ?p { rdfs:label skos:altLabel owl:sameAs } ?e ?p ?n }"
 
 
 def _value(sol, name):
@@ -56,43 +53,53 @@ def project(store: Store) -> nx.MultiDiGraph:
     0
     """
     g = nx.MultiDiGraph()
-    for sol in store.query(_NODES):
+    supers: dict[str, set[str]] = {}
+    for sol in store.query(_TYPES):
+        supers.setdefault(sol["t"].value, set())
+        if sol["sup"] is not None:
+            supers[sol["t"].value].add(sol["sup"].value)
+    types: dict[str, set[str]] = {}  # entity -> its entity types
+    for sol in store.query(_TYPED):
+        t = sol["t"].value
+        if t in supers or t == SCKG + "Entity":
+            types.setdefault(sol["e"].value, set()).add(t)
+    names: dict[str, tuple[set, set, set]] = {}
+    for sol in store.query(_NAMES):
         e = sol["e"].value
-        label = sol["label"].value
-        attrs = g.nodes[e] if e in g else None
-        if attrs is None:
-            g.add_node(e, label=label, type="Entity", names=set(), same_as=set())
-            attrs = g.nodes[e]
-        attrs["label"] = min(attrs["label"], label, key=lambda x: (x.casefold(), x))
-        attrs["names"].add(label)
-        if _value(sol, "type"):
-            attrs["type"] = _value(sol, "type").rsplit("#", 1)[-1]
-        if _value(sol, "alt"):
-            attrs["names"].add(_value(sol, "alt"))
-        if _value(sol, "same"):
-            attrs["same_as"].add(_value(sol, "same"))
-    for n in g.nodes:
-        g.nodes[n]["names"] = sorted(g.nodes[n]["names"])
-        g.nodes[n]["same_as"] = sorted(g.nodes[n]["same_as"])
+        if e in types:
+            names.setdefault(e, (set(), set(), set()))[_NAME_SLOT[sol["p"].value]].add(sol["n"].value)
+    for e in sorted(names):
+        labels, alts, same = names[e]
+        if not labels or SCKG + "Entity" not in types[e]:
+            continue
+        ts = types[e] - {SCKG + "Entity"}
+        specific = sorted(t for t in ts if not any(t in supers[o] for o in ts if o != t))
+        g.add_node(e, label=min(labels, key=lambda x: (x.casefold(), x)),
+                   type=specific[0].rsplit("#", 1)[-1] if specific else "Entity",
+                   names=sorted(labels | alts), same_as=sorted(same))
+    docs = {sol["doc"].value: (_value(sol, "title"), _value(sol, "ddate")) for sol in store.query(_DOCUMENTS)}
+    asserting = {sol["status"].value: sol["asserts"].value == "true" for sol in store.query(_STATUSES)}
     for sol in store.query(_EVIDENCE):
         s, o = sol["s"].value, sol["o"].value
         rel = sol["p"].value.rsplit("#", 1)[-1]
         if s not in g or o not in g:
             continue
+        doc = sol["doc"].value
+        title, ddate = docs.get(doc, (None, None))
         ev = {
             "sentence": sol["sentence"].value,
             "status": sol["status"].value.rsplit("#", 1)[-1],
             "confidence": float(sol["conf"].value),
-            "document": sol["doc"].value,
-            "title": _value(sol, "title"),
-            "document_date": _value(sol, "ddate"),
+            "document": doc,
+            "title": title,
+            "document_date": ddate,
             "start": int(sol["start"].value),
             "end": int(sol["end"].value),
             "date": _value(sol, "date"),
             "asserted_by": _value(sol, "by"),
             "method": sol["method"].value,
         }
-        asserts = sol["asserts"].value == "true"
+        asserts = asserting.get(sol["status"].value, False)
         if g.has_edge(s, o, key=rel):
             data = g.edges[s, o, rel]
             data["evidence"].append(ev)

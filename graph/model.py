@@ -55,6 +55,24 @@ def normalise_name(name: str) -> str:
     return text
 
 
+def name_keys(name: str, ontology: Ontology) -> set[str]:
+    """The lookup keys that join a name across documents (stored as ``sckg:nameKey``).
+
+    The normalised name and, for company names, the name without trailing company words.
+
+    Examples
+    --------
+    >>> from graph.ontology import load_ontology
+    >>> sorted(name_keys("Landbridge Group Ltd", load_ontology()))
+    ['landbridge', 'landbridge group ltd']
+    """
+    words = normalise_name(name).split()
+    full = " ".join(words)
+    while len(words) > 1 and words[-1] in ontology.company_suffixes:
+        words.pop()
+    return {k for k in (full, " ".join(words)) if k}
+
+
 def slug(name: str) -> str:
     """A name as an IRI path segment: normalised, spaces as hyphens, never empty.
 
@@ -179,6 +197,9 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
             add(node, SKOS_ALT, Literal(name, language="en"))
         for same in ent.same_as:
             add(node, OWL_SAMEAS, NamedNode(same))
+        if not ent.described:
+            for key in sorted(set().union(*(name_keys(n, ontology) for n in ent.names | {ent.label}))):
+                add(node, sckg("nameKey"), Literal(key))
         add(node, PROV_DERIVED, doc)
 
     for rel in extraction.relations:

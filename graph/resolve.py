@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from .model import DOC_BASE, Entity, Extraction, normalise_name, sckg
+from .model import DOC_BASE, Entity, Extraction, name_keys, normalise_name, sckg
 from .ontology import ENT, SCKG, Ontology
 
 CURATION_GRAPH = DOC_BASE + "curation"
@@ -129,52 +129,73 @@ def _family(ontology: Ontology, type_iri: str) -> str | None:
 
 def core_name(name: str, ontology: Ontology) -> str:
     """A name without trailing company suffixes: "Landbridge Group Ltd" -> "landbridge"."""
-    words = normalise_name(name).split()
-    while len(words) > 1 and words[-1] in ontology.company_suffixes:
-        words.pop()
-    return " ".join(words)
+    return min(name_keys(name, ontology) or {""}, key=len)
 
 
 class NameIndex:
-    """Names of the entities already stored, for joining new mentions to existing nodes."""
+    """Names of the entities already stored, for joining new mentions to existing nodes.
 
-    def __init__(self, ontology: Ontology):
+    Names are looked up in the store by their keys (``sckg:nameKey``) as documents need
+    them, one query per document, so a build's cost does not grow with the size of the
+    store. Candidates for a key are kept in order: stored nodes (sorted), then the nodes
+    this build added.
+    """
+
+    def __init__(self, ontology: Ontology, store=None):
         self.ontology = ontology
-        self.by_name: dict[str, str] = {}
+        self.store = store
+        self.by_name: dict[str, list[str]] = {}
         self.types: dict[str, str] = {}
 
     @classmethod
     def from_store(cls, store, ontology: Ontology) -> "NameIndex":
-        idx = cls(ontology)
-        for sol in store.query("""SELECT ?e ?n ?t WHERE { ?e a sckg:Entity ; a ?t . ?t a sckg:EntityType .
-                                   { ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n } }"""):
-            e = sol["e"].value
-            if "/" in e[len(str(ENT)):]:
-                continue  # an unnamed entity belongs to its document
-            idx._add(e, sol["n"].value, sol["t"].value)
-        return idx
+        return cls(ontology, store)
 
-    def _add(self, iri: str, name: str, type_iri: str) -> None:
-        for key in {normalise_name(name), core_name(name, self.ontology)}:
-            if key:
-                self.by_name.setdefault(key, iri)
+    def _keys(self, ent: Entity) -> set[str]:
+        return set().union(*(name_keys(n, self.ontology) for n in ent.names | {ent.label}))
+
+    def fetch(self, keys) -> None:
+        """Look up in the store the keys not asked for yet (batched)."""
+        missing = sorted(k for k in set(keys) if k not in self.by_name)
+        for k in missing:
+            self.by_name[k] = []
+        if self.store is None or not missing:
+            return
+        hits: dict[str, set[str]] = {}
+        for i in range(0, len(missing), 500):
+            values = " ".join(str(ox.Literal(k)) for k in missing[i:i + 500])
+            for sol in self.store.query(f"SELECT DISTINCT ?k ?e ?t WHERE {{ VALUES ?k {{ {values} }} "
+                                        f"?e sckg:nameKey ?k ; a ?t }}"):
+                e, t = sol["e"].value, sol["t"].value
+                if t.rsplit("#", 1)[-1] not in self.ontology.entity_types or not t.startswith(str(SCKG)):
+                    continue
+                hits.setdefault(sol["k"].value, set()).add(e)
+                self._type(e, t)
+        for k, es in hits.items():
+            self.by_name[k] = sorted(es)
+
+    def _type(self, iri: str, type_iri: str) -> None:
         if iri not in self.types or self.ontology.is_a(type_iri, self.types[iri]):
             self.types[iri] = type_iri
 
     def add_extraction(self, x: Extraction) -> None:
-        for e in x.entities.values():
-            if not e.described:
-                for n in e.names | {e.label}:
-                    self._add(e.iri, n, e.type)
+        named = [e for e in x.entities.values() if not e.described]
+        self.fetch(set().union(*(self._keys(e) for e in named)) if named else ())
+        for e in named:
+            for key in self._keys(e):
+                if e.iri not in self.by_name[key]:
+                    self.by_name[key].append(e.iri)
+            self._type(e.iri, e.type)
 
     def match(self, ent: Entity, curation: Curation) -> str | None:
         fam = _family(self.ontology, ent.type)
+        self.fetch(self._keys(ent))
         for name in sorted(ent.names | {ent.label}):
             for key in (normalise_name(name), core_name(name, self.ontology)):
-                hit = self.by_name.get(key)
-                if hit and hit != ent.iri and frozenset((hit, ent.iri)) not in curation.different \
-                        and _family(self.ontology, self.types.get(hit, ent.type)) == fam:
-                    return hit
+                for hit in self.by_name.get(key, ()):
+                    if hit != ent.iri and frozenset((hit, ent.iri)) not in curation.different \
+                            and _family(self.ontology, self.types.get(hit, ent.type)) == fam:
+                        return hit
         return None
 
 
@@ -182,6 +203,7 @@ def resolve_extraction(x: Extraction, *, index: NameIndex, curation: Curation, o
     """Rename a document's entities onto stored nodes they match or are judged the same as."""
     merged = curation.merged()
     rename: dict[str, str] = {}
+    index.fetch(set().union(*(index._keys(e) for e in x.entities.values() if not e.described)))
     for iri, ent in x.entities.items():
         if ent.described:
             continue
