@@ -13,8 +13,6 @@ from .store import Store
 
 SCKG = "https://w3id.org/sckg/ontology#"
 
-# Simple queries joined in Python: every entity is restated in each document that names
-# it, so one big star join over the union of the graphs multiplies rows per document.
 _EVIDENCE = """
 SELECT ?s ?p ?o ?sentence ?status ?conf ?doc ?start ?end ?date ?by ?method WHERE {
   ?ev a sckg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sckg:sentence ?sentence ;
@@ -26,11 +24,6 @@ SELECT ?s ?p ?o ?sentence ?status ?conf ?doc ?start ?end ?date ?by ?method WHERE
 _DOCUMENTS = """SELECT ?doc ?title ?ddate WHERE { ?doc a sckg:Document .
   OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc dcterms:date ?ddate } }"""
 _STATUSES = "SELECT ?status ?asserts WHERE { ?status sckg:assertsFact ?asserts }"
-_TYPES = "SELECT ?t ?sup WHERE { ?t a sckg:EntityType OPTIONAL { ?t rdfs:subClassOf ?sup } }"
-_TYPED = "SELECT DISTINCT ?e ?t WHERE { ?e a ?t }"
-_NAME_SLOT = {"http://www.w3.org/2000/01/rdf-schema#label": 0, "http://www.w3.org/2004/02/skos/core#altLabel": 1,
-              "http://www.w3.org/2002/07/owl#sameAs": 2}
-_NAMES = "SELECT DISTINCT ?e ?p ?n WHERE { VALUES ?p { rdfs:label skos:altLabel owl:sameAs } ?e ?p ?n }"
 
 
 def _value(sol, name):
@@ -53,30 +46,9 @@ def project(store: Store) -> nx.MultiDiGraph:
     0
     """
     g = nx.MultiDiGraph()
-    supers: dict[str, set[str]] = {}
-    for sol in store.query(_TYPES):
-        supers.setdefault(sol["t"].value, set())
-        if sol["sup"] is not None:
-            supers[sol["t"].value].add(sol["sup"].value)
-    types: dict[str, set[str]] = {}  # entity -> its entity types
-    for sol in store.query(_TYPED):
-        t = sol["t"].value
-        if t in supers or t == SCKG + "Entity":
-            types.setdefault(sol["e"].value, set()).add(t)
-    names: dict[str, tuple[set, set, set]] = {}
-    for sol in store.query(_NAMES):
-        e = sol["e"].value
-        if e in types:
-            names.setdefault(e, (set(), set(), set()))[_NAME_SLOT[sol["p"].value]].add(sol["n"].value)
-    for e in sorted(names):
-        labels, alts, same = names[e]
-        if not labels or SCKG + "Entity" not in types[e]:
-            continue
-        ts = types[e] - {SCKG + "Entity"}
-        specific = sorted(t for t in ts if not any(t in supers[o] for o in ts if o != t))
-        g.add_node(e, label=min(labels, key=lambda x: (x.casefold(), x)),
-                   type=specific[0].rsplit("#", 1)[-1] if specific else "Entity",
-                   names=sorted(labels | alts), same_as=sorted(same))
+    for e, rec in store.entities().items():
+        g.add_node(e, label=rec.label, type=rec.type.rsplit("#", 1)[-1], names=list(rec.names),
+                   same_as=list(rec.same_as))
     docs = {sol["doc"].value: (_value(sol, "title"), _value(sol, "ddate")) for sol in store.query(_DOCUMENTS)}
     asserting = {sol["status"].value: sol["asserts"].value == "true" for sol in store.query(_STATUSES)}
     for sol in store.query(_EVIDENCE):

@@ -126,15 +126,9 @@ def load_gold(directory: Path | str) -> Gold:
 
 
 def _graph(store: Store):
-    labels: dict[str, set[str]] = {}
-    display: dict[str, str] = {}
-    for sol in store.query("""
-            SELECT ?e ?l ?pref WHERE { ?e a sckg:Entity .
-              { ?e rdfs:label ?l BIND(true AS ?pref) } UNION { ?e skos:altLabel ?l BIND(false AS ?pref) } }"""):
-        e = sol["e"].value
-        labels.setdefault(e, set()).add(normalise_name(sol["l"].value))
-        if sol["pref"].value == "true":
-            display.setdefault(e, sol["l"].value)
+    entities = store.entities()
+    labels = {e: {normalise_name(n) for n in rec.names} for e, rec in entities.items()}
+    display = {e: rec.label for e, rec in entities.items()}
     rels = set()
     for sol in store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?p a sckg:Relation . ?s ?p ?o }"):
         p = sol["p"].value.rsplit("#", 1)[-1]

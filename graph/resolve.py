@@ -66,8 +66,10 @@ def _load_yaml(path: Path):
 def _iri(value, path: Path, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise CurationError(f"{path}: {where}: expected an entity IRI, got {value!r}")
+    if value.startswith("ent:"):
+        value = value[4:]
     if not value.startswith(("http://", "https://")):
-        value = str(ENT) + value  # "landbridge" is ent:landbridge
+        value = str(ENT) + value  # "landbridge" and "ent:landbridge" are ent:landbridge
     try:
         ox.NamedNode(value)
     except ValueError:
@@ -324,39 +326,54 @@ class Candidate:
 
 def merge_candidates(store, ontology: Ontology, curation: Curation, *, min_score: float = 85.0,
                      limit: int = 50) -> list[Candidate]:
-    """Pairs of nodes whose names are alike (fuzzy, initials, suffixes), with a sentence each."""
-    from rapidfuzz import fuzz
+    """Pairs of nodes whose names are alike (fuzzy, initials, suffixes), with a sentence each.
 
-    nodes: dict[str, dict] = {}
-    for sol in store.query("""SELECT ?e ?l ?t WHERE { ?e a sckg:Entity ; rdfs:label ?l ; a ?t . ?t a sckg:EntityType }"""):
-        e = sol["e"].value
-        d = nodes.setdefault(e, {"label": sol["l"].value, "type": sol["t"].value})
-        if ontology.is_a(sol["t"].value, d["type"]):
-            d["type"] = sol["t"].value
+    Same-name-without-suffix and initials pairs come from grouping by key; fuzzy pairs
+    from rapidfuzz's ``cdist`` in blocks of rows, so tens of thousands of nodes take
+    seconds, not a Python loop over every pair.
+    """
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
     judged = curation.different | {frozenset((k, m)) for k, m, _ in curation.same}
-    items = sorted(nodes.items())
-    out = []
-    for i, (a, da) in enumerate(items):
-        na, ca = normalise_name(da["label"]), core_name(da["label"], ontology)
-        for b, db in items[i + 1:]:
-            if frozenset((a, b)) in judged or _family(ontology, da["type"]) != _family(ontology, db["type"]):
-                continue
-            nb, cb = normalise_name(db["label"]), core_name(db["label"], ontology)
-            reason, score = None, 0.0
-            if ca == cb:
-                reason, score = "same name without company suffix", 97.0
-            elif da["label"].isupper() and "".join(w[0] for w in nb.split()) == na.replace(" ", ""):
-                reason, score = "initials", 90.0
-            elif db["label"].isupper() and "".join(w[0] for w in na.split()) == nb.replace(" ", ""):
-                reason, score = "initials", 90.0
-            else:
-                score = fuzz.token_sort_ratio(na, nb)
-                reason = "similar names"
-            if score >= min_score:
-                out.append(Candidate(round(score, 1), a, b, da["label"], db["label"], reason,
-                                     _a_sentence(store, a), _a_sentence(store, b)))
-    out.sort(key=lambda c: (-c.score, c.a_label, c.b_label))
-    return out[:limit]
+    families: dict[str | None, list] = {}
+    for rec in store.entities().values():
+        families.setdefault(_family(ontology, rec.type), []).append(rec)
+    found: dict[tuple[str, str], tuple[float, str]] = {}
+
+    def offer(a, b, score, reason):
+        if a.iri == b.iri or frozenset((a.iri, b.iri)) in judged:
+            return
+        a, b = sorted((a, b), key=lambda r: r.iri)
+        if score > found.get((a.iri, b.iri), (0.0, ""))[0]:
+            found[a.iri, b.iri] = (score, reason)
+
+    for recs in families.values():
+        norm = [normalise_name(r.label) for r in recs]
+        groups: dict[str, list] = {}
+        initials: dict[str, list] = {}
+        for r, n in zip(recs, norm):
+            groups.setdefault(core_name(r.label, ontology), []).append(r)
+            if len(n.split()) > 1:
+                initials.setdefault("".join(w[0] for w in n.split()), []).append(r)
+        for group in groups.values():
+            for i, a in enumerate(group):
+                for b in group[i + 1:]:
+                    offer(a, b, 97.0, "same name without company suffix")
+        for r, n in zip(recs, norm):
+            if r.label.isupper():
+                for other in initials.get(n.replace(" ", ""), ()):
+                    offer(r, other, 90.0, "initials")
+        for i in range(0, len(recs), 2000):
+            block = process.cdist(norm[i:i + 2000], norm, scorer=fuzz.token_sort_ratio, score_cutoff=min_score,
+                                  dtype=np.uint8, workers=-1)
+            for r, c in zip(*np.nonzero(block)):
+                if i + r < c:
+                    offer(recs[i + r], recs[c], float(block[r, c]), "similar names")
+    labels = {r.iri: r.label for recs in families.values() for r in recs}
+    best = sorted(found.items(), key=lambda kv: (-kv[1][0], labels[kv[0][0]], labels[kv[0][1]], kv[0]))[:limit]
+    return [Candidate(round(score, 1), a, b, labels[a], labels[b], reason, _a_sentence(store, a), _a_sentence(store, b))
+            for (a, b), (score, reason) in best]
 
 
 def _a_sentence(store, node: str) -> str | None:

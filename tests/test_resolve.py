@@ -1,0 +1,133 @@
+"""One node per real entity across articles: joining, candidate merges, judgements, curated facts."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph.cli import cli
+from graph.ingest import build
+from graph.resolve import load_curation, merge_candidates
+from graph.store import Store
+
+ENT = "https://w3id.org/sckg/id/"
+SCKG = "https://w3id.org/sckg/ontology#"
+
+ARTICLES = {
+    "one.txt": "---\ntitle: Port deal\ndate: 2024-03-01\n---\n"
+               "Landbridge Group Ltd owns the Port of Darwin. The Australian government reviewed the lease.\n",
+    "two.txt": "---\ntitle: Darwin review\ndate: 2024-05-01\n---\n"
+               "The Australian government is monitoring Landbridge. Hutchison Ports operates the Port of Felixstowe.\n",
+    "three.txt": "Hutchinson Ports owns a stake in the Port of Barcelona. "
+                 "Terminal Investment Limited operates the Port of Santos.\n",
+    "four.txt": "TIL operates the Port of Valencia, the company said.\n",
+}
+
+
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    d = tmp_path / "articles"
+    d.mkdir()
+    for name, text in ARTICLES.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+def relations(store) -> set[tuple[str, str, str]]:
+    return {(r["s"].value[len(ENT):], r["p"].value[len(SCKG):], r["o"].value[len(ENT):])
+            for r in store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o . ?p a sckg:Relation }")}
+
+
+def run(*args):
+    r = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def test_a_short_name_in_a_later_article_joins_the_stored_node(corpus, tmp_path):
+    store = Store(tmp_path / "store")
+    build([corpus], store=store)
+    rels = relations(store)
+    # "Landbridge" in two.txt is the "Landbridge Group Ltd" of one.txt: one node, found by its name key
+    assert ("landbridge-group-ltd", "owns", "port-of-darwin") in rels
+    assert ("australia", "monitors", "landbridge-group-ltd") in rels
+    assert not any("landbridge" == s or "landbridge" == o for s, _, o in rels)
+    keys = {r["k"].value for r in store.query(
+        "SELECT ?k WHERE { <https://w3id.org/sckg/id/landbridge-group-ltd> sckg:nameKey ?k }")}
+    assert keys == {"landbridge group ltd", "landbridge"}
+
+
+def test_the_join_does_not_depend_on_build_order(corpus, tmp_path):
+    first = Store(tmp_path / "a")
+    build([corpus / "one.txt"], store=first)
+    build([corpus / "two.txt"], store=first)
+    together = Store(tmp_path / "b")
+    build([corpus / "one.txt", corpus / "two.txt"], store=together)
+    assert relations(first) == relations(together)
+
+
+def test_candidates_list_similar_names_and_initials_with_sentences(corpus, tmp_path, ontology):
+    store = Store(tmp_path / "store")
+    build([corpus], store=store)
+    cands = merge_candidates(store, ontology, load_curation(None, ontology))
+    pairs = {(c.a_label, c.b_label): c for c in cands}
+    typo = pairs[("Hutchinson Ports", "Hutchison Ports")]
+    assert typo.reason == "similar names" and typo.score >= 90
+    assert typo.a_sentence == "Hutchinson Ports owns a stake in the Port of Barcelona."
+    assert typo.b_sentence == "Hutchison Ports operates the Port of Felixstowe."
+    assert pairs[("Terminal Investment Limited", "TIL")].reason == "initials"
+    # nothing pairs across families: a port is never offered as the same as a company
+    assert all({c.a_label, c.b_label} != {"Port of Darwin", "Landbridge Group Ltd"} for c in cands)
+    assert [c.score for c in cands] == sorted((c.score for c in cands), reverse=True)
+
+
+def test_judgements_are_recorded_applied_and_survive_a_fresh_build(corpus, tmp_path):
+    store, cur = tmp_path / "store", tmp_path / "curation"
+    run("build", corpus, "--store", store)
+    out = run("resolve", "--store", store, "--curation", cur, "same", "hutchison-ports", "ent:hutchinson-ports",
+              "--note", "one company, misspelt")
+    assert "merged': 1" in out
+    run("resolve", "--store", store, "--curation", cur, "different", "terminal-investment-limited", "til")
+    text = (cur / "judgements.yaml").read_text()
+    assert "keep: https://w3id.org/sckg/id/hutchison-ports" in text and "one company, misspelt" in text
+    assert "no candidate merges" in run("resolve", "--store", store, "--curation", cur)
+
+    fresh = tmp_path / "fresh"
+    run("build", corpus, "--store", fresh, "--curation", cur)
+    s = Store(fresh)
+    rels = relations(s)
+    assert {("hutchison-ports", "owns", "port-of-barcelona"),
+            ("hutchison-ports", "operates", "port-of-felixstowe")} <= rels
+    assert not s.ask("ASK { ?s ?p <https://w3id.org/sckg/id/hutchinson-ports> }")
+    assert not s.ask("ASK { <https://w3id.org/sckg/id/hutchinson-ports> ?p ?o }")
+    names = {r["n"].value for r in s.query(
+        "SELECT ?n WHERE { <https://w3id.org/sckg/id/hutchison-ports> rdfs:label|skos:altLabel ?n }")}
+    assert names == {"Hutchison Ports", "Hutchinson Ports"}
+
+
+def test_curated_assertions_and_rejections_survive_re_extraction(corpus, tmp_path):
+    cur = tmp_path / "curation"
+    cur.mkdir()
+    (cur / "assertions.yaml").write_text(
+        "assert:\n"
+        "  - subject: ent:landbridge-group-ltd\n    relation: operates\n    object: port-of-darwin\n"
+        "    sentence: Landbridge runs the port under a 99-year lease.\n"
+        "    source: https://example.org/lease\n"
+        "reject:\n"
+        "  - subject: australia\n    relation: monitors\n    object: landbridge-group-ltd\n", encoding="utf-8")
+    for attempt in range(2):  # the second build re-applies onto an unchanged store
+        store = Store(tmp_path / "store")
+        build([corpus], store=store, curation_dir=cur)
+        rels = relations(store)
+        assert ("landbridge-group-ltd", "operates", "port-of-darwin") in rels
+        assert ("australia", "monitors", "landbridge-group-ltd") not in rels
+        statuses = {(r["p"].value[len(SCKG):], r["st"].value[len(SCKG):]) for r in store.query(
+            "SELECT ?p ?st WHERE { ?ev rdf:predicate ?p ; sckg:status ?st ; "
+            "rdf:subject <https://w3id.org/sckg/id/australia> }")}
+        assert statuses == {("monitors", "rejected")}, "the rejected claim stays queryable as evidence"
+        sentence = [r["x"].value for r in store.query(
+            "SELECT ?x WHERE { ?ev rdf:predicate sckg:operates ; sckg:sentence ?x ; "
+            "rdf:subject <https://w3id.org/sckg/id/landbridge-group-ltd> }")]
+        assert sentence == ["Landbridge runs the port under a 99-year lease."]
+        store.close()
+
