@@ -103,10 +103,9 @@ def bench_store(tmp: Path, n_triples: int, repeat: int) -> dict:
             ox.serialize(quads, f, ox.RdfFormat.N_QUADS)
         del quads
     child = subprocess.run([sys.executable, "-m", "bench.store_child", str(data), str(tmp), str(repeat)],
-                           capture_output=True, text=True, cwd=ROOT)
+                           stdout=subprocess.PIPE, text=True, cwd=ROOT)  # progress streams on stderr
     if child.returncode != 0:
-        raise RuntimeError(child.stderr)
-    print(child.stderr, end="", flush=True)
+        raise RuntimeError(f"bench.store_child exited with {child.returncode}")
     return json.loads(child.stdout)
 
 
@@ -176,6 +175,8 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="a smaller run, under 10 minutes")
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--keep", type=Path, help="keep generated data in this directory")
+    ap.add_argument("--only", choices=["ingest", "store", "rdflib", "view"], action="append",
+                    help="run only this part (repeatable); the default runs everything")
     args = ap.parse_args()
     sizes = [100, 500] if args.quick else [1000, 10000]
     big = 200_000 if args.quick else 1_000_000
@@ -188,25 +189,30 @@ def main() -> None:
                                  "platform": platform.platform()},
                      "quick": args.quick}
     print(f"sckg benchmarks ({'quick' if args.quick else 'full'}) in {tmp}", flush=True)
-    ingest = bench_ingest(tmp, sizes, 1 if not args.quick else 1)
-    results["ingest"] = {str(k): v for k, v in ingest.items()}
-    results["ingest_vs_spacy"] = ingest[sizes[-1]]["ratio"]
-    results["ingest_scaling_wps_ratio"] = ingest[sizes[-1]]["sckg_wps"] / ingest[sizes[0]]["sckg_wps"]
-    results["workers_2_vs_1"] = ingest["workers_2_vs_1"]
-    store = bench_store(tmp, big, repeat)
-    results.update(store)
-    rd = bench_rdflib(tmp, small, repeat)
-    results["query_speedup_vs_rdflib"] = rd["geomean"]
-    results["rdflib_per_query"] = rd["per_query"]
-    results["rdflib_graph_triples"] = small
-    results["view_20k_nodes_s"] = bench_view(20_000, repeat)
-    print(f"  view of 20,000 nodes generated in {results['view_20k_nodes_s']:.3f} s", flush=True)
+    parts = set(args.only or ["ingest", "store", "rdflib", "view"])
+    if "ingest" in parts:
+        ingest = bench_ingest(tmp, sizes, 1)
+        results["ingest"] = {str(k): v for k, v in ingest.items()}
+        results["ingest_vs_spacy"] = ingest[sizes[-1]]["ratio"]
+        results["ingest_scaling_wps_ratio"] = ingest[sizes[-1]]["sckg_wps"] / ingest[sizes[0]]["sckg_wps"]
+        results["workers_2_vs_1"] = ingest["workers_2_vs_1"]
+    if "store" in parts:
+        results.update(bench_store(tmp, big, repeat))
+    if "rdflib" in parts:
+        rd = bench_rdflib(tmp, small, repeat)
+        results["query_speedup_vs_rdflib"] = rd["geomean"]
+        results["rdflib_per_query"] = rd["per_query"]
+        results["rdflib_graph_triples"] = small
+    if "view" in parts:
+        results["view_20k_nodes_s"] = bench_view(20_000, repeat)
+        print(f"  view of 20,000 nodes generated in {results['view_20k_nodes_s']:.3f} s", flush=True)
     results["seconds"] = time.time() - started
     results["peak_rss_mib_bench_process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("\nresults:")
     print("\n".join(check(results)))
-    print(f"  ingest words/s scaling {sizes[0]}->{sizes[-1]} articles: {results['ingest_scaling_wps_ratio']:.2f}")
-    print(f"  ingest --workers 2 vs 1: {results['workers_2_vs_1']:.2f}x")
+    if "ingest" in parts:
+        print(f"  ingest words/s scaling {sizes[0]}->{sizes[-1]} articles: {results['ingest_scaling_wps_ratio']:.2f}")
+        print(f"  ingest --workers 2 vs 1: {results['workers_2_vs_1']:.2f}x")
     print(f"  total {results['seconds']:.0f} s")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, sort_keys=True), encoding="utf-8")

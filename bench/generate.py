@@ -37,17 +37,19 @@ TEMPLATES = [
 ]
 
 
+#: how often a sentence reports, alleges, denies or only plans a relation
+STATUSES, STATUS_WEIGHTS = ["reported", "alleged", "denied", "planned"], [85, 7, 5, 3]
+
+
 def company_names(n: int, rng: random.Random) -> list[str]:
-    """``n`` distinct company names (up to 86,400 of them)."""
-    if n > len(PREFIX) ** 2 * len(SUFFIX) * len(KINDS):
+    """``n`` distinct company names (up to 86,400 of them): half short ("Norlink Group") where
+    there are enough, the rest with a second syllable ("Norlinkkai Group")."""
+    short = [f"{a}{b} {k}" for a in PREFIX for b in SUFFIX for k in KINDS]
+    long = [f"{a}{b}{c.lower()} {k}" for a in PREFIX for b in SUFFIX for c in PREFIX for k in KINDS]
+    if n > len(long):
         raise ValueError(f"cannot make {n} distinct company names")
-    names: set[str] = set()
-    while len(names) < n:
-        first = rng.choice(PREFIX) + rng.choice(SUFFIX)
-        if len(names) > n // 2:  # a second syllable once the short names thin out
-            first += rng.choice(PREFIX).lower()
-        names.add(f"{first} {rng.choice(KINDS)}")
-    return sorted(names)
+    n_short = min(n // 2, len(short))
+    return sorted(rng.sample(short, n_short) + rng.sample(long, n - n_short))
 
 
 def article_text(rng: random.Random, companies: list[str]) -> str:
@@ -107,6 +109,8 @@ def model_graph(n_triples: int, *, seed: int = 7):
         if kind < 0.35:  # a company and its parent: a forest of fan-out 4
             i = rng.randrange(1, len(companies))
             return companies[(i - 1) // 4], "owns", companies[i]
+        if kind < 0.37:  # a state-owned enterprise
+            return rng.choice(states), "owns", rng.choice(companies)
         if kind < 0.5:
             return rng.choice(states + agencies), "monitors", rng.choice(companies)
         if kind < 0.6:
@@ -129,7 +133,8 @@ def model_graph(n_triples: int, *, seed: int = 7):
             e = Entity(entity_iri(name), name, str(onto.entity_types[typed[name]].iri), {name})
             ents[e.iri] = e
         relations = [Relation(entity_iri(s), r, entity_iri(o),
-                              Evidence(text, 0, len(text), "synthetic", "1", 0.8, date=str(rng.randint(2010, 2025))))
+                              Evidence(text, 0, len(text), "synthetic", "1", 0.8, date=str(rng.randint(2010, 2025)),
+                                       status=rng.choices(STATUSES, STATUS_WEIGHTS)[0]))
                      for s, r, o in rels if s != o]
         quads.extend(to_quads(Extraction(art, ents, relations), onto))
         doc += 1

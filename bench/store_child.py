@@ -35,8 +35,17 @@ def median(fn, repeat):
     return statistics.median(out)
 
 
+def rss_mib() -> float:
+    """Resident memory now (Linux), to attribute the peak to a step."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+    except OSError:
+        return float("nan")
+
+
 def log(msg):
-    print(msg, file=sys.stderr, flush=True)
+    print(f"{msg}   [rss {rss_mib():.0f} MiB]", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -73,6 +82,7 @@ def main() -> None:
     queries = dict(QUERIES, provenance=provenance_query(edge["s"].value, edge["o"].value))
     ratios = {}
     for name, q in queries.items():
+        list(store.query(q)), list(raw.query(q, use_default_graph_as_union=True, prefixes=PREFIXES))  # warm caches
         t_s = median(lambda: list(store.query(q)), repeat)
         t_r = median(lambda: list(raw.query(q, use_default_graph_as_union=True, prefixes=PREFIXES)), repeat)
         ratios[name] = t_s / t_r

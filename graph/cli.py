@@ -226,6 +226,25 @@ def export(store_dir, out):
     click.echo(f"wrote {n} statements to {out}")
 
 
+@cli.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
+@command
+def import_(file, store_dir):
+    """Load a dataset written by `sckg export` (or any RDF file) into the store.
+
+    Graphs are kept from .trig/.nq/.jsonld; .ttl/.nt go to the default graph. The file is
+    parsed whole first: a syntax error names the line and changes nothing.
+
+    \b
+    Example:
+      sckg import shared-graph.trig --store store
+    """
+    with _open_store(store_dir) as store:
+        n = store.load(file)
+    click.echo(f"loaded {n} statements from {file}")
+
+
 @cli.command()
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
 @command

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -34,6 +35,12 @@ def sckg(local: str) -> NamedNode:
     return NamedNode(str(SCKG) + local)
 
 
+XSD_INTEGER, XSD_DECIMAL = NamedNode(XSD + "integer"), NamedNode(XSD + "decimal")
+P_START, P_END, P_CONFIDENCE, P_STATUS = sckg("startChar"), sckg("endChar"), sckg("confidence"), sckg("status")
+P_METHOD, P_METHOD_VERSION = sckg("method"), sckg("methodVersion")
+
+
+@functools.lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Normalise a name for comparison (the gold scoring rules).
 
@@ -47,8 +54,11 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("Alibaba's")
     'alibaba s'
     """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    if name.isascii():
+        text = name.lower()
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"[\W_]+", " ", text).strip()
     if text.startswith("the "):
         text = text[4:]
@@ -175,6 +185,13 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
     g = doc
     q: list[Quad] = []
     add = lambda s, p, o: q.append(Quad(s, p, o, g))  # noqa: E731
+    terms: dict = {}  # terms made once per document
+
+    def term(kind, value):
+        t = terms.get((kind, value))
+        if t is None:
+            t = terms[kind, value] = kind(value)
+        return t
 
     add(doc, RDF_TYPE, sckg("Document"))
     add(doc, RDF_TYPE, NamedNode("http://www.w3.org/ns/prov#Entity"))
@@ -191,7 +208,7 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
         node = NamedNode(ent.iri)
         etype = ontology.entity_type(ent.type)
         for cls in (etype.iri, *etype.superclasses):
-            add(node, RDF_TYPE, NamedNode(str(cls)))
+            add(node, RDF_TYPE, term(NamedNode, str(cls)))
         add(node, RDFS_LABEL, Literal(ent.label, language="en"))
         for name in sorted(ent.names - {ent.label}):
             add(node, SKOS_ALT, Literal(name, language="en"))
@@ -204,7 +221,7 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
 
     for rel in extraction.relations:
         e = rel.evidence
-        s, p, o = NamedNode(rel.subject), sckg(rel.relation), NamedNode(rel.object)
+        s, p, o = term(NamedNode, rel.subject), term(sckg, rel.relation), term(NamedNode, rel.object)
         if ontology.statuses[e.status].asserts_fact:
             add(s, p, o)
         ev = NamedNode(_evidence_iri(extraction.iri, rel))
@@ -214,12 +231,12 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
         add(ev, RDF_OBJECT, o)
         add(ev, PROV_DERIVED, doc)
         add(ev, sckg("sentence"), Literal(e.sentence))
-        add(ev, sckg("startChar"), Literal(str(e.start), datatype=NamedNode(XSD + "integer")))
-        add(ev, sckg("endChar"), Literal(str(e.end), datatype=NamedNode(XSD + "integer")))
-        add(ev, sckg("method"), Literal(e.method))
-        add(ev, sckg("methodVersion"), Literal(e.method_version))
-        add(ev, sckg("confidence"), Literal(f"{e.confidence:.2f}", datatype=NamedNode(XSD + "decimal")))
-        add(ev, sckg("status"), sckg(e.status))
+        add(ev, P_START, Literal(str(e.start), datatype=XSD_INTEGER))
+        add(ev, P_END, Literal(str(e.end), datatype=XSD_INTEGER))
+        add(ev, P_METHOD, term(Literal, e.method))
+        add(ev, P_METHOD_VERSION, term(Literal, e.method_version))
+        add(ev, P_CONFIDENCE, Literal(f"{e.confidence:.2f}", datatype=XSD_DECIMAL))
+        add(ev, P_STATUS, term(sckg, e.status))
         if e.trigger:
             add(ev, sckg("trigger"), Literal(e.trigger))
         if e.asserted_by:
@@ -227,5 +244,5 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
         if e.date:
             add(ev, sckg("date"), _date_literal(e.date))
         if e.share is not None:
-            add(ev, sckg("share"), Literal(f"{e.share:.4f}".rstrip("0").rstrip("."), datatype=NamedNode(XSD + "decimal")))
+            add(ev, sckg("share"), Literal(f"{e.share:.4f}".rstrip("0").rstrip("."), datatype=XSD_DECIMAL))
     return list(dict.fromkeys(q))  # distinct, in a stable order; exports sort

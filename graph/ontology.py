@@ -172,9 +172,17 @@ class Ontology:
         """Return the entity type with this IRI or local name."""
         return self.entity_types[str(iri).rsplit("#", 1)[-1]]
 
+    @functools.cached_property
+    def _ancestors(self) -> dict[str, frozenset[str]]:
+        return {str(t.iri): frozenset(map(str, t.superclasses)) for t in self.entity_types.values()}
+
     def is_a(self, cls: URIRef | str, ancestor: URIRef | str) -> bool:
         """True when `cls` is `ancestor` or one of its subclasses."""
-        return str(cls) == str(ancestor) or URIRef(str(ancestor)) in self.entity_type(cls).superclasses
+        cls, ancestor = str(cls), str(ancestor)
+        if cls == ancestor:
+            return True
+        known = self._ancestors.get(cls)
+        return ancestor in (known if known is not None else map(str, self.entity_type(cls).superclasses))
 
     def relation(self, iri_or_name: URIRef | str) -> RelationType:
         """Return a relation by local name or IRI."""

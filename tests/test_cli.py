@@ -93,3 +93,15 @@ def test_installed_console_script_runs(tmp_path):
     out = subprocess.run([str(exe), "build", str(SEEDS), "--store", str(tmp_path / "s")],
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0 and "added 1" in out.stdout, out.stdout + out.stderr
+
+
+def test_import_loads_an_export_and_refuses_a_broken_file(run, tmp_path):
+    r = run("build", SEEDS, "--store", tmp_path / "a", "--out", tmp_path / "g.nq")
+    assert r.exit_code == 0, r.output
+    r = run("import", tmp_path / "g.nq", "--store", tmp_path / "b")
+    assert r.exit_code == 0 and r.output.startswith("loaded "), r.output
+    r = run("query", "--store", tmp_path / "b", "SELECT ?t WHERE { ent:vsse sckg:monitors ?t }")
+    assert "https://w3id.org/sckg/id/cainiao" in r.output
+    (tmp_path / "bad.trig").write_text("<a> <b> .\n")
+    r = run("import", tmp_path / "bad.trig", "--store", tmp_path / "b")
+    assert r.exit_code == 1 and "bad.trig:1:" in r.output, r.output

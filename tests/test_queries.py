@@ -100,3 +100,48 @@ def test_contested_claims(store):
     got = rows(store, "contested-claims")
     assert [(r["subjectLabel"], r["relation"], r["status"], r["byLabel"]) for r in got] == \
         [("Wingtech", "owns", "denied", "Wingtech")]
+
+
+# A second document restating the same entities (one under another name), as every document
+# graph does: Oxigraph's union default graph keeps one row per graph, so a query that joins
+# labels naively repeats rows per document.
+RESTATED = """
+@prefix sckg: <https://w3id.org/sckg/ontology#> . @prefix ent: <https://w3id.org/sckg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/sckg/id/doc/d2> {
+  <https://w3id.org/sckg/id/doc/d2> a sckg:Document ; sckg:fileName "d2.txt" .
+  ent:nl a sckg:State, sckg:Entity ; rdfs:label "Netherlands" .
+  ent:aivd a sckg:IntelligenceAgency, sckg:Entity ; rdfs:label "AIVD" .
+  ent:wingtech a sckg:Company, sckg:Entity ; rdfs:label "Wingtech Technology" .
+  ent:nexperia a sckg:Company, sckg:Entity ; rdfs:label "Nexperia" .
+  ent:fab a sckg:Facility, sckg:Entity ; rdfs:label "Newport Wafer Fab" .
+  ent:port a sckg:Facility, sckg:Entity ; rdfs:label "Port of Rotterdam" .
+  ent:aivd sckg:monitors ent:nexperia .
+  ent:wingtech sckg:owns ent:nexperia . ent:nexperia sckg:owns ent:fab . ent:nl sckg:owns ent:port .
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def restated():
+    s = Store(None)
+    s._store.extend(ox.parse(GRAPH, format=ox.RdfFormat.TRIG))
+    s._store.extend(ox.parse(RESTATED, format=ox.RdfFormat.TRIG))
+    return s
+
+
+@pytest.mark.parametrize("name,bindings", [
+    ("who-monitors-whom", {}), ("ownership-chains", {}), ("state-reach", {}), ("contested-claims", {}),
+    ("state-actions-timeline", {"company": "https://w3id.org/sckg/id/nexperia"}),
+    ("document-assertions", {"file": "d1.txt"}),
+    ("edge-evidence", {"subject": "https://w3id.org/sckg/id/wingtech",
+                       "relation": "https://w3id.org/sckg/ontology#owns", "object": "https://w3id.org/sckg/id/nexperia"}),
+])
+def test_entities_restated_in_many_documents_give_each_answer_once(store, restated, name, bindings):
+    once = rows(store, name, **bindings)
+    twice = rows(restated, name, **bindings)
+    keys = [tuple(sorted(r.items())) for r in twice]
+    assert len(keys) == len(set(keys)), f"{name} repeats rows"
+    assert len(twice) == len(once), f"{name}: {twice}"
+    # one label per entity (the first in code-point order) however many documents name it
+    assert not any("Wingtech Technology" in r.values() for r in twice)

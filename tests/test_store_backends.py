@@ -72,3 +72,28 @@ def test_both_backends_export_the_same_bytes(tmp_path):
 def test_unreachable_server_is_a_clear_error():
     with pytest.raises(StoreError, match="cannot reach the SPARQL server"):
         RemoteStore("http://127.0.0.1:9", timeout=2)
+
+
+def test_an_export_loads_into_another_store_with_its_graphs(store, tmp_path):
+    source = Store(tmp_path / "source")
+    build([SEEDS, DEV], store=source)
+    out = tmp_path / "shared.trig"
+    source.export(out)
+    n = store.load(out)
+    assert n == len(source.quads())
+    assert store.quads() == source.quads()
+    assert store.documents() == source.documents()
+    assert validate(store).conforms
+    # loaded documents are known to the next build: nothing is re-extracted
+    assert build([SEEDS], store=store).added == []
+
+
+def test_a_broken_file_names_its_line_and_loads_nothing(store, tmp_path):
+    build([SEEDS], store=store)
+    before = store.quads()
+    bad = tmp_path / "broken.nq"
+    good = '<https://w3id.org/sckg/id/a> <https://w3id.org/sckg/ontology#owns> <https://w3id.org/sckg/id/b> <https://w3id.org/sckg/id/doc/x> .\n'
+    bad.write_text(good * 3 + '<https://w3id.org/sckg/id/a> <https://w3id.org/sckg/ontology#owns> "unclosed .\n')
+    with pytest.raises(StoreError, match=r"broken\.nq:4: "):
+        store.load(bad)
+    assert store.quads() == before

@@ -271,13 +271,16 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         i += 1
     # a run of proper nouns that extends a non-person name is the fuller name: "CMA CGM"
     # where the model saw only "CGM"
-    named = [(sp, lab) for sp, lab in spans if lab not in ("PROPN", "PAREN")]
+    named = [(n.start, n.end, nl) for n, nl in spans if nl not in ("PROPN", "PAREN")]
+    extending = ("ORG", "GAZ", "FAC", "GPE", "LOC", "PERSON")
     for k, (sp, lab) in enumerate(spans):
-        if lab == "PROPN" and any(sp.start <= n.start and n.end <= sp.end and len(n) < len(sp)
-                                  and nl in ("ORG", "GAZ", "FAC", "GPE", "LOC", "PERSON") for n, nl in named) \
-                and not any(n.start < sp.end and sp.start < n.end and nl == "PERSON" and
-                            all(t.lower_ in ontology.title_words for t in sp if not (n.start <= t.i < n.end))
-                            for n, nl in named):
+        if lab != "PROPN":
+            continue
+        a, b = sp.start, sp.end
+        if any(a <= ns and ne <= b and ne - ns < b - a and nl in extending for ns, ne, nl in named) \
+                and not any(ns < b and a < ne and nl == "PERSON" and
+                            all(t.lower_ in ontology.title_words for t in sp if not (ns <= t.i < ne))
+                            for ns, ne, nl in named):
             spans[k] = (sp, "PAREN")
     # longest first; a token belongs to one name; a run of proper nouns only fills the gaps
     # the gazetteer and the NER left

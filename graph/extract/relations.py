@@ -79,6 +79,9 @@ class TriggerIndex:
         for rel in ontology.relations.values():
             for v in rel.directed:
                 self.directed.setdefault(v, []).append(rel)
+        #: every word form that can start a pattern: most tokens are skipped on one lookup
+        self.forms = frozenset().union(self.verbs, self.nouns, self.agent_nouns, self.child_nouns,
+                                       self.adjectives, self.directed)
 
 
 def _forms(tok: Token) -> set[str]:
@@ -309,37 +312,39 @@ class RelationFinder:
     # ------------------------------------------------------------------ patterns
     def find(self) -> list[Candidate]:
         out: list[Candidate] = []
+        trig = self.trig
         for sent in self.doc.sents:
             if not sent.text.strip():
                 continue
             for tok in sent:
-                forms = _forms(tok)
+                forms = sorted(_forms(tok) & trig.forms)
+                if not forms:
+                    continue
                 if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT" and tok.tag_.startswith("V")):
                     for f in forms:
-                        for rel, particle in self.trig.verbs.get(f, ()):
+                        for rel, particle in trig.verbs.get(f, ()):
                             if particle and not any(c.lower_ == particle for c in tok.children):
                                 continue
                             if not particle and self._has_other_particle(tok, f):
                                 continue
                             out += self._verb(tok, rel, sent)
-                    for f in forms & set(self.trig.directed):
-                        for rel in self.trig.directed[f]:
+                    for f in forms:
+                        for rel in trig.directed.get(f, ()):
                             out += self._directed(tok, rel, sent)
                 if tok.pos_ in ("NOUN", "PROPN"):
-                    for f in forms & set(self.trig.nouns):
-                        for rel, pre in self.trig.nouns[f]:
+                    for f in forms:
+                        for rel, pre in trig.nouns.get(f, ()):
                             if pre and [t.lower_ for t in self.doc[max(tok.i - len(pre), 0):tok.i]] != list(pre):
                                 continue
                             out += self._event_noun(tok, rel, sent)
-                    for f in forms & set(self.trig.agent_nouns):
-                        for rel in self.trig.agent_nouns[f]:
+                    for f in forms:
+                        for rel in trig.agent_nouns.get(f, ()):
                             out += self._agent_noun(tok, rel, sent)
-                    for f in forms & set(self.trig.child_nouns):
-                        for rel in self.trig.child_nouns[f]:
+                    for f in forms:
+                        for rel in trig.child_nouns.get(f, ()):
                             out += self._child_noun(tok, rel, sent)
-                if tok.lower_ in self.trig.adjectives:
-                    for rel in self.trig.adjectives[tok.lower_]:
-                        out += self._owned_adjective(tok, rel, sent)
+                for rel in trig.adjectives.get(tok.lower_, ()):
+                    out += self._owned_adjective(tok, rel, sent)
         return out
 
     def _verb_relations(self, verb: Token) -> list[RelationType]:
