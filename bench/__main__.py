@@ -102,11 +102,16 @@ def bench_store(tmp: Path, n_triples: int, repeat: int) -> dict:
         with open(data, "wb") as f:
             ox.serialize(quads, f, ox.RdfFormat.N_QUADS)
         del quads
-    child = subprocess.run([sys.executable, "-m", "bench.store_child", str(data), str(tmp), str(repeat)],
-                           stdout=subprocess.PIPE, text=True, cwd=ROOT)  # progress streams on stderr
-    if child.returncode != 0:
-        raise RuntimeError(f"bench.store_child exited with {child.returncode}")
-    return json.loads(child.stdout)
+    out = {}
+    for mode in ("raw", "sckg"):
+        child = subprocess.run([sys.executable, "-m", "bench.store_child", mode, str(data), str(tmp), str(repeat)],
+                               stdout=subprocess.PIPE, text=True, cwd=ROOT)  # progress streams on stderr
+        if child.returncode != 0:
+            raise RuntimeError(f"bench.store_child {mode} exited with {child.returncode}")
+        out.update(json.loads(child.stdout))
+    out["load_vs_oxigraph"] = out["sckg_load_s"] / out["raw_load_s"]
+    print(f"  load ratio sckg / pyoxigraph: {out['load_vs_oxigraph']:.3f}", flush=True)
+    return out
 
 
 def bench_rdflib(tmp: Path, n_triples: int, repeat: int) -> dict:
