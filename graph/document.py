@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import functools
 import hashlib
@@ -47,6 +48,28 @@ class ArticleError(ValueError):
     """An article cannot be read; the message names the file and, where known, the line."""
 
 
+_BLANK_RUN = re.compile(r"\s{2,}")
+
+
+class OffsetMap:
+    """For each character of the compact text, its offset in the original text (by bisection)."""
+
+    __slots__ = ("_starts", "_origins", "_lead", "_length")
+
+    def __init__(self, starts: list[int], origins: list[int], lead: int, length: int):
+        self._starts, self._origins, self._lead, self._length = starts, origins, lead, length
+
+    def __len__(self) -> int:
+        return self._length - self._lead
+
+    def __getitem__(self, i: int) -> int:
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        i += self._lead
+        k = bisect.bisect_right(self._starts, i) - 1
+        return self._origins[k] + (i - self._starts[k])
+
+
 @dataclass(frozen=True, eq=False)
 class Article:
     """A source document as read from disk.
@@ -65,7 +88,7 @@ class Article:
     content_hash: str
 
     @functools.cached_property
-    def compact(self) -> tuple[str, list[int]]:
+    def compact(self) -> tuple[str, "OffsetMap"]:
         r"""``clean`` with runs of blanks collapsed (what the parser reads), and for each of its
         characters the offset of that character in ``text``.
 
@@ -77,19 +100,25 @@ class Article:
         >>> a.text[a.compact[1][3]]
         'B'
         """
-        out, offsets = [], []
-        for m in re.finditer(r"\s{2,}|\S+|\s", self.clean):
-            piece = m.group(0)
-            if len(piece) > 1 and piece.isspace():
-                piece = "\n" if "\n" in piece else " "
-                out.append(piece)
-                offsets.append(m.start())
-            else:
-                out.append(piece)
-                offsets.extend(range(m.start(), m.end()))
-        text = "".join(out)
+        pieces: list[str] = []
+        starts: list[int] = []  # where each piece starts in the compact text ...
+        origins: list[int] = []  # ... and in ``text``
+        at = done = 0
+        for m in _BLANK_RUN.finditer(self.clean):
+            for piece, origin in ((self.clean[done:m.start()], done), ("\n" if "\n" in m.group() else " ", m.start())):
+                if piece:
+                    pieces.append(piece)
+                    starts.append(at)
+                    origins.append(origin)
+                    at += len(piece)
+            done = m.end()
+        if done < len(self.clean):
+            pieces.append(self.clean[done:])
+            starts.append(at)
+            origins.append(done)
+        text = "".join(pieces)
         lead = len(text) - len(text.lstrip())
-        return text[lead:], offsets[lead:]
+        return text[lead:], OffsetMap(starts, origins, lead, len(text))
 
     @property
     def slug(self) -> str:

@@ -1,6 +1,8 @@
 """Reading articles: front matter, cleaning that keeps offsets, clear errors."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graph.document import ArticleError, clean_text, parse_article, read_article
 
@@ -67,3 +69,14 @@ def test_too_large_is_refused_quickly(tmp_path):
     path.write_bytes(b"a" * 1000)
     with pytest.raises(ArticleError, match="over the article limit"):
         read_article(path, max_bytes=100)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \n\t\u00a0\u2003.")), max_size=60))
+def test_every_compact_character_maps_back_to_the_same_character(text):
+    art = parse_article(text + "x", name="p.txt")
+    compact, offsets = art.compact
+    assert len(offsets) == len(compact)
+    assert all(compact[i] == art.text[offsets[i]] for i in range(len(compact)) if not compact[i].isspace())
+    assert all(offsets[i] < offsets[i + 1] for i in range(len(compact) - 1))
+    assert "  " not in compact and compact == compact.lstrip()
