@@ -11,6 +11,51 @@ from .relations import RelationFinder, TriggerIndex
 METHOD = "sckg-rules"
 
 
+def in_background(items, size: int):
+    """Iterate ``items`` in a daemon thread, at most ``size`` ahead of the consumer.
+
+    Exceptions in the producer are raised in the consumer; closing the consumer early
+    stops the producer at its next item.
+
+    >>> list(in_background(iter(range(5)), 2))
+    [0, 1, 2, 3, 4]
+    """
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=size)
+    stop = threading.Event()
+    done = object()
+
+    def produce():
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put((done, None))
+        except BaseException as exc:  # handed to the consumer
+            q.put((done, exc))
+
+    thread = threading.Thread(target=produce, name="sckg-parse", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, exc = q.get()
+            if item is done:
+                if exc is not None:
+                    raise exc
+                return
+            yield item
+    finally:
+        stop.set()
+
+
 class Extractor:
     """The rule-based extractor: spaCy parse, gazetteer, ontology-driven patterns.
 
@@ -45,12 +90,18 @@ class Extractor:
         doc = doc if doc is not None else self.nlp(article.compact[0])
         return self._extract(article, doc)
 
-    def extract_many(self, articles, *, batch_size: int = 16, n_process: int = 1):
-        """Extract articles in order, parsing them in batches."""
+    def extract_many(self, articles, *, batch_size: int = 16, n_process: int = 1, prefetch: int = 64):
+        """Extract articles in order, parsing them in batches.
+
+        The parse runs in a background thread, at most ``prefetch`` documents ahead: spaCy's
+        matrix products release the GIL, so extraction and the caller's store writes
+        overlap with them instead of waiting.
+        """
         articles = list(articles)
         self._fit(articles)
         texts = ((a.compact[0], a) for a in articles)
-        for doc, art in self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        parsed = self.nlp.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process)
+        for doc, art in in_background(parsed, prefetch):
             yield self._extract(art, doc)
 
     def _name_after_operator(self, candidates, ms) -> dict[str, str]:
