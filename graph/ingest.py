@@ -11,6 +11,11 @@ from .ontology import ONTOLOGY_DIR, load_ontology
 from .store import Store
 
 
+#: documents between flushes of the store's write buffers during a build (without them,
+#: RocksDB's buffers grow with the build: 660 MiB after 3,000 articles)
+FLUSH_EVERY = 250
+
+
 @dataclass
 class BuildReport:
     """What a build did."""
@@ -88,6 +93,8 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
             result = store.add(extraction, ontology)
             index.add_extraction(extraction)
             (report.added if result.added else report.unchanged).append(result.document)
+            if result.added and len(report.added) % FLUSH_EVERY == 0:
+                store.flush()  # write buffers out: memory stays flat on long builds
             report.replaced.extend(result.replaced)
             report.relations += len(extraction.relations)
             if on_document is not None:
