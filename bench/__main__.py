@@ -8,7 +8,6 @@ medians taken minutes apart is steadier than either time.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import math
 import os
@@ -25,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import median_time, median_wall_cpu  # noqa: E402
+
 TARGETS = {
     "ingest_vs_spacy": (">=", 0.8),
     "load_vs_oxigraph": ("<=", 1.3),
@@ -35,28 +36,6 @@ TARGETS = {
     "add_article_to_big_store_s": ("<", 1.0),
     "view_20k_nodes_s": ("<", 1.0),
 }
-
-
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def median_wall_cpu(fn, repeat: int) -> tuple[float, float]:
-    """Median wall time and median CPU time of this process (all its threads)."""
-    walls, cpus = [], []
-    for _ in range(repeat):
-        gc.collect()
-        t, c = time.perf_counter(), time.process_time()
-        fn()
-        walls.append(time.perf_counter() - t)
-        cpus.append(time.process_time() - c)
-    return statistics.median(walls), statistics.median(cpus)
 
 
 def words(paths) -> int:

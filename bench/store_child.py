@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.timing import median_time
 from graph.query import named_queries
 
 QUERIES = {name: q.text for name, q in named_queries().items()
@@ -28,15 +29,6 @@ def provenance_query(s: str, o: str) -> str:
     return (f"SELECT ?sentence ?doc ?start ?status WHERE {{ ?ev rdf:subject <{s}> ; rdf:predicate sckg:owns ; "
             f"rdf:object <{o}> ; sckg:sentence ?sentence ; prov:wasDerivedFrom ?doc ; sckg:startChar ?start ; "
             f"sckg:status ?status }}")
-
-
-def median(fn, repeat):
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t)
-    return statistics.median(out)
 
 
 def rss_mib() -> float:
@@ -83,7 +75,7 @@ def main() -> None:
         del s
 
     if mode == "raw":
-        t_raw = median(raw_load, repeat)
+        t_raw = median_time(raw_load, repeat)
         log(f"  load with raw pyoxigraph bulk_load: {t_raw:.2f} s, peak {peak_rss_mib():.0f} MiB")
         print(json.dumps({"raw_load_s": t_raw}))
         return
@@ -96,7 +88,7 @@ def main() -> None:
 
     n = sckg_load()
     res = {"big_graph_quads": n}
-    t_sckg = median(sckg_load, repeat)
+    t_sckg = median_time(sckg_load, repeat)
     res["sckg_load_s"] = t_sckg
     log(f"  load {n:,} quads with sckg: {t_sckg:.2f} s")
 
@@ -107,13 +99,13 @@ def main() -> None:
     ratios = {}
     for name, q in queries.items():
         list(store.query(q)), list(raw.query(q, use_default_graph_as_union=True, prefixes=PREFIXES))  # warm caches
-        t_s = median(lambda: list(store.query(q)), repeat)
-        t_r = median(lambda: list(raw.query(q, use_default_graph_as_union=True, prefixes=PREFIXES)), repeat)
+        t_s = median_time(lambda: list(store.query(q)), repeat)
+        t_r = median_time(lambda: list(raw.query(q, use_default_graph_as_union=True, prefixes=PREFIXES)), repeat)
         ratios[name] = t_s / t_r
         log(f"  query {name:<24} pyoxigraph {t_r * 1000:8.2f} ms  sckg {t_s * 1000:8.2f} ms  ratio {t_s / t_r:.2f}")
     res["query_vs_oxigraph"] = math.exp(statistics.mean(math.log(r) for r in ratios.values()))
     res["query_vs_oxigraph_per_query"] = ratios
-    res["provenance_lookup_ms"] = median(lambda: list(store.query(queries["provenance"])), 11) * 1000
+    res["provenance_lookup_ms"] = median_time(lambda: list(store.query(queries["provenance"])), 11) * 1000
     log(f"  provenance lookup {res['provenance_lookup_ms']:.2f} ms")
 
     article = tmp / "one"

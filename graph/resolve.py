@@ -193,7 +193,7 @@ class NameIndex:
         fam = _family(self.ontology, ent.type)
         self.fetch(self._keys(ent))
         for name in sorted(ent.names | {ent.label}):
-            for key in (normalise_name(name), core_name(name, self.ontology)):
+            for key in sorted(name_keys(name, self.ontology), key=len, reverse=True):  # the full name first
                 for hit in self.by_name.get(key, ()):
                     if hit != ent.iri and frozenset((hit, ent.iri)) not in curation.different \
                             and _family(self.ontology, self.types.get(hit, ent.type)) == fam:
