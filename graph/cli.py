@@ -24,6 +24,8 @@ class UserError(click.ClickException):
 def _domain_errors():
     from .document import ArticleError
     from .evaluate import GoldError
+    from .extract.classifier import ModelError
+    from .train import TrainingError
     from .extract.nlp import ModelNotFound
     from .ontology import OntologyError
     from .store import StoreError
@@ -31,7 +33,7 @@ def _domain_errors():
     from .resolve import CurationError
     from .extract.llm import LLMError
     from .query import QueryLimitError
-    return (QueryLimitError, LLMError, CurationError, EntityNotFound, ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
+    return (ModelError, TrainingError, QueryLimitError, LLMError, CurationError, EntityNotFound, ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
 
 
 def command(fn):
@@ -281,22 +283,37 @@ def retract(document, store_dir):
 
 
 @cli.command(name="eval")
-@click.argument("gold_dir", type=click.Path())
+@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path())
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
 @click.option("--all-documents", is_flag=True, help="Also count gold documents the store does not hold.")
 @click.option("--build", "fresh", is_flag=True,
               help="Score a fresh in-memory graph built from GOLD_DIR's articles instead of the store.")
+@click.option("--cv", "folds", type=click.IntRange(min=2), default=None, metavar="K",
+              help="K-fold document-level cross-validation over all GOLD_DIRS: train the relation model on "
+                   "K-1 folds, score the held-out fold, report each directory on held-out folds only.")
 @command
-def eval_(gold_dir, store_dir, all_documents, fresh):
-    """Score the store against gold annotations: P/R/F1 per relation, misses, duplicates.
+def eval_(gold_dirs, store_dir, all_documents, fresh, folds):
+    """Score extraction against gold annotations: P/R/F1 per relation, misses, duplicates.
 
     \b
     Example:
       sckg eval tests/data/eval/dev
       sckg eval tests/data/eval/own --build
+      sckg eval --cv 5 tests/data/eval/real tests/data/eval/dev tests/data/eval/own
     """
     from .evaluate import evaluate, format_report
     from .store import Store
+    if folds:
+        from .extract import Extractor
+        from .ontology import load_ontology
+        from .train import cross_validate, format_cv, load_corpora
+        extractor = Extractor(load_ontology(), relation_model=None)
+        docs = load_corpora(gold_dirs, extractor)
+        click.echo(format_cv(cross_validate(docs, extractor, k=folds)))
+        return
+    if len(gold_dirs) > 1:
+        raise UserError("give one GOLD_DIR (several only with --cv)")
+    gold_dir = gold_dirs[0]
     if fresh:
         from .ingest import build as run_build
         store = Store(None)
@@ -306,6 +323,40 @@ def eval_(gold_dir, store_dir, all_documents, fresh):
         with _open_store(store_dir) as store:
             report = evaluate(store, gold_dir, all_documents=all_documents)
     click.echo(format_report(report))
+
+
+@cli.command()
+@click.argument("gold_dirs", nargs=-1, required=True, type=click.Path())
+@click.option("--out", default=None, type=click.Path(),
+              help="Model file to write [default: the package's shipped model].")
+@click.option("--cv", "folds", type=click.IntRange(min=2), default=None, metavar="K",
+              help="Also cross-validate (K folds by document) and record the figures in the model card.")
+@click.option("--date", default=None, help="Training date for the model card (YYYY-MM-DD) [default: today].")
+@command
+def train(gold_dirs, out, folds, date):
+    """Train the relation model on gold corpora and write it with its model card.
+
+    Reproducible: the same gold files give the same weights. The package ships the model
+    this command wrote; its card (MODEL_CARD.md beside it) says what it learned from.
+
+    \b
+    Example:
+      sckg train tests/data/eval/real tests/data/eval/dev tests/data/eval/own --cv 5
+    """
+    from .extract.classifier import shipped_path
+    from .train import format_cv, model_card, train as run_train
+    model, result = run_train(gold_dirs, date=date, cv=folds or 0)
+    target = Path(out) if out else shipped_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    model.save(target)
+    card = target.with_name("MODEL_CARD.md")
+    card.write_text(model_card(model), encoding="utf-8")
+    if result is not None:
+        click.echo(format_cv(result))
+    n = sum(model.card.get("required_relations", {}).values())
+    click.echo(f"wrote {target} ({target.stat().st_size:,} bytes, {len(model.weights):,} features, "
+               f"{len(model.relations)} relations, {model.card.get('documents')} documents, {n} required gold relations)")
+    click.echo(f"wrote {card}")
 
 
 def _ontology_names(kind: str) -> list[str]:

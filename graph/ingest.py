@@ -107,3 +107,16 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
         report.curation = apply_curation(store, curation, ontology)
     store.flush()
     return report
+
+
+def write_extractions(store: Store, extractions, ontology) -> None:
+    """Store already-made extractions in order, joining names across documents as a build does."""
+    from .resolve import NameIndex, load_curation, resolve_extraction
+
+    curation = load_curation(None, ontology)
+    index = NameIndex.from_store(store, ontology)
+    for extraction in extractions:
+        extraction = resolve_extraction(extraction, index=index, curation=curation, ontology=ontology)
+        store.add(extraction, ontology)
+        index.add_extraction(extraction)
+    store.flush()

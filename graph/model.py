@@ -74,13 +74,27 @@ def name_keys(name: str, ontology: Ontology) -> set[str]:
     --------
     >>> from graph.ontology import load_ontology
     >>> sorted(name_keys("Landbridge Group Ltd", load_ontology()))
-    ['landbridge', 'landbridge group ltd']
+    ['landbridge', 'landbridge group', 'landbridge group ltd']
     """
     words = normalise_name(name).split()
     full = " ".join(words)
     while len(words) > 1 and words[-1] in ontology.company_suffixes:
         words.pop()
-    return {k for k in (full, " ".join(words)) if k}
+    return {k for k in (full, " ".join(words), without_legal_form(name)) if k}
+
+
+@functools.lru_cache(maxsize=65536)
+def without_legal_form(name: str) -> str:
+    """The normalised name without its legal form ("Inc.", "S.A.", "Co., Ltd."), by rigour.
+
+    >>> without_legal_form("Qualcomm Incorporated")
+    'qualcomm'
+    >>> without_legal_form("Cosco Shipping Holdings Co., Ltd.")
+    'cosco shipping holdings'
+    """
+    from rigour.names import remove_org_types
+    stripped = normalise_name(remove_org_types(name))
+    return stripped or normalise_name(name)
 
 
 def slug(name: str) -> str:

@@ -91,7 +91,8 @@ def test_both_extractors_in_one_build_are_told_apart(fake_llm, tmp_path):
     store = Store(None)
     build([tmp_path / "in"], store=store, extractor="both", llm=LLMConfig(fake_llm, "fake-model"))
     methods = {r["m"].value for r in store.query("SELECT DISTINCT ?m WHERE { ?e sckg:method ?m }")}
-    assert methods == {"sckg-rules", "sckg-llm"}
+    assert "sckg-llm" in methods and methods - {"sckg-llm"} <= {"sckg-rules", "sckg-learned"}, methods
+    assert len(methods) >= 2, methods
 
 
 def test_llm_errors_are_clear(fake_llm, tmp_path):

@@ -36,8 +36,8 @@ def test_query_with_bindings(store):
     rows = list(store.query("SELECT ?e ?l WHERE { ?e rdfs:label ?l }", bindings={"l": '"} } DROP ALL #'}))
     assert rows == []
     rows = list(store.query("SELECT ?t ?a WHERE { ?a sckg:monitors ?t }",
-                            bindings={"a": __import__("pyoxigraph").NamedNode("https://w3id.org/sckg/id/vsse")}))
-    assert [r["t"].value for r in rows] == ["https://w3id.org/sckg/id/cainiao"]
+                            bindings={"t": __import__("pyoxigraph").NamedNode("https://w3id.org/sckg/id/cainiao")}))
+    assert [r["a"].value for r in rows] == ["https://w3id.org/sckg/id/vsse"]
     assert store.ask("ASK { ?s sckg:owns ?o }")
 
 

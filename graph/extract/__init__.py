@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..document import Article
 from ..model import Entity, Evidence, Extraction, Relation, entity_iri
 from ..ontology import Ontology
-from .mentions import Gazetteer, find_mentions, phrase_matcher
-from .relations import RelationFinder, TriggerIndex
+from .candidates import Pair, find_pairs, path
+from .classifier import LinearModel, load_model
+from .features import Vocabulary, pair_features
+from .mentions import Gazetteer, Mentions, find_mentions, phrase_matcher
+from .relations import Candidate, RelationFinder, TriggerIndex, _share
 
 METHOD = "sckg-rules"
+LEARNED_METHOD = "sckg-learned"
 
 
 def in_background(items, size: int):
@@ -56,8 +62,25 @@ def in_background(items, size: int):
         stop.set()
 
 
+@dataclass
+class Analysis:
+    """One document before relations are decided: its mentions, the rules' candidates, and
+    the candidate pairs with their features."""
+
+    mentions: Mentions
+    finder: RelationFinder
+    rule_candidates: list[Candidate]
+    pairs: list[Pair]
+    features: list[list[str]]
+
+
 class Extractor:
-    """The rule-based extractor: spaCy parse, gazetteer, ontology-driven patterns.
+    """The extractor: spaCy parse, gazetteer and typed mentions, then relations.
+
+    Relations the learned model knows are decided by it (candidate pairs of mentions in a
+    sentence, their features, one logistic model per relation); the ontology-driven
+    rules vote as features and decide the relations the model does not cover.
+    ``relation_model=None`` runs the rules alone.
 
     Examples
     --------
@@ -65,11 +88,12 @@ class Extractor:
     >>> from graph.document import parse_article
     >>> ex = Extractor(load_ontology())
     >>> art = parse_article("The German government blocked the sale of Elmos to Sai Micro.", name="t.txt")
-    >>> [(r.subject.rsplit('/', 1)[-1], r.relation) for r in ex.extract(art).relations]
-    [('germany', 'blocked')]
+    >>> [(r.subject.rsplit('/', 1)[-1], r.relation, r.object.rsplit('/', 1)[-1]) for r in ex.extract(art).relations]
+    [('germany', 'blocked', 'elmos'), ('germany', 'blocked', 'sai-micro')]
     """
 
-    def __init__(self, ontology: Ontology, *, nlp=None, model: str | None = None):
+    def __init__(self, ontology: Ontology, *, nlp=None, model: str | None = None,
+                 relation_model: LinearModel | str | None = "shipped"):
         from .nlp import load_nlp
 
         self.ontology = ontology
@@ -78,6 +102,16 @@ class Extractor:
         self.triggers = TriggerIndex(ontology)
         self.matcher = phrase_matcher(self.nlp, self.gazetteer)
         self.version = f"{ontology.version}+{self.nlp.meta.get('name', 'model')}-{self.nlp.meta.get('version', '?')}"
+        self.vocab = Vocabulary(ontology)
+        if relation_model == "shipped":
+            relation_model = load_model()
+        elif isinstance(relation_model, str):
+            relation_model = load_model(relation_model)
+        self.classifier: LinearModel | None = relation_model
+        #: the rules' relations are kept beside the model's (high-precision votes)
+        self.rule_votes = True
+        if relation_model is not None:
+            self.version += f"+{relation_model.version}"
 
     def _fit(self, articles) -> None:
         longest = max((len(a.compact[0]) for a in articles), default=0)
@@ -134,25 +168,81 @@ class Extractor:
                     break
         return renamed
 
-    def _extract(self, article: Article, doc) -> Extraction:
+    def analyse(self, article: Article, doc) -> Analysis:
+        """Mentions, rule candidates and candidate pairs with features (pure)."""
         ms = find_mentions(doc, self.ontology, self.gazetteer, self.matcher, scope=article.slug)
         finder = RelationFinder(self.ontology, self.gazetteer, self.triggers, ms, doc_date=article.date)
-        best: dict[tuple, Relation] = {}
-        candidates = finder.find()
-        renamed = self._name_after_operator(candidates, ms)
+        rule_cands = finder.find()
+        renamed = self._name_after_operator(rule_cands, ms)
+        rule_cands = [c if c.object not in renamed else c.__class__(**{**c.__dict__, "object": renamed[c.object]})
+                      for c in rule_cands]
+        votes: dict[tuple, set[str]] = {}
+        for c in rule_cands:
+            votes.setdefault((c.sentence.start, c.subject, c.object), set()).add(c.relation)
+            votes.setdefault((c.sentence.start, c.object, c.subject), set()).add(c.relation + "~")
+        pairs = find_pairs(ms, finder.resolve)
+        feats = [pair_features(p, ms, self.vocab, frozenset(votes.get((p.sentence.start, p.subject, p.object), ())))
+                 for p in pairs]
+        return Analysis(ms, finder, rule_cands, pairs, feats)
+
+    def _learned(self, an: Analysis) -> list[Candidate]:
+        """Candidates the model accepts, with status, source and date from the trigger's clause."""
+        model = self.classifier
+        rules = {(c.sentence.start, c.subject, c.relation, c.object): c for c in an.rule_candidates}
+        out = []
+        for pair, feats in zip(an.pairs, an.features):
+            for rel_name, prob in model.predict(feats).items():
+                rel = self.ontology.relations.get(rel_name)
+                if rel is None:
+                    continue
+                s, o = pair.subject, pair.object
+                if rel.symmetric and o < s:
+                    s, o = o, s
+                rule = rules.get((pair.sentence.start, s, rel_name, o))
+                trigger = rule.trigger if rule else self._trigger(pair, rel_name)
+                status, by, date = an.finder._context(trigger)
+                share = _share(trigger) if rel_name == "owns" else None
+                out.append(Candidate(s, rel_name, o, pair.sentence, trigger, prob, status, by, date, share))
+        return out
+
+    def _trigger(self, pair: Pair, rel_name: str):
+        """The word that expresses a relation between the pair: a trigger of the relation on
+        the dependency path, else the words' lowest common ancestor."""
+        up, down = path(pair.s_tok, pair.o_tok)
+        on_path = [*up[1:], *down[:-1]]
+        prefix = rel_name + ":"
+        for t in on_path:
+            for form in (t.lemma_.lower(), t.lower_):
+                if any(k.startswith(prefix) for k in self.vocab.triggers.get(form, ())):
+                    return t
+        return up[-1]
+
+    def _extract(self, article: Article, doc) -> Extraction:
+        return self.decide(article, self.analyse(article, doc))
+
+    def decide(self, article: Article, an: Analysis) -> Extraction:
+        """The extraction of an analysed document: relations with their evidence."""
+        ms = an.mentions
+        learned = set(self.classifier.relations) if self.classifier else set()
+        candidates = list(an.rule_candidates) if self.rule_votes else \
+            [c for c in an.rule_candidates if c.relation not in learned]
+        if self.classifier is not None:
+            candidates += self._learned(an)
         onto = self.ontology
+        rule_set = set(an.rule_candidates)
+        best: dict[tuple, Relation] = {}
         for c in candidates:
-            c = c if c.object not in renamed else c.__class__(**{**c.__dict__, "object": renamed[c.object]})
             rel = onto.relations[c.relation]
             if not (onto.is_a(ms.type_of(c.subject), rel.domain) and onto.is_a(ms.type_of(c.object), rel.range)):
-                continue  # a renamed node may no longer fit
+                continue
             text = c.sentence.text
             lead = len(text) - len(text.lstrip())
             sentence = text.strip()
             offsets = article.compact[1]
             first = c.sentence.start_char + lead
             start, end = offsets[first], offsets[first + len(sentence) - 1] + 1
-            ev = Evidence(sentence=sentence, start=start, end=end, method=METHOD,
+            method = LEARNED_METHOD if c.relation in learned and c not in rule_set else METHOD
+            ev = Evidence(sentence=sentence, start=start, end=end, method=method,
                           method_version=self.version, confidence=c.confidence, status=c.status,
                           trigger=c.trigger.text, asserted_by=c.asserted_by, date=c.date, share=c.share)
             key = (c.subject, c.relation, c.object, start)

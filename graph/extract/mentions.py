@@ -8,13 +8,14 @@ tech firm") are made on demand by :meth:`Mentions.describe`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Entity, entity_iri, normalise_name
+from ..model import Entity, entity_iri, normalise_name, without_legal_form
 from ..ontology import SCKG, GazetteerEntry, Ontology
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
@@ -256,6 +257,12 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             run.append(tok)
             i += 1
             continue
+        if tok is not None and run and tok.text == "," and i + 1 < len(doc) \
+                and _legal_form(doc[i + 1].text) and doc[i + 1].pos_ in ("PROPN", "NOUN"):
+            # "Washington Group International, Inc.": the legal form belongs to the name
+            run.extend(doc[i: i + 2])
+            i += 2
+            continue
         if tok is not None and run and tok.text == "(":
             # "Sinomine (Hong Kong) Rare Metals Resources": a parenthesis inside a name
             close = next((t for t in doc[tok.i + 1: tok.i + 5] if t.text == ")"), None)
@@ -342,6 +349,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue
         if norm in ontology.not_names or not any(ch.isupper() or ch.isdigit() for ch in text):
             continue
+        if text.isupper() and len(text.split()) > 3 and "GAZ" not in labs:
+            continue  # a headline or a heading in capitals, not a name
         words = norm.split()
         if words[-1] in ontology.not_name_endings or all(w in ontology.title_words for w in words):
             continue  # "National Security and Investment Act", "Business Secretary"
@@ -362,7 +371,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if c is None:
             c = by_norm.get(norm)
         if c is None and not gaz and not _government_context(s, ontology):
-            c = _match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words)
+            c = _match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words,
+                               ontology.head_words)
         if c is None:
             c = {"names": [], "spans": [], "labels": [], "gaz": gaz}
             clusters.append(c)
@@ -503,18 +513,50 @@ def _extends(longer: str, n: int, suffixes: frozenset[str], facility_words: froz
     return True
 
 
+def _legal_form(word: str) -> bool:
+    """True for a legal form such as "Inc.", "LLC", "Ltd", "S.A." (rigour's list)."""
+    from rigour.names import extract_org_types
+    return bool(extract_org_types(word))
+
+
+def _acronyms(name: str) -> set[str]:
+    """Initials of a name with and without small words and a leading country prefix:
+    "U.S. Department of Energy" -> {"usdoe", "usde", "doe", "de", ...}."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isalnum()]
+    out = set()
+    for skip in (0, 1):
+        ws = words[skip:]
+        if len(ws) < 2:
+            continue
+        out.add("".join(w[0] for w in ws).casefold())
+        out.add("".join(w[0] for w in ws if w.casefold() not in SMALL_WORDS).casefold())
+    # "U.S." counts as two letters
+    return out | {a.replace(".", "") for a in out}
+
+
+SMALL_WORDS = {"of", "and", "for", "the", "on", "in", "&"}
+
+
 def _match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozenset[str],
-                   facility_words: frozenset[str]) -> dict | None:
+                   facility_words: frozenset[str], head_words: frozenset[str] = frozenset()) -> dict | None:
     """A short form of an earlier name: "Cosco" for "Cosco Shipping", "CGN" for its initials.
 
     A longer name extends a shorter one only by company suffixes ("Shipping", "Group"):
     "Huawei Cyber Security Evaluation Centre" is not Huawei.
     """
     words = norm.split()
+    bare = without_legal_form(text)
     for c in reversed(clusters):
         for name in c["names"]:
             n = normalise_name(name)
             nw = n.split()
+            if bare == without_legal_form(name) and len(bare) > 2:
+                return c  # "Qualcomm" and "Qualcomm Incorporated"
+            if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and text.casefold() in _acronyms(name):
+                return c  # "DHS" for "Department of Homeland Security"
+            if len(words) == 1 and len(nw) >= 2 and nw[-1] == words[0] and words[0] in head_words \
+                    and not text.isupper():
+                return c  # "the Commission" for the "European Commission" named before
             if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and words[-1] == nw[-1] \
                     and (set(words) <= set(nw) or set(nw) <= set(words)):
                 return c  # "Liège airport" and "Liège cargo airport"
@@ -625,9 +667,26 @@ def _preferred(names: list[str]) -> str:
     return max(pool, key=lambda n: (pool.count(n), len(n.split()), -pool.index(n)))
 
 
+@functools.lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Normalised names of every country (ISO 3166-1, from pycountry): short, common and official."""
+    import pycountry
+    names = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(c, attr, None)
+            if value:
+                names.add(normalise_name(value))
+                if "," in value:  # "Bolivia, Plurinational State of"
+                    names.add(normalise_name(value.split(",")[0]))
+    return frozenset(names)
+
+
 def _cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     if c["gaz"] is not None:
         return str(c["gaz"].type)
+    if any(normalise_name(n) in country_names() for n in c["names"]):
+        return str(SCKG.State)
     # a description in apposition or "known as": "PPA, the company that runs ..."
     for head in c.get("described_as", []):
         t = noun_type(head, ontology)

@@ -1,0 +1,106 @@
+"""Candidate relation instances: ordered pairs of entity mentions within one sentence.
+
+A mention is a name or description found by :mod:`.mentions`, or a pronoun or relative
+pronoun ("which is owned by ...") that resolves to one. For each sentence every ordered
+pair of distinct entities becomes one candidate, represented by the two mentions closest
+to each other in the dependency tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from .mentions import PRONOUNS, RELATIVE, Mentions
+
+#: the longest dependency path (in arcs) a candidate may span
+MAX_PATH = 14
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two entities mentioned in one sentence, subject first."""
+
+    subject: str
+    object: str
+    sentence: Span
+    s_tok: Token  # head token of the subject's mention
+    o_tok: Token
+    s_pron: bool = False  # the subject mention is a pronoun resolved to its antecedent
+    o_pron: bool = False
+
+
+def path(a: Token, b: Token) -> tuple[list[Token], list[Token]]:
+    """The dependency path from ``a`` up to the lowest common ancestor and down to ``b``.
+
+    Returns (up, down): ``up`` from ``a`` to the ancestor inclusive, ``down`` from the
+    token below the ancestor to ``b``.
+    """
+    up = [a, *a.ancestors]
+    index = {t.i: k for k, t in enumerate(up)}
+    down: list[Token] = []
+    t = b
+    while t.i not in index:
+        down.append(t)
+        if t.head.i == t.i:
+            break
+        t = t.head
+    if t.i not in index:  # different trees (should not happen within a sentence)
+        return up, list(reversed(down))
+    return up[: index[t.i] + 1], list(reversed(down))
+
+
+def distance(a: Token, b: Token) -> int:
+    up, down = path(a, b)
+    return len(up) - 1 + len(down)
+
+
+def sentence_mentions(ms: Mentions, resolve) -> dict[int, list[tuple[str, Token, bool]]]:
+    """Mentions by sentence start: (entity key, head token, is a resolved pronoun)."""
+    doc = ms.doc
+    out: dict[int, list[tuple[str, Token, bool]]] = {}
+    seen: set[int] = set()
+    for m in ms.mentions:
+        if m.key not in ms.entities:
+            continue
+        head = doc[m.start:m.end].root
+        if head.i in seen:
+            continue
+        seen.add(head.i)
+        out.setdefault(head.sent.start, []).append((m.key, head, False))
+    for tok in doc:
+        low = tok.lower_
+        if (low in PRONOUNS or low in RELATIVE) and ms.at[tok.i] is None and tok.i not in seen:
+            key = resolve(tok)
+            if key and key in ms.entities:
+                out.setdefault(tok.sent.start, []).append((key, tok, True))
+    return out
+
+
+def find_pairs(ms: Mentions, resolve) -> list[Pair]:
+    """Every ordered pair of distinct entities mentioned in one sentence.
+
+    ``resolve(token)`` gives the entity a pronoun stands for (or None).
+    """
+    doc = ms.doc
+    pairs: list[Pair] = []
+    for start, mentions in sorted(sentence_mentions(ms, resolve).items()):
+        sent = doc[start].sent
+        best: dict[tuple[str, str], tuple[int, Token, Token, bool, bool]] = {}
+        for ka, ta, pa in mentions:
+            for kb, tb, pb in mentions:
+                if ka == kb:
+                    continue
+                d = distance(ta, tb)
+                if d > MAX_PATH:
+                    continue
+                key = (ka, kb)
+                # prefer the closest pair; on a tie a name over a pronoun, then the earliest
+                rank = (d, pa + pb, ta.i, tb.i)
+                if key not in best or rank < (best[key][0], best[key][3] + best[key][4], best[key][1].i,
+                                              best[key][2].i):
+                    best[key] = (d, ta, tb, pa, pb)
+        for (ka, kb), (_, ta, tb, pa, pb) in sorted(best.items(), key=lambda x: (x[1][1].i, x[1][2].i)):
+            pairs.append(Pair(ka, kb, sent, ta, tb, pa, pb))
+    return pairs

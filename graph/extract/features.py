@@ -1,0 +1,152 @@
+"""Features of a candidate pair: types, the dependency path, trigger words, cues, rule votes.
+
+Every feature is a string (indicator features); :func:`pair_features` is pure. The trigger
+words and status cues come from the ontology, so a relation added there gets features
+without code.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from ..ontology import Ontology
+from .candidates import Pair, path
+from .mentions import Mentions
+
+CONTENT = {"NOUN", "VERB", "ADJ", "PROPN", "ADP", "ADV", "NUM", "AUX", "PART"}
+
+
+class Vocabulary:
+    """Trigger words and status cues of the ontology, by lowercase form."""
+
+    def __init__(self, ontology: Ontology):
+        self.ontology = ontology
+        self.triggers: dict[str, set[str]] = {}
+        for rel in ontology.relations.values():
+            kinds = (("verb", rel.verbs), ("noun", rel.nouns), ("agent", rel.agent_nouns),
+                     ("child", rel.child_nouns), ("adj", rel.owned_adjectives), ("directive", rel.directives),
+                     ("directed", rel.directed))
+            for kind, words in kinds:
+                for w in words:
+                    head = w.split()[0] if kind in ("verb",) else w.split()[-1]
+                    self.triggers.setdefault(head.lower(), set()).add(f"{rel.name}:{kind}")
+        self.cues: dict[str, str] = {}
+        for name, st in ontology.statuses.items():
+            for c in st.cues:
+                if " " not in c:
+                    self.cues.setdefault(c.lower(), name)
+        self._local: dict[str, str] = {}
+        self._coarse: dict[str, str] = {}
+
+    def local(self, type_iri: str) -> str:
+        name = self._local.get(type_iri)
+        if name is None:
+            name = self._local[type_iri] = type_iri.rsplit("#", 1)[-1]
+        return name
+
+    def coarse(self, type_iri: str) -> str:
+        """State actor, company-like organisation, facility, person or other."""
+        name = self._coarse.get(type_iri)
+        if name is None:
+            o = self.ontology
+            sckg = type_iri.rsplit("#", 1)[0] + "#"
+            for c in ("StateActor", "Facility", "Person", "Organization"):
+                if o.is_a(type_iri, sckg + c):
+                    name = c
+                    break
+            else:
+                name = "Entity"
+            self._coarse[type_iri] = name
+        return name
+
+
+def _lemma(t: Token) -> str:
+    return t.lemma_.lower() if t.pos_ != "PROPN" else "<name>"
+
+
+def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[str]) -> list[str]:
+    """The features of one candidate; ``votes`` names the relations the rules found for it
+    (``rel`` for subject -> object, ``rel~`` for object -> subject)."""
+    s_type = ms.type_of(pair.subject)
+    o_type = ms.type_of(pair.object)
+    st, ot = vocab.local(s_type), vocab.local(o_type)
+    sc, oc = vocab.coarse(s_type), vocab.coarse(o_type)
+    f = [f"ts={st}", f"to={ot}", f"tp={st}|{ot}", f"cp={sc}|{oc}", "bias"]
+    s_ent, o_ent = ms.entities[pair.subject], ms.entities[pair.object]
+    if s_ent.described:
+        f.append("s_desc")
+    if o_ent.described:
+        f.append("o_desc")
+    for tag, ent in (("s", s_ent), ("o", o_ent)):
+        words = ent.label.split()
+        f.append(f"{tag}_last={words[-1].lower() if words else ''}")
+        f.append(f"{tag}_nwords={min(len(words), 5)}")
+        if ent.label.isupper() and len(ent.label) > 6:
+            f.append(f"{tag}_caps")
+        if any(ch.isdigit() for ch in ent.label):
+            f.append(f"{tag}_digit")
+        if ent.same_as:
+            f.append(f"{tag}_known")
+    if pair.s_pron:
+        f.append("s_pron")
+    if pair.o_pron:
+        f.append("o_pron")
+    a, b = pair.s_tok, pair.o_tok
+    f.append("order=so" if a.i < b.i else "order=os")
+    up, down = path(a, b)
+    lca = up[-1]
+    # the path: dependency labels with arrows, the words in between as lemmas
+    labels = [f"{t.dep_}^" for t in up[:-1]] + [f"v{t.dep_}" for t in down]
+    words = [_lemma(t) for t in up[1:-1]] + [_lemma(t) for t in down[:-1]]
+    lca_word = _lemma(lca) if lca not in (a, b) else "<end>"
+    f.append("deps=" + " ".join(labels))
+    f.append(f"path={' '.join(labels[:len(up) - 1])}|{lca_word}|{' '.join(labels[len(up) - 1:])}")
+    f.append(f"lca={lca_word}")
+    f.append(f"lca_pos={lca.pos_}")
+    f.append(f"len={min(len(labels), 8)}")
+    f.append(f"s_dep={a.dep_}")
+    f.append(f"o_dep={b.dep_}")
+    f.append(f"s_dep_lca={a.dep_}|{lca_word}")
+    f.append(f"o_dep_lca={b.dep_}|{lca_word}")
+    f.append(f"s_head={_lemma(a.head)}")
+    f.append(f"o_head={_lemma(b.head)}")
+    on_path = [*up[1:-1], *(down[:-1]), lca] if lca not in (a, b) else [*up[1:-1], *down[:-1]]
+    for t in on_path:
+        f.append(f"pw={_lemma(t)}")
+        for trig in vocab.triggers.get(t.lemma_.lower(), set()) | vocab.triggers.get(t.lower_, set()):
+            f.append(f"trig={trig}")
+            f.append(f"trig={trig}|{a.dep_}|{b.dep_}")
+    # triggers attached to the ends: "Alibaba's logistics division Cainiao" (child noun),
+    # "the owner of", compounds and appositions
+    for end, tag in ((a, "s"), (b, "o")):
+        for c in end.children:
+            if c.dep_ in ("appos", "compound", "amod", "acl", "relcl", "prep"):
+                for trig in vocab.triggers.get(c.lemma_.lower(), ()):
+                    f.append(f"{tag}_mod_trig={trig}")
+        for trig in vocab.triggers.get(end.head.lemma_.lower(), ()):
+            f.append(f"{tag}_head_trig={trig}")
+    # words between the two mentions, when close
+    lo, hi = sorted((a.i, b.i))
+    between = ms.doc[lo + 1:hi]
+    if len(between) <= 10:
+        for t in between:
+            if t.pos_ in CONTENT:
+                f.append(f"bw={_lemma(t)}")
+        if not len(between):
+            f.append("adjacent")
+    else:
+        f.append("far")
+    # negation and modality on the path or attached to it
+    for t in [lca, *on_path]:
+        for c in t.children:
+            if c.dep_ == "neg":
+                f.append("neg")
+            cue = vocab.cues.get(c.lower_)
+            if cue and c.dep_ in ("aux", "advmod", "neg", "xcomp", "auxpass"):
+                f.append(f"cue={cue}")
+        cue = vocab.cues.get(t.lemma_.lower())
+        if cue:
+            f.append(f"cue={cue}")
+    for v in votes:
+        f.append(f"rule={v}")
+    return f

@@ -1,0 +1,1 @@
+"""The shipped relation model (data)."""
