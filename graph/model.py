@@ -74,13 +74,56 @@ def name_keys(name: str, ontology: Ontology) -> set[str]:
     --------
     >>> from graph.ontology import load_ontology
     >>> sorted(name_keys("Landbridge Group Ltd", load_ontology()))
-    ['landbridge', 'landbridge group', 'landbridge group ltd']
+    ['acr:lgl', 'landbridge', 'landbridge group', 'landbridge group ltd']
     """
     words = normalise_name(name).split()
     full = " ".join(words)
     while len(words) > 1 and words[-1] in ontology.company_suffixes:
         words.pop()
-    return {k for k in (full, " ".join(words), without_legal_form(name)) if k}
+    keys = {k for k in (full, " ".join(words), without_legal_form(name)) if k}
+    bare = without_state_prefix(name, ontology)
+    if bare:
+        keys.add(bare)  # "U.S. Department of Energy" joins "Department of Energy"
+    stripped = name.strip()
+    if stripped.replace(".", "").isalpha() and stripped.replace(".", "").isupper() and 3 <= len(stripped.replace(".", "")) <= 6:
+        keys.add("acr:" + stripped.replace(".", "").casefold())  # "NNSA"
+    elif len(full.split()) >= 3:
+        keys |= {"acr:" + a for a in acronyms(name) if 3 <= len(a) <= 6}
+    return keys
+
+
+SMALL_WORDS = frozenset({"of", "and", "for", "the", "on", "in", "&"})
+
+
+def acronyms(name: str) -> set[str]:
+    """Initials of a name, with and without small words and a first word (a country prefix):
+    the forms an acronym of it may take.
+
+    >>> sorted(acronyms("U.S. Department of Energy"))
+    ['de', 'doe', 'ude', 'udoe']
+    >>> "cfius" in acronyms("Committee on Foreign Investment in the United States")
+    True
+    """
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isalnum()]
+    out = set()
+    for skip in (0, 1):
+        ws = words[skip:]
+        if len(ws) < 2:
+            continue
+        out.add("".join(w[0] for w in ws).casefold())
+        out.add("".join(w[0] for w in ws if w.casefold() not in SMALL_WORDS).casefold())
+    return out
+
+
+def without_state_prefix(name: str, ontology: Ontology) -> str | None:
+    """The normalised name without a leading state name or abbreviation, when it has one and
+    at least two words remain: "U.S. Department of Energy" -> "department of energy"."""
+    words = normalise_name(name).split()
+    prefixes = ontology.state_prefixes
+    for n in (3, 2, 1):
+        if len(words) - n >= 2 and " ".join(words[:n]) in prefixes:
+            return " ".join(words[n:])
+    return None
 
 
 @functools.lru_cache(maxsize=65536)

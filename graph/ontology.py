@@ -133,6 +133,17 @@ class Ontology:
                                   "vice", "general", "state", "affairs", "of", "for", "the", "and"})
 
     @functools.cached_property
+    def state_prefixes(self) -> frozenset[str]:
+        """Normalised names, short forms and demonyms of the gazetteer's states ("us", "u s",
+        "united states", "american"): a name may open with one ("U.S. Department of Energy")."""
+        from .model import normalise_name
+        out = set()
+        for e in self.gazetteer:
+            if str(e.type) == str(SCKG.State):
+                out.update(normalise_name(n) for n in (e.label, *e.alt_labels, *e.demonyms))
+        return frozenset(n for n in out if n)
+
+    @functools.cached_property
     def not_name_endings(self) -> frozenset[str]:
         """Last words that make a capitalised phrase a law or a document, not an entity."""
         return frozenset(s.casefold() for s in _strs(self.graph, URIRef(str(SCKG).rstrip("#")), SCKG.notANameEnding))

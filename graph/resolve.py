@@ -195,10 +195,20 @@ class NameIndex:
         for name in sorted(ent.names | {ent.label}):
             for key in sorted(name_keys(name, self.ontology), key=len, reverse=True):  # the full name first
                 for hit in self.by_name.get(key, ()):
+                    if key.startswith("acr:") and _short(name) == _short_iri(hit):
+                        continue  # an acronym joins a short form to a full name only
                     if hit != ent.iri and frozenset((hit, ent.iri)) not in curation.different \
                             and _family(self.ontology, self.types.get(hit, ent.type)) == fam:
                         return hit
         return None
+
+
+def _short(name: str) -> bool:
+    return len(name.split()) == 1
+
+
+def _short_iri(iri: str) -> bool:
+    return "-" not in iri.rsplit("/", 1)[-1]
 
 
 def resolve_extraction(x: Extraction, *, index: NameIndex, curation: Curation, ontology: Ontology) -> Extraction:

@@ -54,7 +54,7 @@ def test_a_short_name_in_a_later_article_joins_the_stored_node(corpus, tmp_path)
     assert not any("landbridge" == s or "landbridge" == o for s, _, o in rels)
     keys = {r["k"].value for r in store.query(
         "SELECT ?k WHERE { <https://w3id.org/sckg/id/landbridge-group-ltd> sckg:nameKey ?k }")}
-    assert keys == {"landbridge group ltd", "landbridge group", "landbridge"}  # full, no legal form, no suffixes
+    assert keys == {"landbridge group ltd", "landbridge group", "landbridge", "acr:lgl"}  # full, legal form, suffixes, initials
 
 
 def test_the_join_does_not_depend_on_build_order(corpus, tmp_path):
@@ -75,10 +75,31 @@ def test_candidates_list_similar_names_and_initials_with_sentences(corpus, tmp_p
     assert typo.reason == "similar names" and typo.score >= 90
     assert typo.a_sentence == "Hutchinson Ports owns a stake in the Port of Barcelona."
     assert typo.b_sentence == "Hutchison Ports operates the Port of Felixstowe."
-    assert pairs[("Terminal Investment Limited", "TIL")].reason == "initials"
     # nothing pairs across families: a port is never offered as the same as a company
     assert all({c.a_label, c.b_label} != {"Port of Darwin", "Landbridge Group Ltd"} for c in cands)
     assert [c.score for c in cands] == sorted((c.score for c in cands), reverse=True)
+
+
+def _nodes_named(store, name: str) -> set[str]:
+    return {r["e"].value for r in store.query("SELECT DISTINCT ?e ?n WHERE { ?e rdfs:label|skos:altLabel ?n }")
+            if r["n"].value == name}
+
+
+def test_an_acronym_in_one_article_joins_the_full_name_in_another(corpus, tmp_path):
+    store = Store(tmp_path / "store")
+    build([corpus], store=store)
+    til, full = _nodes_named(store, "TIL"), _nodes_named(store, "Terminal Investment Limited")
+    assert til and til == full, (til, full)
+
+
+def test_two_full_names_with_the_same_initials_stay_apart(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Holtec was reviewed by the Department of Energy last year.\n")
+    (tmp_path / "in" / "b.txt").write_text("Pearson was reviewed by the Department of Education last year.\n")
+    store = Store(None)
+    build([tmp_path / "in"], store=store)
+    energy, education = _nodes_named(store, "Department of Energy"), _nodes_named(store, "Department of Education")
+    assert energy and education and not energy & education, (energy, education)
 
 
 def test_judgements_are_recorded_applied_and_survive_a_fresh_build(corpus, tmp_path):

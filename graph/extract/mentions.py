@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Entity, entity_iri, normalise_name, without_legal_form
+from ..model import Entity, acronyms, entity_iri, normalise_name, without_legal_form
 from ..ontology import SCKG, GazetteerEntry, Ontology
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
@@ -234,9 +234,12 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     for name_span in _gazetteer_spans(doc, gazetteer, matcher):
         spans.append((name_span, "GAZ"))
     for e in doc.ents:
-        if e.label_ in NER_NAME_LABELS:
+        if e.label_ in NER_NAME_LABELS and not (e.sent.start in _heading_sentences(doc) and len(e) > 3) \
+                and not any(t.text == "/" for t in e):
             spans.append((_trim(e), e.label_))
     head_words = ontology.head_words
+    headings = _heading_sentences(doc)
+    person_spans = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
     run: list[Token] = []
     i = 0
     while i <= len(doc):
@@ -273,7 +276,13 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                 continue
         if run:
             paren = any(t.text == "(" for t in run)
-            spans.append((_trim(doc[run[0].i: run[-1].i + 1]), "PAREN" if paren else "PROPN"))
+            a, b = run[0].i, run[-1].i + 1
+            # "Secretary of Energy Samuel W. Bodman": the office words before a person's name
+            person = next(((ps, pe) for ps, pe in person_spans if a < ps and pe == b), None)
+            if person is not None:
+                a = person[0]
+            if doc[a].sent.start not in headings or (b - a) <= 2:
+                spans.append((_trim(doc[a:b]), "PAREN" if paren else "PROPN"))
             run = []
         i += 1
     # a run of proper nouns that extends a non-person name is the fuller name: "CMA CGM"
@@ -372,7 +381,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             c = by_norm.get(norm)
         if c is None and not gaz and not _government_context(s, ontology):
             c = _match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words,
-                               ontology.head_words)
+                               ontology.head_words, ontology.state_prefixes)
         if c is None:
             c = {"names": [], "spans": [], "labels": [], "gaz": gaz}
             clusters.append(c)
@@ -422,6 +431,24 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         for s in c.get("alias_spans", []):
             ms.add(s, ent)
     return ms
+
+
+def _heading_sentences(doc: Doc) -> frozenset[int]:
+    """Starts of sentences written as headings: Title Case words, no closing full stop.
+
+    A headline ("DOE Awards Management and Operating Contract for ...") capitalises every
+    word, so its proper-noun runs are not names."""
+    cache = doc.user_data.get("sckg_headings")
+    if cache is not None:
+        return cache
+    out = set()
+    for sent in doc.sents:
+        words = [t for t in sent if t.is_alpha and len(t) > 3]
+        if len(words) >= 4 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words) \
+                and not sent.text.rstrip().endswith((".", "?", "!", ";", ":")):
+            out.add(sent.start)
+    doc.user_data["sckg_headings"] = frozenset(out)
+    return doc.user_data["sckg_headings"]
 
 
 def _is_facility(type_iri: str, ontology: Ontology) -> bool:
@@ -519,26 +546,9 @@ def _legal_form(word: str) -> bool:
     return bool(extract_org_types(word))
 
 
-def _acronyms(name: str) -> set[str]:
-    """Initials of a name with and without small words and a leading country prefix:
-    "U.S. Department of Energy" -> {"usdoe", "usde", "doe", "de", ...}."""
-    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isalnum()]
-    out = set()
-    for skip in (0, 1):
-        ws = words[skip:]
-        if len(ws) < 2:
-            continue
-        out.add("".join(w[0] for w in ws).casefold())
-        out.add("".join(w[0] for w in ws if w.casefold() not in SMALL_WORDS).casefold())
-    # "U.S." counts as two letters
-    return out | {a.replace(".", "") for a in out}
-
-
-SMALL_WORDS = {"of", "and", "for", "the", "on", "in", "&"}
-
-
 def _match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozenset[str],
-                   facility_words: frozenset[str], head_words: frozenset[str] = frozenset()) -> dict | None:
+                   facility_words: frozenset[str], head_words: frozenset[str] = frozenset(),
+                   state_prefixes: frozenset[str] = frozenset()) -> dict | None:
     """A short form of an earlier name: "Cosco" for "Cosco Shipping", "CGN" for its initials.
 
     A longer name extends a shorter one only by company suffixes ("Shipping", "Group"):
@@ -552,11 +562,24 @@ def _match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozens
             nw = n.split()
             if bare == without_legal_form(name) and len(bare) > 2:
                 return c  # "Qualcomm" and "Qualcomm Incorporated"
-            if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and text.casefold() in _acronyms(name):
+            if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and text.casefold() in acronyms(name):
                 return c  # "DHS" for "Department of Homeland Security"
             if len(words) == 1 and len(nw) >= 2 and nw[-1] == words[0] and words[0] in head_words \
                     and not text.isupper():
                 return c  # "the Commission" for the "European Commission" named before
+            if len(words) == 1 and len(nw) >= 2 and nw[0] == words[0] and len(words[0]) > 2 \
+                    and words[0] not in head_words and words[0] not in state_prefixes \
+                    and sum(1 for k in clusters for m in k["names"]
+                            if normalise_name(m).split()[:1] == words and len(normalise_name(m).split()) > 1) \
+                    == sum(1 for m in c["names"] if normalise_name(m).split()[:1] == words
+                           and len(normalise_name(m).split()) > 1):
+                return c  # "Rio" for "Rio Tinto", when no other name opens with "Rio"
+            if len(words) >= 2 and len(nw) > len(words) and nw[-len(words):] == words \
+                    and " ".join(nw[:-len(words)]) in state_prefixes:
+                return c  # "Department of Energy" for the "U.S. Department of Energy"
+            if len(nw) >= 2 and len(words) > len(nw) and words[-len(nw):] == nw \
+                    and " ".join(words[:-len(nw)]) in state_prefixes:
+                return c
             if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and words[-1] == nw[-1] \
                     and (set(words) <= set(nw) or set(nw) <= set(words)):
                 return c  # "Liège airport" and "Liège cargo airport"
