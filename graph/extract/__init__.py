@@ -10,8 +10,10 @@ from ..ontology import Ontology
 from .candidates import Pair, find_pairs, path
 from .classifier import LinearModel, load_model
 from .features import Vocabulary, pair_features
-from .mentions import Gazetteer, Mentions, find_mentions, phrase_matcher
-from .relations import Candidate, RelationFinder, TriggerIndex, _share
+from .gazetteer import Gazetteer, phrase_matcher
+from .mentions import Mentions, find_mentions
+from .claims import ownership_share
+from .relations import Candidate, RelationFinder, TriggerIndex
 
 METHOD = "sckg-rules"
 LEARNED_METHOD = "sckg-learned"
@@ -201,7 +203,7 @@ class Extractor:
                 rule = rules.get((pair.sentence.start, s, rel_name, o))
                 trigger = rule.trigger if rule else self._trigger(pair, rel_name)
                 status, by, date = an.finder._context(trigger)
-                share = _share(trigger) if rel_name == "owns" else None
+                share = ownership_share(trigger) if rel_name == "owns" else None
                 out.append(Candidate(s, rel_name, o, pair.sentence, trigger, prob, status, by, date, share))
         return out
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..document import Article
 from ..model import Entity, Evidence, Extraction, Relation, entity_iri, normalise_name
 from ..ontology import Ontology
-from .mentions import Gazetteer
+from .gazetteer import Gazetteer
 
 METHOD = "sckg-llm"
 

@@ -1,0 +1,199 @@
+"""Grouping names into entities within one article: short forms ("Cosco" for "Cosco
+Shipping", "the Commission", "Rio" for "Rio Tinto"), legal forms (rigour), initials and
+acronyms, "X, known as Y", "X (Y)" and appositions."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import acronyms, normalise_name, without_legal_form
+from .typer import noun_type
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[0].isalpha()).casefold()
+
+
+
+def _extends(longer: str, n: int, suffixes: frozenset[str], facility_words: frozenset[str]) -> bool:
+    """True when the words of ``longer`` after its first ``n`` only add a company suffix
+    ("Cosco Shipping") or a lowercase facility noun ("Sizewell C nuclear plant"), not a
+    capitalised name part ("Piraeus Container Terminal")."""
+    extra = normalise_name(longer).split()[n:]
+    raw = longer.split()[n:] if len(longer.split()) == len(normalise_name(longer).split()) else None
+    for i, w in enumerate(extra):
+        if w in suffixes:
+            continue
+        if w in facility_words and raw is not None and raw[i].islower() and n >= 2:
+            continue
+        return False
+    return True
+
+
+
+def is_legal_form(word: str) -> bool:
+    """True for a legal form such as "Inc.", "LLC", "Ltd", "S.A." (rigour's list)."""
+    from rigour.names import extract_org_types
+    return bool(extract_org_types(word))
+
+
+
+def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozenset[str],
+                   facility_words: frozenset[str], head_words: frozenset[str] = frozenset(),
+                   state_prefixes: frozenset[str] = frozenset()) -> dict | None:
+    """A short form of an earlier name: "Cosco" for "Cosco Shipping", "CGN" for its initials.
+
+    A longer name extends a shorter one only by company suffixes ("Shipping", "Group"):
+    "Huawei Cyber Security Evaluation Centre" is not Huawei.
+    """
+    words = norm.split()
+    bare = without_legal_form(text)
+    for c in reversed(clusters):
+        for name in c["names"]:
+            n = normalise_name(name)
+            nw = n.split()
+            if bare == without_legal_form(name) and len(bare) > 2:
+                return c  # "Qualcomm" and "Qualcomm Incorporated"
+            if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and text.casefold() in acronyms(name):
+                return c  # "DHS" for "Department of Homeland Security"
+            if len(words) == 1 and len(nw) >= 2 and nw[-1] == words[0] and words[0] in head_words \
+                    and not text.isupper():
+                return c  # "the Commission" for the "European Commission" named before
+            if len(words) == 1 and len(nw) >= 2 and nw[0] == words[0] and len(words[0]) > 2 \
+                    and words[0] not in head_words and words[0] not in state_prefixes \
+                    and sum(1 for k in clusters for m in k["names"]
+                            if normalise_name(m).split()[:1] == words and len(normalise_name(m).split()) > 1) \
+                    == sum(1 for m in c["names"] if normalise_name(m).split()[:1] == words
+                           and len(normalise_name(m).split()) > 1):
+                return c  # "Rio" for "Rio Tinto", when no other name opens with "Rio"
+            if len(words) >= 2 and len(nw) > len(words) and nw[-len(words):] == words \
+                    and " ".join(nw[:-len(words)]) in state_prefixes:
+                return c  # "Department of Energy" for the "U.S. Department of Energy"
+            if len(nw) >= 2 and len(words) > len(nw) and words[-len(nw):] == nw \
+                    and " ".join(words[:-len(nw)]) in state_prefixes:
+                return c
+            if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and words[-1] == nw[-1] \
+                    and (set(words) <= set(nw) or set(nw) <= set(words)):
+                return c  # "Liège airport" and "Liège cargo airport"
+            if len(words) < len(nw) and nw[: len(words)] == words and len(words[0]) > 2 \
+                    and _extends(name, len(words), suffixes, facility_words):
+                return c
+            if len(words) > len(nw) and words[: len(nw)] == nw and len(nw[0]) > 2 \
+                    and _extends(text, len(nw), suffixes, facility_words):
+                return c
+            if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and \
+                    _initials(name).startswith(text.casefold()):
+                return c
+    return None
+
+
+
+def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
+    span_cluster = {}
+    for c in clusters:
+        for s in c["spans"]:
+            for i in range(s.start, s.end):
+                span_cluster[i] = c
+    for c in clusters:
+        for s in c["spans"]:
+            # "Hinkley Point C, the plant ...", "Nexperia, a Dutch chipmaker": a description
+            # after a comma describes the name even when the parser attaches it elsewhere
+            if s.end + 2 < len(doc) and doc[s.end].text == "," and doc[s.end + 1].lower_ in ("the", "a", "an"):
+                for t in doc[s.end + 2: min(s.end + 6, len(doc))]:
+                    if t.dep_ == "appos" and not (s.start <= t.head.i < s.end) and t.head.i in span_cluster:
+                        break  # the parser put it in apposition to another name
+                    if t.pos_ == "NOUN" and noun_type(t, ms.ontology):
+                        c.setdefault("described_as", []).append(t)
+                        break
+                    if t.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM", "PUNCT") or t.text == ",":
+                        break
+    for tok in doc:
+        # "<description>, known as VSSE": the description names the same entity
+        if tok.lower_ == "known" and tok.dep_ in ("acl", "relcl", "advcl"):
+            as_ = [c for c in tok.children if c.lower_ in ("as",)]
+            if not as_:
+                continue
+            objs = [c for c in as_[0].children if c.dep_ == "pobj"]
+            if not objs or objs[0].i not in span_cluster:
+                continue
+            target = span_cluster[objs[0].i]
+            head = tok.head
+            if head.i in span_cluster and span_cluster[head.i] is not target:
+                _join(span_cluster[head.i], target, clusters, span_cluster)
+            elif head.pos_ == "NOUN":
+                desc = _description_span(head)
+                target.setdefault("aliases", []).append(re.sub(r"\s+", " ", desc.text).strip())
+                target.setdefault("alias_spans", []).append(desc)
+                target.setdefault("described_as", []).append(head)
+        # "National Cyber Security Centre (NCSC)" and "the Swedish Security Service, Säpo"
+        if tok.dep_ == "appos" and tok.i in span_cluster and tok.head.i in span_cluster:
+            a, b = span_cluster[tok.i], span_cluster[tok.head.i]
+            if a is not b and _alias_like(a, b):
+                _join(b, a, clusters, span_cluster)
+        if tok.dep_ == "appos" and tok.head.i in span_cluster and tok.pos_ == "NOUN":
+            span_cluster[tok.head.i].setdefault("described_as", []).append(tok)
+        if tok.dep_ == "appos" and tok.i in span_cluster and tok.head.pos_ == "NOUN" \
+                and tok.head.i not in span_cluster:
+            span_cluster[tok.i].setdefault("described_as", []).append(tok.head)
+
+
+
+def _description_span(head: Token) -> Span:
+    toks = [t for t in head.subtree if t.dep_ not in ("acl", "relcl", "punct", "appos")
+            and not any(a.dep_ in ("acl", "relcl", "appos") and a.head == head for a in t.ancestors
+                        if a.i != head.i and a in head.subtree)]
+    toks = [t for t in toks if t.i >= head.left_edge.i]
+    start = min(t.i for t in toks)
+    end = max(t.i for t in toks) + 1
+    # stop before a comma
+    for t in head.doc[head.i:end]:
+        if t.is_punct:
+            end = t.i
+            break
+    return trim_span(head.doc[start:end])
+
+
+
+def _alias_like(a: dict, b: dict) -> bool:
+    """Two names in apposition are one entity when one is an acronym or both are agencies."""
+    for x in a["names"]:
+        for y in b["names"]:
+            if x.isupper() and _initials(y).startswith(x.casefold()[:2]):
+                return True
+            if y.isupper() and _initials(x).startswith(y.casefold()[:2]):
+                return True
+    return bool(a["gaz"] and b["gaz"] and a["gaz"] is b["gaz"])
+
+
+
+def _join(keep: dict, other: dict, clusters: list[dict], span_cluster: dict) -> None:
+    if keep is other:
+        return
+    if keep["gaz"] is None and other["gaz"] is not None:
+        keep, other = other, keep
+    for k in ("names", "spans", "labels", "aliases", "alias_spans", "described_as"):
+        keep.setdefault(k, []).extend(other.get(k, []))
+    clusters.remove(other)
+    for s in other["spans"]:
+        for i in range(s.start, s.end):
+            span_cluster[i] = keep
+
+
+
+def preferred_name(names: list[str]) -> str:
+    """The most used name that is not all capitals (the fuller one on a tie), else the first."""
+    mixed = [n for n in names if not n.isupper()]
+    pool = mixed or names
+    return max(pool, key=lambda n: (pool.count(n), len(n.split()), -pool.index(n)))
+
+
+def trim_span(span: Span) -> Span:
+    """Drop leading determiners and trailing possessive markers or punctuation."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]

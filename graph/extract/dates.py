@@ -1,0 +1,92 @@
+"""Dates: the date a clause gives, absolute or relative to the document's date."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+
+
+def clause_date(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str | None) -> str | None:
+    """A date in the trigger's clause: "in 2018", "in November", "on 4 May 2021"."""
+    clause = trigger
+    while clause.dep_ not in ("ROOT", "ccomp", "advcl", "relcl") and clause.head is not clause:
+        clause = clause.head
+    lo, hi = clause.left_edge.i, clause.right_edge.i
+    for start, end, text in dates:
+        if lo <= start and end - 1 <= hi:
+            d = parse_date(text, doc_date)
+            if d:
+                return d
+    return None
+
+
+def is_time(tok: Token) -> bool:
+    return tok.ent_type_ in ("DATE", "TIME")
+
+
+def parse_date(text: str, doc_date: str | None) -> str | None:
+    """An xsd lexical date from a date phrase; relative ones are resolved against the document date.
+
+    Examples
+    --------
+    >>> parse_date("2018", None)
+    '2018'
+    >>> parse_date("November 2021", None)
+    '2021-11'
+    >>> parse_date("November", "2023-12-05")
+    '2023-11'
+    >>> parse_date("4 May 2021", None)
+    '2021-05-04'
+    >>> parse_date("Thursday", "2023-12-05")  # the Thursday before a Tuesday
+    '2023-11-30'
+    >>> parse_date("the previous month", "2023-01-15")
+    '2022-12'
+    >>> parse_date("last year", "2023-01-15")
+    '2022'
+    >>> parse_date("Thursday", None) is None
+    True
+    """
+    import datetime as dt
+
+    low = text.casefold()
+    year = re.search(r"\b(1[89]\d\d|20\d\d)\b", low)
+    month = next((n for m, n in MONTHS.items() if re.search(rf"\b{m}\b", low)), None)
+    day = re.search(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b", re.sub(r"\b(1[89]\d\d|20\d\d)\b", "", low))
+    if year and month and day and 1 <= int(day.group(1)) <= 31:
+        return f"{year.group(1)}-{month:02d}-{int(day.group(1)):02d}"
+    if year and month:
+        return f"{year.group(1)}-{month:02d}"
+    if year:
+        return year.group(1)
+    if not doc_date:
+        return None
+    y = int(doc_date[:4])
+    m = int(doc_date[5:7]) if len(doc_date) >= 7 else None
+    if month:
+        return f"{y if m is None or month <= m else y - 1}-{month:02d}"
+    if re.search(r"\b(last|previous|past) year\b|\ba year (ago|earlier)\b", low):
+        return str(y - 1)
+    if re.search(r"\b(this|same) year\b", low):
+        return str(y)
+    if m is not None:
+        if re.search(r"\b(last|previous|past) month\b|\ba month (ago|earlier)\b", low):
+            return f"{y if m > 1 else y - 1}-{(m - 2) % 12 + 1:02d}"
+        if re.search(r"\b(this|same) month\b", low):
+            return f"{y}-{m:02d}"
+    if len(doc_date) == 10:
+        today = dt.date.fromisoformat(doc_date)
+        if re.search(r"\b(today|this morning|this week)\b", low):
+            return today.isoformat()
+        if "yesterday" in low:
+            return (today - dt.timedelta(days=1)).isoformat()
+        for i, name in enumerate(WEEKDAYS):
+            if re.search(rf"\b{name}\b", low):  # the latest such day up to the document's date
+                back = (today.weekday() - i) % 7
+                return (today - dt.timedelta(days=back)).isoformat()
+    return None

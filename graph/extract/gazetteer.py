@@ -1,0 +1,70 @@
+"""The gazetteer: well-known entities by normalised name, and a matcher for their names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from ..model import normalise_name
+from ..ontology import GazetteerEntry, Ontology
+
+class NoEntry:
+    type = None
+
+
+
+NO_ENTRY = NoEntry()
+
+
+
+@dataclass
+class Gazetteer:
+    """Names of well-known entities, indexed by normalised form."""
+
+    by_name: dict[str, GazetteerEntry]
+    metonyms: dict[str, GazetteerEntry]
+    demonyms: dict[str, GazetteerEntry]
+
+    @classmethod
+    def build(cls, ontology: Ontology) -> "Gazetteer":
+        by_name, metonyms, demonyms = {}, {}, {}
+        for e in ontology.gazetteer:
+            for name in (e.label, *e.alt_labels):
+                by_name.setdefault(normalise_name(name), e)
+            for name in e.metonyms:
+                metonyms.setdefault(normalise_name(name), e)
+            for d in e.demonyms:
+                demonyms.setdefault(normalise_name(d), e)
+                for noun in ontology.government_nouns:
+                    by_name.setdefault(normalise_name(f"{d} {noun}"), e)
+        return cls(by_name, metonyms, demonyms)
+
+
+
+def phrase_matcher(nlp, gazetteer: Gazetteer) -> PhraseMatcher:
+    """A case-insensitive matcher for every gazetteer name."""
+    m = PhraseMatcher(nlp.vocab, attr="LOWER")
+    names = set(gazetteer.by_name) | set(gazetteer.metonyms)
+    for e in {id(v): v for v in (*gazetteer.by_name.values(), *gazetteer.metonyms.values())}.values():
+        names.update([e.label, *e.alt_labels, *e.metonyms])
+    m.add("GAZ", list(nlp.tokenizer.pipe(sorted(names))))
+    return m
+
+
+
+def gazetteer_spans(doc: Doc, gazetteer: Gazetteer, matcher: PhraseMatcher) -> list[Span]:
+    out = []
+    for _, start, end in matcher(doc):
+        span = doc[start:end]
+        norm = normalise_name(span.text)
+        entry = gazetteer.by_name.get(norm) or gazetteer.metonyms.get(norm)
+        if entry is None:
+            continue
+        # short names must match case: "US" is not "us"
+        names = [entry.label, *entry.alt_labels, *entry.metonyms]
+        if len(span.text) <= 4 and span.text not in names:
+            continue
+        out.append(span)
+    return out

@@ -1,0 +1,167 @@
+"""Typing: the entity type of a name or description, from the gazetteer, the country list
+(pycountry), a description in apposition, the ontology's type nouns and name words, and how
+the sentence uses the name."""
+
+from __future__ import annotations
+
+import functools
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import normalise_name
+from ..ontology import SCKG, Ontology
+
+def noun_type(tok: Token, ontology: Ontology) -> str | None:
+    """The entity type a common noun names ("firm" -> Company, "cargo airport" -> Airport).
+
+    The longest declared noun ending at ``tok`` wins; answers are cached on the Doc.
+    """
+    cache = tok.doc.user_data.setdefault("sckg_noun_type", {})
+    if tok.i in cache:
+        return cache[tok.i]
+    best, best_len = None, 0
+    index = ontology.type_noun_index
+    for form in {tok.lower_, tok.lemma_.lower()}:
+        for prefix, type_iri in index.get(form, ()):
+            n = len(prefix) + 1
+            if n <= best_len or tok.i - len(prefix) < 0:
+                continue
+            if all(tok.doc[tok.i - len(prefix) + k].lower_ == w for k, w in enumerate(prefix)):
+                best, best_len = type_iri, n
+    cache[tok.i] = best
+    return best
+
+
+
+def _name_type(words: list[str], ontology: Ontology) -> str | None:
+    """Type from words inside a name; the longest match, then the right-most, wins."""
+    best, score = None, (0, -1)
+    index = ontology.name_word_index
+    for i, w in enumerate(words):
+        for parts, type_iri in index.get(w, ()):
+            n = len(parts)
+            if tuple(words[i:i + n]) == parts and (n, i) > score:
+                best, score = type_iri, (n, i)
+    return best
+
+
+
+LOCATIVE_PREPS = {"in", "at", "near", "from", "across", "outside", "inside", "throughout", "around",
+                  "to", "into", "off", "via", "through", "towards", "toward", "within"}
+
+
+
+def is_facility(type_iri: str, ontology: Ontology) -> bool:
+    return bool(type_iri) and ontology.is_a(type_iri, SCKG.Facility)
+
+
+
+def acts_as_agent(span: Span) -> bool:
+    """True when a name is used as an agent (subject, possessor, object), not a location."""
+    root = span.root
+    if root.dep_ in ("nsubj", "nsubjpass", "poss", "dobj"):
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "by"
+
+
+
+def government_context(span: Span, ontology: Ontology) -> bool:
+    """ "the government of Shenzhen", "the city of Hamburg": a place named as a government."""
+    root = span.root
+    head = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "of" else \
+        root.head if root.dep_ in ("compound", "amod") else None
+    if head is None or head.pos_ != "NOUN":
+        return False
+    return head.lemma_.lower() in ontology.government_nouns or \
+        noun_type(head, ontology) == str(SCKG.SubnationalGovernment)
+
+
+
+def _argument(span: Span, trigger_nouns: frozenset[str]) -> bool:
+    """True when a name is the argument of a noun: "the sale of Elmos", "a stake in Terminal Link"."""
+    root = span.root
+    if root.dep_ != "pobj" or root.head.head.pos_ != "NOUN":
+        return False
+    return root.head.lower_ in ("of", "by", "with", "between") or \
+        root.head.head.lemma_.lower() in trigger_nouns
+
+
+
+def _locative(span: Span) -> bool:
+    """True when a name is used as a place: "in Banbury", "the Hamburg port", "London-based"."""
+    root = span.root
+    if root.dep_ in ("compound", "nmod", "npadvmod", "amod"):
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
+        return True
+    if root.dep_ == "appos" and _locative(span.doc[root.head.i:root.head.i + 1]):
+        return True
+    return root.dep_ in ("conj",) and root.head.dep_ == "pobj" and root.head.head.lower_ in LOCATIVE_PREPS
+
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Normalised names of every country (ISO 3166-1, from pycountry): short, common and official."""
+    import pycountry
+    names = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(c, attr, None)
+            if value:
+                names.add(normalise_name(value))
+                if "," in value:  # "Bolivia, Plurinational State of"
+                    names.add(normalise_name(value.split(",")[0]))
+    return frozenset(names)
+
+
+
+def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
+    if c["gaz"] is not None:
+        return str(c["gaz"].type)
+    if any(normalise_name(n) in country_names() for n in c["names"]):
+        return str(SCKG.State)
+    # a description in apposition or "known as": "PPA, the company that runs ..."
+    for head in c.get("described_as", []):
+        t = noun_type(head, ontology)
+        if t:
+            return t
+    labels = set().union(*c["labels"])
+    # "the government of Shenzhen", "the Northern Territory government": a local government;
+    # "the ports of Balboa and Cristóbal": a facility
+    for s in c["spans"]:
+        root = s.root
+        while root.dep_ == "conj":
+            root = root.head
+        gov = None
+        if root.dep_ == "pobj" and root.head.lower_ == "of":
+            gov = root.head.head
+        elif root.dep_ in ("compound", "amod") and root.head.pos_ == "NOUN":
+            gov = root.head
+        if gov is None:
+            continue
+        t = noun_type(gov, ontology)
+        if gov.lemma_.lower() in ontology.government_nouns or t == str(SCKG.SubnationalGovernment):
+            return str(SCKG.SubnationalGovernment)
+        if t and is_facility(t, ontology) and root.dep_ == "pobj":
+            return t
+    name_types = [_name_type(normalise_name(n).split(), ontology) for n in c["names"]]
+    name_types = [t for t in name_types if t]
+    if name_types:
+        if is_facility(name_types[0], ontology) and any(
+                s.root.dep_ == "nsubj" and s.root.head.lemma_.lower() in ontology.agent_verbs for s in c["spans"]):
+            return str(SCKG.Company)  # "CSP Zeebrugge Terminal operates ...": a company, not a quay
+        return name_types[0]
+    if "FACNAME" in labels or "FAC" in labels:
+        return str(SCKG.Facility)
+    if "ORG" in labels:
+        return str(SCKG.Company)
+    if "PERSON" in labels and any(len(n.split()) >= 2 for n in c["names"]):
+        return str(SCKG.Person)
+    # a name the model took for a place or a person (or missed) is an organisation unless
+    # the text only ever uses it as a location ("in Banbury", "the Hamburg port")
+    place = bool(labels & {"GPE", "LOC"})
+    if any(acts_as_agent(s) or (_argument(s, ontology.trigger_nouns) and not place) for s in c["spans"]) \
+            and not all(_locative(s) and not _argument(s, ontology.trigger_nouns) for s in c["spans"]):
+        return str(SCKG.Company)
+    return None
