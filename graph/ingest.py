@@ -29,6 +29,7 @@ class BuildReport:
 
 
 def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str | None = None,
+          relation_model: str | None = None,
           max_bytes: int = MAX_ARTICLE_BYTES, progress: bool = False,
           curation_dir: Path | str | None = None, extractor: str = "rules", llm=None,
           skip_bad: bool = False, on_document=None, workers: int = 1) -> BuildReport:
@@ -75,7 +76,8 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
         else:
             todo.append(art)
     if todo:
-        rules = Extractor(ontology, model=model) if extractor != "llm" else None
+        rules = Extractor(ontology, model=model, relation_model=relation_model or "shipped") \
+            if extractor != "llm" else None
         index = NameIndex.from_store(store, ontology)
         bar = None
         if progress:

@@ -84,3 +84,65 @@ def test_relative_dates_resolve_against_the_document_date(extractor):
     x = extractor.extract(art)
     dates = {r.relation: r.evidence.date for r in x.relations}
     assert dates["blocked"] == "2023-11-30" and dates["owns"] == "2023-11", dates
+
+
+def _entities(extractor, text):
+    from graph.document import parse_article
+    art = parse_article(text, name="t.txt")
+    an = extractor.analyse(art, extractor.nlp(art.compact[0]))
+    return an, {e.label: (e.type.rsplit("#", 1)[-1], e.names) for e in an.mentions.entities.values()}
+
+
+def test_a_pronoun_is_a_mention_of_its_antecedent(extractor):
+    an, _ = _entities(extractor, "Cosco is a shipping group based in Shanghai. It bought a stake in HHLA last year.")
+    labels = {k: e.label for k, e in an.mentions.entities.items()}
+    pron = [(labels[p.subject], labels[p.object]) for p in an.pairs if p.s_pron]
+    assert ("Cosco", "HHLA") in pron, pron
+    assert all(p.sentence.text.startswith("It bought") for p in an.pairs if p.s_pron or p.o_pron)
+
+
+def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
+    an, _ = _entities(extractor, "Vale acquired Inco in 2006.")
+    labels = {k: e.label for k, e in an.mentions.entities.items()}
+    feats = {(labels[p.subject], labels[p.object]): f for p, f in zip(an.pairs, an.features)}
+    f = feats[("Vale", "Inco")]
+    assert "trig=owns:verb" in f and "lca=acquire" in f and "order=so" in f, f
+    assert "rule=owns" in f  # the rules' vote
+
+
+@pytest.mark.parametrize("text,name,type_", [
+    ("Bolivia nationalised the gas fields of Petrobras last year.", "Bolivia", "State"),  # pycountry
+    ("Secure must sell 29 facilities, the Competition Tribunal said.", "Competition Tribunal", "GovernmentBody"),
+    ("Sandia National Laboratories is run by NTESS.", "Sandia National Laboratories", "Facility"),
+])
+def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
+    _, ents = _entities(extractor, text)
+    assert ents[name][0] == type_, ents
+
+
+@pytest.mark.parametrize("text,full,short", [
+    ("Rio Tinto rejected the offer. Rio said the bid was too low.", "Rio Tinto", "Rio"),
+    ("The European Commission opened an investigation. The Commission will decide in May.",
+     "European Commission", "Commission"),
+    ("The Department of Homeland Security reviewed the deal. DHS found no risk.",
+     "Department of Homeland Security", "DHS"),
+    ("Qualcomm Incorporated rejected the bid. Qualcomm said it was undervalued.", "Qualcomm Incorporated", "Qualcomm"),
+    ("The U.S. Department of Energy chose Triad. The Department of Energy said so on Monday.",
+     "U.S. Department of Energy", "Department of Energy"),
+])
+def test_short_forms_within_an_article_are_one_entity(extractor, text, full, short):
+    _, ents = _entities(extractor, text)
+    holder = [label for label, (_, names) in ents.items() if full in names]
+    assert holder and short in ents[holder[0]][1], ents
+
+
+def test_a_legal_form_after_a_comma_belongs_to_the_name(extractor):
+    _, ents = _entities(extractor, "Washington Group International, Inc. will manage the site.")
+    assert any("Washington Group International, Inc." in names for _, names in ents.values()), ents
+    assert "Inc" not in ents and "Inc." not in ents, ents
+
+
+def test_a_title_case_heading_is_not_a_name(extractor):
+    _, ents = _entities(extractor, "DOE Awards Management and Operating Contract for Waste Isolation Pilot Plant\n"
+                                   "The Department of Energy chose Nuclear Waste Partnership LLC to run the plant.")
+    assert not any("Awards" in label for label in ents), ents

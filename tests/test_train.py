@@ -1,0 +1,126 @@
+"""The learned relation model: reproducible training, document-level cross-validation, the model file."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graph.cli import cli
+from graph.extract import Extractor
+from graph.extract.classifier import LinearModel, ModelError, load_model
+from graph.store import Store
+from graph.train import TrainingError, _folds, cross_validate, format_cv, load_corpora, train
+
+EVAL = Path(__file__).resolve().parent / "data" / "eval"
+CORPORA = [EVAL / "real", EVAL / "dev", EVAL / "own"]
+
+
+@pytest.fixture(scope="module")
+def untrained(ontology):
+    return Extractor(ontology, relation_model=None)
+
+
+def test_the_shipped_model_is_what_sckg_train_produces(untrained):
+    model, _ = train([str(d) for d in CORPORA], extractor=untrained, date="2026-11-24")
+    shipped = load_model()
+    assert model.version == shipped.version, (model.version, shipped.version)
+    assert model == shipped  # relations, every weight, biases, thresholds
+    assert shipped.card["documents"] == len(list((EVAL / "real").glob("*.gold.yaml"))) + 5 + 18
+    assert Path(__file__).parent.parent.joinpath("graph/extract/model/MODEL_CARD.md").read_text().count(
+        shipped.version) == 1
+
+
+def test_the_shipped_model_is_small_and_records_its_figures():
+    path = Path(__file__).parent.parent / "graph" / "extract" / "model" / "relations.json"
+    assert path.stat().st_size < 50 * 2**20
+    card = load_model().card
+    real = card["cross_validation"]["tests/data/eval/real"]
+    assert real["k"] == 5 and 0 < real["overall"]["F1"] <= 1
+    assert set(card["required_relations"]) == {"monitors", "owns", "partnersWith", "blocked", "operates"}
+
+
+def test_folds_partition_the_documents(untrained):
+    docs = load_corpora([EVAL / "dev"], untrained)
+    folds = _folds(docs, 3)
+    names = [d.name for f in folds for d in f]
+    assert sorted(names) == sorted(d.name for d in docs) and len(set(names)) == len(names)
+
+
+def test_cross_validation_reports_held_out_documents_and_calibration(untrained):
+    docs = load_corpora([EVAL / "dev", EVAL / "own"], untrained)
+    result = cross_validate(docs, untrained, k=4)
+    assert set(result.reports) == {str(EVAL / "dev"), str(EVAL / "own")}
+    assert sorted(result.reports[str(EVAL / "dev")].documents) == sorted(
+        p.name for p in (EVAL / "dev").glob("*.txt"))
+    assert result.reports[str(EVAL / "own")].overall.required == 49
+    counted = sum(n for *_, n, _ in result.reliability)
+    assert counted > 0 and all(0 <= c <= n for *_, n, c in result.reliability)
+    text = format_cv(result)
+    assert "held-out folds only" in text and "calibration" in text
+    assert untrained.classifier is None  # the extractor is left as it was
+
+
+def test_eval_cv_command_prints_per_directory_tables(tmp_path):
+    res = CliRunner().invoke(cli, ["eval", "--cv", "3", str(EVAL / "dev")])
+    assert res.exit_code == 0, res.output
+    assert "3-fold document-level cross-validation" in res.output and "overall" in res.output
+
+
+def test_eval_cv_refuses_more_folds_than_documents():
+    res = CliRunner().invoke(cli, ["eval", "--cv", "9", str(EVAL / "dev")])
+    assert res.exit_code == 1 and "--cv needs 2 <= K <= 5" in res.output, res.output
+
+
+def test_train_names_a_gold_file_whose_article_is_missing(tmp_path):
+    (tmp_path / "a.gold.yaml").write_text("document: a.txt\nentities: []\nrelations: []\n")
+    res = CliRunner().invoke(cli, ["train", str(tmp_path), "--out", str(tmp_path / "m.json")])
+    assert res.exit_code == 1 and "a.gold.yaml" in res.output and "a.txt" in res.output, res.output
+    assert not (tmp_path / "m.json").exists()
+
+
+@pytest.mark.parametrize("text,message", [
+    ("{not json", "m.json:1: not valid JSON"),
+    ('{"format": "other"}', "not an sckg relation model"),
+    (json.dumps({"format": "sckg-linear-relations/1", "relations": ["owns"], "weights": {"f": [1, 2]},
+                 "bias": [0], "thresholds": [0.5]}), "rows do not match"),
+    (json.dumps({"format": "sckg-linear-relations/1", "relations": ["owns"], "weights": {"f": ["NaN"]},
+                 "bias": [0], "thresholds": [0.5]}), "non-finite"),
+])
+def test_a_bad_model_file_is_named_in_the_error(tmp_path, text, message):
+    path = tmp_path / "m.json"
+    path.write_text(text)
+    with pytest.raises(ModelError, match=message.replace("(", r"\(")):
+        load_model(path)
+
+
+def test_a_model_round_trips_through_its_file(tmp_path):
+    m = LinearModel(("owns", "blocked"), {"a": (1.5, -2.0), "b": (0.25, 0.0)}, (-1.0, 0.5), (0.4, 0.6), "v1",
+                    {"date": "2026-01-01"})
+    m.save(tmp_path / "m.json")
+    assert load_model(tmp_path / "m.json") == m
+
+
+def test_learned_evidence_names_the_model_version_and_its_probability(seed_store):
+    version = load_model().version
+    rows = list(seed_store.query("""SELECT ?m ?v ?c ?st ?s WHERE { ?e a sckg:Evidence ; sckg:method ?m ;
+        sckg:methodVersion ?v ; sckg:confidence ?c ; sckg:status ?st ; sckg:sentence ?s }"""))
+    learned = [r for r in rows if r["m"].value == "sckg-learned"]
+    assert learned, rows
+    for r in learned:
+        assert version in r["v"].value
+        assert 0.0 < float(r["c"].value) <= 1.0
+        assert r["s"].value
+
+
+def test_a_build_with_a_model_file_of_ones_own(tmp_path, ontology):
+    m = LinearModel(("owns",), {"trig=owns:verb": (6.0,)}, (-3.0,), (0.5,), "mine")
+    m.save(tmp_path / "m.json")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Vale acquired Inco in 2006.\n")
+    store = tmp_path / "store"
+    res = CliRunner().invoke(cli, ["build", str(tmp_path / "in"), "--store", str(store),
+                                   "--relation-model", str(tmp_path / "m.json")])
+    assert res.exit_code == 0, res.output
+    rows = list(Store(store).query("SELECT ?v WHERE { ?e sckg:method 'sckg-learned' ; sckg:methodVersion ?v }"))
+    assert rows and all(r["v"].value.endswith("+mine") for r in rows), rows
