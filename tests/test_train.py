@@ -124,3 +124,12 @@ def test_a_build_with_a_model_file_of_ones_own(tmp_path, ontology):
     assert res.exit_code == 0, res.output
     rows = list(Store(store).query("SELECT ?v WHERE { ?e sckg:method 'sckg-learned' ; sckg:methodVersion ?v }"))
     assert rows and all(r["v"].value.endswith("+mine") for r in rows), rows
+
+
+def test_batch_scores_equal_one_at_a_time():
+    m = load_model()
+    rows = [["bias", "trig=owns:verb", "ts=Company", "to=Company"], ["bias"], [], ["never-seen"]]
+    batch = m.scores_many(rows)
+    for row, got in zip(rows, batch):
+        assert got == pytest.approx(m.scores(row), abs=1e-12)
+    assert m.predict_many(rows) == [m.predict(r) for r in rows]

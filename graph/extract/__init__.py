@@ -192,8 +192,8 @@ class Extractor:
         model = self.classifier
         rules = {(c.sentence.start, c.subject, c.relation, c.object): c for c in an.rule_candidates}
         out = []
-        for pair, feats in zip(an.pairs, an.features):
-            for rel_name, prob in model.predict(feats).items():
+        for pair, found in zip(an.pairs, model.predict_many(an.features) if an.pairs else []):
+            for rel_name, prob in found.items():
                 rel = self.ontology.relations.get(rel_name)
                 if rel is None:
                     continue

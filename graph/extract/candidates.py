@@ -37,8 +37,12 @@ def path(a: Token, b: Token) -> tuple[list[Token], list[Token]]:
     Returns (up, down): ``up`` from ``a`` to the ancestor inclusive, ``down`` from the
     token below the ancestor to ``b``.
     """
-    up = [a, *a.ancestors]
-    index = {t.i: k for k, t in enumerate(up)}
+    cache = a.doc.user_data.setdefault("sckg_up", {})
+    chain = cache.get(a.i)
+    if chain is None:
+        up_all = [a, *a.ancestors]
+        chain = cache[a.i] = (up_all, {t.i: k for k, t in enumerate(up_all)})
+    up, index = chain
     down: list[Token] = []
     t = b
     while t.i not in index:

@@ -44,6 +44,36 @@ class LinearModel:
                     z[k] += v
         return [_sigmoid(x) for x in z]
 
+    def scores_many(self, rows) -> "list[list[float]]":
+        """:meth:`scores` of many feature lists at once (one matrix product per document)."""
+        import numpy as np
+        index, matrix = self._dense()
+        n = len(self.relations)
+        z = np.tile(np.asarray(self.bias, dtype=np.float64), (len(rows), 1))
+        for k, feats in enumerate(rows):
+            idx = [j for j in {index.get(f) for f in feats} if j is not None]
+            if idx:
+                z[k] += matrix[idx].sum(axis=0)
+        p = 1.0 / (1.0 + np.exp(-z))
+        return p.reshape(len(rows), n).tolist()
+
+    def _dense(self):
+        cached = self.__dict__.get("_dense_cache")
+        if cached is None:
+            import numpy as np
+            names = sorted(self.weights)
+            matrix = np.array([self.weights[f] for f in names], dtype=np.float64).reshape(len(names), len(self.relations))
+            cached = ({f: i for i, f in enumerate(names)}, matrix)
+            object.__setattr__(self, "_dense_cache", cached)
+        return cached
+
+    def predict_many(self, rows) -> list[dict[str, float]]:
+        """:meth:`predict` of many feature lists at once."""
+        out = []
+        for probs in self.scores_many(rows):
+            out.append({rel: round(p, 4) for rel, p, t in zip(self.relations, probs, self.thresholds) if p >= t})
+        return out
+
     def predict(self, features) -> dict[str, float]:
         """Relations whose probability reaches their threshold, with the probability.
 
