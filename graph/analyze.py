@@ -92,6 +92,27 @@ def project(store: Store) -> nx.MultiDiGraph:
     return g
 
 
+_CLAIMED_ONLY = """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE {
+  ?ev a sckg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  ?s rdfs:label ?sl . ?o rdfs:label ?ol .
+  FILTER NOT EXISTS { ?ev2 rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sckg:status ?st .
+                      ?st sckg:assertsFact true } } }"""
+
+
+def count_claimed_only(store: Store) -> int:
+    """How many relations are only claimed (every source denies, negates, alleges or plans them).
+
+    These are the edges :func:`project` marks ``asserted=False``: views draw them dashed
+    and count them with the asserted ones; ``Store.stats`` counts asserted relations only.
+
+    Examples
+    --------
+    >>> count_claimed_only(Store(None))
+    0
+    """
+    return int(next(iter(store.query(_CLAIMED_ONLY)))["n"].value)
+
+
 class EntityNotFound(LookupError):
     """No node has this name."""
 

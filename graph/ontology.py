@@ -118,6 +118,13 @@ class Ontology:
     version: str
 
     @functools.cached_property
+    def declared_terms(self) -> frozenset[str]:
+        """Local names of every ``sckg:`` term the ontology file mentions (classes, properties, individuals)."""
+        base = str(SCKG)
+        return frozenset(str(t)[len(base):] for triple in self.graph for t in triple
+                         if isinstance(t, URIRef) and str(t).startswith(base))
+
+    @functools.cached_property
     def trigger_nouns(self) -> frozenset[str]:
         """Every event, agent and child noun of every relation (last word, lowercase)."""
         return frozenset(n.split()[-1] for r in self.relations.values()

@@ -87,3 +87,10 @@ def test_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_ci_run_waits_for_the_dpkg_lock():
+    """`.ci/run` failed at once when another process held the dpkg lock."""
+    calls = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
+             if "apt-get" in line and not line.lstrip().startswith("#")]
+    assert calls and all("DPkg::Lock::Timeout=" in line for line in calls), calls
