@@ -19,8 +19,9 @@ _EVIDENCE_FIELDS = {"s": "rdf:subject", "p": "rdf:predicate", "o": "rdf:object",
                     "status": "sckg:status", "conf": "sckg:confidence", "doc": "prov:wasDerivedFrom",
                     "start": "sckg:startChar", "end": "sckg:endChar", "method": "sckg:method"}
 _EVIDENCE_OPTIONAL = {"date": "sckg:date", "by": "sckg:assertedBy"}
-_DOCUMENTS = """SELECT ?doc ?title ?ddate WHERE { ?doc a sckg:Document .
-  OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc dcterms:date ?ddate } }"""
+_DOCUMENTS = """SELECT ?doc ?title ?ddate ?file WHERE { ?doc a sckg:Document .
+  OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc dcterms:date ?ddate }
+  OPTIONAL { ?doc sckg:fileName ?file } }"""
 _STATUSES = "SELECT ?status ?asserts WHERE { ?status sckg:assertsFact ?asserts }"
 
 
@@ -35,7 +36,8 @@ def project(store: Store) -> nx.MultiDiGraph:
     Node attributes: ``label``, ``type`` (local name of the most specific class), ``names``
     (all labels), ``same_as``. One edge per (subject, relation, object), keyed by the
     relation, with ``relation``, ``asserted`` (False when every source denies, negates or
-    only plans it) and ``evidence`` (a list of dicts sorted by document and offset).
+    only plans it) and ``evidence`` (a list of dicts sorted by document and offset, each
+    with the sentence, status, document IRI, title and file name, offsets and method).
     No literals or classes become nodes.
 
     Examples
@@ -47,7 +49,8 @@ def project(store: Store) -> nx.MultiDiGraph:
     for e, rec in store.entities().items():
         g.add_node(e, label=rec.label, type=rec.type.rsplit("#", 1)[-1], names=list(rec.names),
                    same_as=list(rec.same_as))
-    docs = {sol["doc"].value: (_value(sol, "title"), _value(sol, "ddate")) for sol in store.query(_DOCUMENTS)}
+    docs = {sol["doc"].value: (_value(sol, "title"), _value(sol, "ddate"), _value(sol, "file"))
+            for sol in store.query(_DOCUMENTS)}
     asserting = {sol["status"].value: sol["asserts"].value == "true" for sol in store.query(_STATUSES)}
     evidence = {sol["ev"].value for sol in store.query("SELECT ?ev WHERE { ?ev a sckg:Evidence }")}
     cols = {}
@@ -65,13 +68,14 @@ def project(store: Store) -> nx.MultiDiGraph:
             continue
         rel = cols["p"][ev_iri].rsplit("#", 1)[-1]
         doc, status = cols["doc"][ev_iri], cols["status"][ev_iri]
-        title, ddate = docs.get(doc, (None, None))
+        title, ddate, file_name = docs.get(doc, (None, None, None))
         ev = {
             "sentence": cols["sentence"][ev_iri],
             "status": status.rsplit("#", 1)[-1],
             "confidence": float(cols["conf"][ev_iri]),
             "document": doc,
             "title": title,
+            "file": file_name,
             "document_date": ddate,
             "start": int(cols["start"][ev_iri]),
             "end": int(cols["end"][ev_iri]),
