@@ -306,3 +306,5 @@ def test_click_on_a_node_lists_its_relations_with_their_sentences(seed_view):
     assert "closely monitoring the operations of Cainiao" in details, details
     assert "Liège airport revealed a partnership with Cainiao in 2018" in details, details
     assert "vsse-cainiao-liege.txt" in details, details
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTIFACTS / "view-click.png"))

@@ -81,7 +81,7 @@ def test_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
         q = urllib.parse.quote("SELECT ?t WHERE { ?a <https://w3id.org/sckg/ontology#monitors> ?t }")
         req = urllib.request.Request(f"{base}/sparql?query={q}", headers={"Accept": "application/sparql-results+json"})
         rows = json.loads(urllib.request.urlopen(req, timeout=10).read())["results"]["bindings"]
-        assert [b["t"]["value"] for b in rows] == ["https://w3id.org/sckg/id/cainiao"], rows
+        assert "https://w3id.org/sckg/id/cainiao" in [b["t"]["value"] for b in rows], rows
         page = urllib.request.urlopen(base + "/", timeout=10).read().decode()
         assert "Cainiao" in page, page[:500]
     finally:
