@@ -97,3 +97,15 @@ def test_stats_view_and_analyze_count_relations_the_same_way(store, tmp_path):
     assert wanted in out, out
     _, out, _ = run("analyze", "--store", store)
     assert wanted in out, out
+
+
+def test_bind_refuses_a_name_shared_by_two_entities(tmp_path):
+    from graph.store import Store
+    path = tmp_path / "store"
+    with Store(path) as s:
+        s.update("""INSERT DATA { GRAPH <https://w3id.org/sckg/id/doc/x> {
+            ent:acme-a a sckg:Entity ; rdfs:label "Acme"@en ; sckg:nameKey "acme" .
+            ent:acme-b a sckg:Entity ; rdfs:label "ACME"@en ; sckg:nameKey "acme" . } }""")
+    code, out, err = run("query", "--store", path, "--bind", "e=Acme", "SELECT ?e WHERE { ?e a sckg:Entity }")
+    assert code == 1 and "'Acme' names 2 entities: <https://w3id.org/sckg/id/acme-a>, " in err, err
+    assert "bind one of them as VAR=<IRI>" in err, err
