@@ -96,9 +96,12 @@ def project(store: Store) -> nx.MultiDiGraph:
     return g
 
 
+# Claims first (few), then whether any source asserts the same edge; labels by EXISTS, since
+# every document restates them.
 _CLAIMED_ONLY = """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE {
+  ?claim sckg:assertsFact false . ?ev sckg:status ?claim .
   ?ev a sckg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
-  ?s rdfs:label ?sl . ?o rdfs:label ?ol .
+  FILTER EXISTS { ?s rdfs:label ?sl } FILTER EXISTS { ?o rdfs:label ?ol }
   FILTER NOT EXISTS { ?ev2 rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sckg:status ?st .
                       ?st sckg:assertsFact true } } }"""
 

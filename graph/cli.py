@@ -86,6 +86,11 @@ def _bound_term(value: str, store_dir: str):
     return ox.NamedNode(iri)
 
 
+def _relations(total: int, claimed: int) -> str:
+    """How `stats`, `view` and `analyze` count relations: asserted ones and those only claimed."""
+    return f"{total} relations ({total - claimed} asserted, {claimed} only claimed)"
+
+
 def _report_document(article, result) -> None:
     click.echo(f"{'added' if result.added else 'unchanged'} {article.name} {result.document}")
     sys.stdout.flush()
@@ -291,7 +296,7 @@ def stats(store_dir):
         claimed = count_claimed_only(store)
     for k, v in counts.items():
         if k == "relations":  # labelled as `view` and `analyze` count them
-            click.echo(f"{'relations':<20} {v + claimed} ({v} asserted, {claimed} only claimed)")
+            click.echo(f"{'relations':<20} " + _relations(v + claimed, claimed).replace(" relations", "", 1))
         else:
             click.echo(f"{k:<20} {v}")
 
@@ -436,8 +441,8 @@ def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title
     g = select(g, focus=focus, depth=depth, relations=list(relations), types=list(types), since=since)
     v = write_view(g, load_ontology(), out, max_nodes=max_nodes, title=title)
     claimed = sum(not e["asserted"] for e in v.edges)
-    click.echo(f"wrote {out}: {len(v.nodes)} entities, {len(v.edges)} relations "
-               f"({len(v.edges) - claimed} asserted, {claimed} only claimed)" + (f"; {v.notice}" if v.notice else ""))
+    click.echo(f"wrote {out}: {len(v.nodes)} entities, {_relations(len(v.edges), claimed)}"
+               + (f"; {v.notice}" if v.notice else ""))
 
 
 @cli.command()
@@ -488,8 +493,7 @@ def analyze(store_dir, top, out):
     with _open_store(store_dir) as store:
         g = project(store)
     claimed = sum(not d["asserted"] for _, _, d in g.edges(data=True))
-    click.echo(f"{g.number_of_nodes()} entities, {g.number_of_edges()} relations "
-               f"({g.number_of_edges() - claimed} asserted, {claimed} only claimed)")
+    click.echo(f"{g.number_of_nodes()} entities, {_relations(g.number_of_edges(), claimed)}")
     click.echo("\nmost central (degree, betweenness):")
     for n, deg, btw in centrality(g, top=top):
         click.echo(f"  {g.nodes[n]['label']:<40} {deg:.3f}  {btw:.3f}")
