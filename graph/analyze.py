@@ -19,8 +19,9 @@ _EVIDENCE_FIELDS = {"s": "rdf:subject", "p": "rdf:predicate", "o": "rdf:object",
                     "status": "sckg:status", "conf": "sckg:confidence", "doc": "prov:wasDerivedFrom",
                     "start": "sckg:startChar", "end": "sckg:endChar", "method": "sckg:method"}
 _EVIDENCE_OPTIONAL = {"date": "sckg:date", "by": "sckg:assertedBy"}
-_DOCUMENTS = """SELECT ?doc ?title ?ddate WHERE { ?doc a sckg:Document .
-  OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc dcterms:date ?ddate } }"""
+_DOCUMENTS = """SELECT ?doc ?title ?ddate ?file WHERE { ?doc a sckg:Document .
+  OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc dcterms:date ?ddate }
+  OPTIONAL { ?doc sckg:fileName ?file } }"""
 _STATUSES = "SELECT ?status ?asserts WHERE { ?status sckg:assertsFact ?asserts }"
 
 
@@ -35,7 +36,8 @@ def project(store: Store) -> nx.MultiDiGraph:
     Node attributes: ``label``, ``type`` (local name of the most specific class), ``names``
     (all labels), ``same_as``. One edge per (subject, relation, object), keyed by the
     relation, with ``relation``, ``asserted`` (False when every source denies, negates or
-    only plans it) and ``evidence`` (a list of dicts sorted by document and offset).
+    only plans it) and ``evidence`` (a list of dicts sorted by document and offset, each
+    with the sentence, status, document IRI, title and file name, offsets and method).
     No literals or classes become nodes.
 
     Examples
@@ -47,7 +49,8 @@ def project(store: Store) -> nx.MultiDiGraph:
     for e, rec in store.entities().items():
         g.add_node(e, label=rec.label, type=rec.type.rsplit("#", 1)[-1], names=list(rec.names),
                    same_as=list(rec.same_as))
-    docs = {sol["doc"].value: (_value(sol, "title"), _value(sol, "ddate")) for sol in store.query(_DOCUMENTS)}
+    docs = {sol["doc"].value: (_value(sol, "title"), _value(sol, "ddate"), _value(sol, "file"))
+            for sol in store.query(_DOCUMENTS)}
     asserting = {sol["status"].value: sol["asserts"].value == "true" for sol in store.query(_STATUSES)}
     evidence = {sol["ev"].value for sol in store.query("SELECT ?ev WHERE { ?ev a sckg:Evidence }")}
     cols = {}
@@ -65,13 +68,14 @@ def project(store: Store) -> nx.MultiDiGraph:
             continue
         rel = cols["p"][ev_iri].rsplit("#", 1)[-1]
         doc, status = cols["doc"][ev_iri], cols["status"][ev_iri]
-        title, ddate = docs.get(doc, (None, None))
+        title, ddate, file_name = docs.get(doc, (None, None, None))
         ev = {
             "sentence": cols["sentence"][ev_iri],
             "status": status.rsplit("#", 1)[-1],
             "confidence": float(cols["conf"][ev_iri]),
             "document": doc,
             "title": title,
+            "file": file_name,
             "document_date": ddate,
             "start": int(cols["start"][ev_iri]),
             "end": int(cols["end"][ev_iri]),
@@ -90,6 +94,30 @@ def project(store: Store) -> nx.MultiDiGraph:
         data["evidence"].sort(key=lambda e: (e["document"], e["start"], e["status"]))
         data["confidence"] = max(e["confidence"] for e in data["evidence"])
     return g
+
+
+# Claims first (few), then whether any source asserts the same edge; labels by EXISTS, since
+# every document restates them.
+_CLAIMED_ONLY = """SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE {
+  ?claim sckg:assertsFact false . ?ev sckg:status ?claim .
+  ?ev a sckg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  FILTER EXISTS { ?s rdfs:label ?sl } FILTER EXISTS { ?o rdfs:label ?ol }
+  FILTER NOT EXISTS { ?ev2 rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sckg:status ?st .
+                      ?st sckg:assertsFact true } } }"""
+
+
+def count_claimed_only(store: Store) -> int:
+    """How many relations are only claimed (every source denies, negates, alleges or plans them).
+
+    These are the edges :func:`project` marks ``asserted=False``: views draw them dashed
+    and count them with the asserted ones; ``Store.stats`` counts asserted relations only.
+
+    Examples
+    --------
+    >>> count_claimed_only(Store(None))
+    0
+    """
+    return int(next(iter(store.query(_CLAIMED_ONLY)))["n"].value)
 
 
 class EntityNotFound(LookupError):

@@ -49,14 +49,18 @@ def command(fn):
             if ctx.find_root().params.get("debug"):
                 raise
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            if isinstance(exc, SyntaxError):
-                msg = f"SPARQL syntax error: {str(exc).strip().splitlines()[0]}"
+            if isinstance(exc, SyntaxError):  # explained by graph.query.explain_syntax_error
+                msg = f"SPARQL syntax error at {msg}"
             raise UserError(msg) from None
     return wrapper
 
 
-def _bound_term(value: str):
-    """A --bind value as an RDF term: <iri>, text@lang, or a plain string."""
+def _bound_term(value: str, store_dir: str):
+    """A --bind value as an RDF term: <iri>, text@lang, "text", an entity's name, or a plain string.
+
+    A plain value that names a stored entity (as `sckg path` and `view --focus` match
+    names) binds that entity's IRI, with a note on stderr; quote it ("Cosco") for the text.
+    """
     import re
 
     import pyoxigraph as ox
@@ -68,7 +72,23 @@ def _bound_term(value: str):
     m = re.fullmatch(r"(.*)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)", value, re.DOTALL)
     if m:
         return ox.Literal(m.group(1), language=m.group(2))
-    return ox.Literal(value)
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return ox.Literal(value[1:-1])
+    from .query import entity_named
+    with _open_store(store_dir) as store:
+        try:
+            iri = entity_named(store, value)
+        except ValueError as exc:
+            raise UserError(f"--bind: {exc}") from None
+    if iri is None:
+        return ox.Literal(value)
+    click.echo(f"note: --bind: {value!r} is the entity <{iri}>; write '\"{value}\"' to bind the text", err=True)
+    return ox.NamedNode(iri)
+
+
+def _relations(total: int, claimed: int) -> str:
+    """How `stats`, `view` and `analyze` count relations: asserted ones and those only claimed."""
+    return f"{total} relations ({total - claimed} asserted, {claimed} only claimed)"
 
 
 def _report_document(article, result) -> None:
@@ -134,6 +154,12 @@ def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, ver
       sckg build seeds/ --store store --out graph.trig
     """
     from .ingest import build as run_build
+    if out:  # checked before anything is ingested
+        from .store import FORMATS
+        if Path(out).suffix.lower() not in FORMATS:
+            raise UserError(f"{out}: unknown format for --out; use one of {', '.join(sorted(FORMATS))}")
+        if not Path(out).resolve().parent.is_dir():
+            raise UserError(f"{out}: the folder {Path(out).parent} does not exist")
     with _open_store(store_dir) as store:
         llm = None
         if extractor != "rules":
@@ -160,7 +186,8 @@ def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, ver
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml"]), default="table",
               show_default=True)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
-              help="Bind a selected variable to a value: text, text@en or <iri> (never pasted into the query).")
+              help="Bind a selected variable to <iri>, an entity's name, \"text\", text@en or other text "
+                   "(never pasted into the query).")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1, 86400),
               help="Seconds the query may run before it is stopped.")
 @click.option("--max-rows", default=1_000_000, show_default=True, type=click.IntRange(1, None),
@@ -173,7 +200,7 @@ def query(sparql, qfile, named, list_, store_dir, fmt, binds, timeout, max_rows)
     Example:
       sckg query "SELECT ?agency ?target WHERE { ?agency sckg:monitors ?target }"
       sckg query --file q.rq --format csv
-      sckg query --named state-actions-timeline --bind 'company=<https://w3id.org/sckg/id/huawei>'
+      sckg query --named state-actions-timeline --bind company=Huawei
       sckg query --list
     """
     from .query import limited_query_text, named_queries, named_query
@@ -189,7 +216,11 @@ def query(sparql, qfile, named, list_, store_dir, fmt, binds, timeout, max_rows)
         name, sep, value = b.partition("=")
         if not sep or not name.strip():
             raise UserError(f"--bind takes VAR=VALUE, got {b!r}")
-        bindings[name.strip().lstrip("?")] = _bound_term(value)
+        bindings[name.strip().lstrip("?")] = _bound_term(value, store_dir)
+    from .ontology import load_ontology
+    from .query import undeclared_terms
+    for warning in undeclared_terms(text, load_ontology()):
+        click.echo(f"warning: {warning}", err=True)
     click.echo(limited_query_text(store_dir, text, fmt=fmt, bindings=bindings, timeout=timeout, max_rows=max_rows))
 
 
@@ -259,10 +290,15 @@ def stats(store_dir):
     Example:
       sckg stats
     """
+    from .analyze import count_claimed_only
     with _open_store(store_dir) as store:
         counts = store.stats()
+        claimed = count_claimed_only(store)
     for k, v in counts.items():
-        click.echo(f"{k:<20} {v}")
+        if k == "relations":  # labelled as `view` and `analyze` count them
+            click.echo(f"{'relations':<20} " + _relations(v + claimed, claimed).replace(" relations", "", 1))
+        else:
+            click.echo(f"{k:<20} {v}")
 
 
 @cli.command()
@@ -404,8 +440,9 @@ def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title
         g = project(store)
     g = select(g, focus=focus, depth=depth, relations=list(relations), types=list(types), since=since)
     v = write_view(g, load_ontology(), out, max_nodes=max_nodes, title=title)
-    click.echo(f"wrote {out}: {len(v.nodes)} entities, {len(v.edges)} relations"
-               + (f" ({v.notice})" if v.notice else ""))
+    claimed = sum(not e["asserted"] for e in v.edges)
+    click.echo(f"wrote {out}: {len(v.nodes)} entities, {_relations(len(v.edges), claimed)}"
+               + (f"; {v.notice}" if v.notice else ""))
 
 
 @cli.command()
@@ -455,7 +492,8 @@ def analyze(store_dir, top, out):
     from .analyze import centrality, project, state_exposure, write_network
     with _open_store(store_dir) as store:
         g = project(store)
-    click.echo(f"{g.number_of_nodes()} entities, {g.number_of_edges()} relations")
+    claimed = sum(not d["asserted"] for _, _, d in g.edges(data=True))
+    click.echo(f"{g.number_of_nodes()} entities, {_relations(g.number_of_edges(), claimed)}")
     click.echo("\nmost central (degree, betweenness):")
     for n, deg, btw in centrality(g, top=top):
         click.echo(f"  {g.nodes[n]['label']:<40} {deg:.3f}  {btw:.3f}")

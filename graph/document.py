@@ -7,6 +7,7 @@ import datetime as _dt
 import functools
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -279,12 +280,22 @@ def read_article(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Art
 
 
 def find_articles(paths) -> list[Path]:
-    """Expand files and directories into a sorted list of article files."""
+    """Expand files and directories into a sorted list of article files.
+
+    A directory is searched recursively for ``.txt`` and ``.md`` files (any case: ``.TXT``
+    too); one that holds none is an error saying what was looked for and what was there.
+    """
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.suffix in ARTICLE_SUFFIXES and f.is_file()
-                                and not f.name.startswith(".")))
+            files = sorted(f for f in p.rglob("*") if not f.name.startswith(".") and f.is_file())
+            articles = [f for f in files if f.suffix.lower() in ARTICLE_SUFFIXES]
+            if not articles:
+                others = Counter(f.suffix.lower() or "(no extension)" for f in files)
+                there = ", ".join(f"{n} {ext}" for ext, n in sorted(others.items())) if others else "no files"
+                raise ArticleError(f"{p}: no articles found: looked for *.txt and *.md files (any case, in "
+                                   f"subfolders too) and found {there}")
+            found.extend(articles)
         elif p.exists():
             found.append(p)
         else:

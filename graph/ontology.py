@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,11 +15,29 @@ ENT = Namespace("https://w3id.org/sckg/id/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+
+def packaged_ontology_dir() -> Path:
+    """The directory of the shipped ``*.ttl`` files (the repository's ``ontology/``).
+
+    The wheel installs ``ontology/`` as the data package ``graph.ontology_files``; an
+    editable install maps that package to the source tree's ``ontology/``.
+
+    Examples
+    --------
+    >>> (packaged_ontology_dir() / "sckg.ttl").is_file()
+    True
+    """
+    root = importlib.resources.files("graph.ontology_files")
+    if not isinstance(root, Path):  # a zip import: the files are not on disk
+        raise OntologyError(f"the ontology files are not on the file system ({root}); install sckg unzipped")
+    return root
 
 
 class OntologyError(ValueError):
     """An ontology or gazetteer file is missing, unparsable or incomplete."""
+
+
+ONTOLOGY_DIR = packaged_ontology_dir()
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,13 @@ class Ontology:
     government_nouns: tuple[str, ...]
     not_names: frozenset[str]
     version: str
+
+    @functools.cached_property
+    def declared_terms(self) -> frozenset[str]:
+        """Local names of every ``sckg:`` term the ontology file mentions (classes, properties, individuals)."""
+        base = str(SCKG)
+        return frozenset(str(t)[len(base):] for triple in self.graph for t in triple
+                         if isinstance(t, URIRef) and str(t).startswith(base))
 
     @functools.cached_property
     def trigger_nouns(self) -> frozenset[str]:

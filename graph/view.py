@@ -56,9 +56,14 @@ def _options(n_nodes: int) -> dict:
         },
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": n_nodes > 2000,
                         "navigationButtons": False, "keyboard": False},
-        "edges": {"smooth": n_nodes <= 1000 and {"type": "dynamic"}, "font": {"size": 10, "align": "middle"},
+        # edge labels are drawn once they are at least 8 px on screen (zoomed in, or a small graph)
+        "edges": {"smooth": n_nodes <= 1000 and {"type": "dynamic"},
+                  "font": {"size": 11, "align": "middle", "strokeWidth": 3},
+                  "scaling": {"label": {"drawThreshold": 8}},
                   "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}},
-        "nodes": {"font": {"size": 14}},
+        # node labels keep a legible size on screen whatever the zoom (the page sets font.size)
+        "nodes": {"font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}, "size": 14,
+                  "scaling": {"label": {"drawThreshold": 1}}},
     }
 
 
@@ -112,11 +117,12 @@ def build_view(g: nx.MultiDiGraph, ontology: Ontology, *, max_nodes: int | None 
     rels = ontology.relations
     nodes = []
     ids = {}
+    degree = dict(g.degree())
     for i, (n, d) in enumerate(sorted(g.nodes(data=True), key=lambda x: x[0])):
         ids[n] = i
         t = types.get(d["type"])
         nodes.append({
-            "id": i, "iri": n, "label": d["label"], "group": d["type"],
+            "id": i, "iri": n, "label": d["label"], "group": d["type"], "degree": degree[n],
             "color": t.colour if t else "#999999", "shape": t.shape if t else "dot",
             "names": d["names"], "sameAs": d["same_as"], "typeLabel": t.label if t else d["type"],
         })
@@ -127,8 +133,8 @@ def build_view(g: nx.MultiDiGraph, ontology: Ontology, *, max_nodes: int | None 
             "id": j, "from": ids[s], "to": ids[o], "relation": k, "label": r.label if r else k,
             "color": r.colour if r else "#999999", "dashes": not d["asserted"], "asserted": d["asserted"],
             "width": 1 + 2 * d.get("confidence", 0.5),
-            "evidence": [{key: ev.get(key) for key in ("sentence", "title", "document", "document_date", "date",
-                                                       "status", "confidence", "method")}
+            "evidence": [{key: ev.get(key) for key in ("sentence", "title", "file", "document", "document_date",
+                                                       "date", "status", "confidence", "method")}
                          for ev in d["evidence"][:20]],
             "evidenceCount": len(d["evidence"]),
         })

@@ -76,7 +76,7 @@ def test_hover_on_an_edge_shows_its_evidence(seed_view):
     g, page = seed_view
     # the middle of the drawn (possibly curved) edge, from vis-network's own geometry
     edge = page.js("""(() => { const e = sckgView.edges.get().find(e => e.relation === 'monitors'
-            && sckgView.nodes.get(e.to).label === 'Cainiao');
+            && sckgView.nodes.get(e.to).name === 'Cainiao');
         const mid = sckgView.network.body.edges[e.id].edgeType.getPoint(0.5);
         const p = sckgView.network.canvasToDOM(mid);
         const box = document.getElementById('network').getBoundingClientRect();
@@ -190,3 +190,121 @@ def test_select_focus_relation_type_since(seed_store):
     assert all(any(str(ev.get("date") or ev.get("document_date")) >= "2018" for ev in d["evidence"])
                for *_, d in recent.edges(data=True))
     assert {d["label"] for _, d in recent.nodes(data=True)} == {"Cainiao", "Liège cargo airport"}
+
+
+# Views of real articles at three sizes: the seeds (~15 entities), the development set (~40)
+# and the development and own sets with a few real articles (~200).
+SIZES = {
+    15: lambda: [ROOT / "seeds"],
+    40: lambda: [ROOT / "tests" / "data" / "eval" / "dev"],
+    200: lambda: [ROOT / "tests" / "data" / "eval" / "dev", ROOT / "tests" / "data" / "eval" / "own",
+                  *sorted((ROOT / "tests" / "data" / "eval" / "real").glob("*.txt"))[:8]],
+}
+
+
+@pytest.fixture(scope="module", params=sorted(SIZES), ids=lambda n: f"{n}-entities")
+def sized_view(request, ontology, tmp_path_factory, browser):
+    from graph.ingest import build
+    from graph.store import Store
+    g = project(_built(SIZES[request.param]()))
+    out = tmp_path_factory.mktemp("sized") / f"view-{request.param}.html"
+    write_view(g, ontology, out)
+    page = Page(browser, out)
+    yield request.param, g, page
+    page.page.close()
+
+
+def _built(paths):
+    from graph.ingest import build
+    from graph.store import Store
+    store = Store(None)
+    build(paths, store=store)
+    return store
+
+
+def test_view_sizes_are_about_what_they_are_named(sized_view):
+    size, g, _ = sized_view
+    assert 0.7 * size <= g.number_of_nodes() <= 1.3 * size, g.number_of_nodes()
+
+
+def test_labels_are_legible_at_the_default_zoom(sized_view):
+    """At 41 entities the labels were about 6 px on screen at the default zoom."""
+    size, g, page = sized_view
+    sizes = page.js("""(() => { const s = sckgView.network.getScale();
+        return sckgView.nodeView.get().filter(n => n.label.trim()).map(n => n.font.size * s); })()""")
+    assert sizes and min(sizes) >= 12, (size, min(sizes or [0]))
+    shown = page.js("sckgView.nodeView.length")
+    assert len(sizes) >= min(shown, max(30, shown // 2)), (size, len(sizes), shown)  # most keep their label
+    overlaps = page.js("""(() => { const b = sckgView.state.labelBoxes; let n = 0;
+        for (let i = 0; i < b.length; i++) for (let j = i + 1; j < b.length; j++)
+            if (b[i][0] < b[j][2] && b[j][0] < b[i][2] && b[i][1] < b[j][3] && b[j][1] < b[i][3]) n++;
+        return n; })()""")
+    assert overlaps == 0 and page.js("sckgView.state.labelled") == len(sizes), (size, overlaps)
+
+
+def test_every_shown_entity_is_inside_the_canvas_after_the_layout_settles(sized_view):
+    """Nodes were clipped at the canvas edge after the layout settled."""
+    size, _, page = sized_view
+    outside = page.js("""(() => { const net = sckgView.network, box = document.getElementById('network');
+        const w = box.clientWidth, h = box.clientHeight, ids = sckgView.nodeView.getIds();
+        const pos = net.getPositions(ids);
+        return ids.map(id => [sckgView.nodes.get(id).name, net.canvasToDOM(pos[id])])
+                  .filter(([_, p]) => p.x < 20 || p.y < 20 || p.x > w - 20 || p.y > h - 20).map(([n]) => n); })()""")
+    assert outside == [], (size, outside)
+
+
+def test_unconnected_entities_are_hidden_until_asked_for(sized_view):
+    """Entities with no relation (Belgium, the EU, a newspaper) floated as clutter."""
+    size, g, page = sized_view
+    isolated = sum(1 for n in g if g.degree(n) == 0)
+    assert page.js("sckgView.nodeView.length") == g.number_of_nodes() - isolated
+    page.page.click("#show-isolated")
+    assert page.js("sckgView.nodeView.length") == g.number_of_nodes()
+    assert f"entities without relations ({isolated})" in page.page.inner_text("#side")
+    page.page.click("#show-isolated")
+    assert page.js("sckgView.nodeView.length") == g.number_of_nodes() - isolated
+
+
+def test_screenshots_at_three_sizes(sized_view):
+    size, _, page = sized_view
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"view-{size}.png"
+    page.page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+
+
+def test_every_type_has_its_own_symbol(ontology):
+    """Airport and Plant shared one symbol, as did Port and Facility."""
+    symbols = {(t.shape, t.colour.lower()): t.name for t in ontology.entity_types.values()}
+    assert len(symbols) == len(ontology.entity_types), symbols
+    for parent in ontology.entity_types.values():  # a type and its subtypes differ in shape, not only in shade
+        family = [parent] + [t for t in ontology.entity_types.values() if parent.iri in t.superclasses]
+        shapes = [t.shape for t in family]
+        assert len(set(shapes)) == len(shapes), [(t.name, t.shape) for t in family]
+    assert {t.shape for t in ontology.entity_types.values()} <= {
+        "dot", "square", "diamond", "star", "triangle", "triangleDown", "hexagon"}
+
+
+def test_hover_card_names_the_document_by_file_name(seed_view):
+    """The hover card named the document by its IRI when it had no title."""
+    _, page = seed_view
+    text = page.js("sckgView.edges.get().find(e => e.relation === 'monitors').title.innerText")
+    assert "vsse-cainiao-liege.txt" in text and "https://w3id.org/sckg/id/doc/" not in text, text
+
+
+def test_click_on_a_node_lists_its_relations_with_their_sentences(seed_view):
+    _, page = seed_view
+    point = page.js("""(() => { const n = sckgView.nodes.get().find(n => n.name === 'Cainiao');
+        const p = sckgView.network.canvasToDOM(sckgView.network.getPositions([n.id])[n.id]);
+        const box = document.getElementById('network').getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y}; })()""")
+    page.page.mouse.click(point["x"], point["y"])
+    details = page.page.wait_for_selector("#details", state="visible", timeout=5000).inner_text()
+    assert details.startswith("×\nCainiao") or "Cainiao" in details.splitlines()[1], details
+    assert "← VSSE monitors" in details and "→ partners with" in details.replace("partnersWith", "partners with") \
+        or "partner" in details, details
+    assert "closely monitoring the operations of Cainiao" in details, details
+    assert "Liège airport revealed a partnership with Cainiao in 2018" in details, details
+    assert "vsse-cainiao-liege.txt" in details, details
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTIFACTS / "view-click.png"))

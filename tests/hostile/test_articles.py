@@ -104,10 +104,12 @@ def test_html_page_with_scripts_is_read_as_text(sckg, tmp_path):
     assert "huawei" in out and "alibaba" not in out, out
 
 
-def test_directory_without_articles_is_a_clean_empty_build(sckg, tmp_path):
+def test_directory_without_articles_says_what_was_looked_for(sckg, tmp_path):
+    """A folder with no .txt/.md built "0 documents" with exit 0."""
     (tmp_path / "empty").mkdir()
-    code, out, err = sckg("build", tmp_path / "empty", "--store", tmp_path / "s")
-    assert code == 0 and "added 0" in out, out + err
+    (tmp_path / "empty" / "notes.pdf").write_bytes(b"%PDF")
+    one_clear_line(*sckg("build", tmp_path / "empty", "--store", tmp_path / "s"),
+                   "no articles found: looked for *.txt and *.md files")
 
 
 def test_missing_path_is_one_clear_line(sckg, tmp_path):
