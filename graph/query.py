@@ -144,7 +144,7 @@ def limited_query_text(location: str | Path, sparql: str, *, fmt: str = "table",
         return _table(text) if fmt == "table" else text
     location = Path(location)
     Store(location).close()  # create it (with the ontology graph) if it is new
-    pool = WorkerPool(location, size=1, writable=False, start_method="fork")
+    pool = WorkerPool(location, size=1, writable=False, network=True, start_method="fork")
     try:
         status, _ctype, body = pool.run("query", sparql, "tsv" if fmt == "table" else fmt, timeout=timeout,
                                         max_rows=max_rows, bindings=bindings)

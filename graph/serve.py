@@ -2,8 +2,9 @@
 
 Queries run in worker processes so that a runaway query is killed at its time limit while
 the server keeps answering others. The endpoint is read-only unless started with
-``allow_update``; ``SERVICE`` (federation, which would let anyone make the server fetch any
-URL) is refused unless ``allow_service``.
+``allow_update``. ``SERVICE`` (federation) and ``LOAD`` would let anyone make the server
+fetch any URL: unless ``allow_service``, the workers that evaluate queries run with no
+network at all (:func:`graph.workers.deny_network`), so no spelling of a query reaches one.
 """
 
 from __future__ import annotations
@@ -37,19 +38,6 @@ def strip_sparql(text: str) -> str:
     'SELECT * { ?s ?p   }  '
     """
     return _TOKENS.sub(" ", text)
-
-
-def uses_service(query: str) -> bool:
-    """True when a query asks for federation (``SERVICE``), outside strings and comments.
-
-    Examples
-    --------
-    >>> uses_service('SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
-    True
-    >>> uses_service('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE <x>')
-    False
-    """
-    return re.search(r"\bSERVICE\b", strip_sparql(query), re.IGNORECASE) is not None
 
 
 def is_update(text: str) -> bool:
@@ -151,10 +139,6 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if update and not self.server.allow_update:
             return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only; start it with "
                                                      "'sckg serve --allow-update' to accept updates")
-        if uses_service(text) and not self.server.allow_service:
-            return self._error(HTTPStatus.FORBIDDEN, "SERVICE (federation) is refused: it would let a query "
-                                                     "make this server fetch any URL; start it with "
-                                                     "--allow-service to permit it")
         status, ctype, body = self.server.pool.run("update" if update else "query", text, self._format(),
                                                    timeout=self.server.timeout, max_rows=self.server.max_rows)
         self._send(status, ctype, body)
@@ -181,7 +165,8 @@ def make_server(location: Path | str, *, host: str = "127.0.0.1", port: int = 78
     from .store import Store
     location = Path(location)
     Store(location).close()  # create it, load the ontology graph, release the lock
-    pool = WorkerPool(location, size=1 if allow_update else max(1, workers), writable=allow_update)
+    pool = WorkerPool(location, size=1 if allow_update else max(1, workers), writable=allow_update,
+                      network=allow_service)
     try:
         return SparqlServer((host, port), pool, timeout=timeout, max_rows=max_rows, allow_update=allow_update,
                             allow_service=allow_service, verbose=verbose)

@@ -7,7 +7,9 @@ process that holds the store open; past its time limit the worker is killed and 
 
 from __future__ import annotations
 
+import errno
 import multiprocessing as mp
+import platform
 import queue
 import threading
 from dataclasses import dataclass
@@ -57,8 +59,74 @@ def term_spec(term) -> tuple:
     return ("typed", term.value, term.datatype.value)
 
 
-def _worker(location: str, writable: bool, conn) -> None:  # runs in the worker process
+#: (audit architecture, number of the socket system call) for the seccomp filter
+_SECCOMP_ARCHES = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
+#: what a query asking the network gets: an errno no store operation produces
+NO_NETWORK_ERRNO = errno.ENETUNREACH
+
+
+def deny_network() -> None:
+    """From now on, this process (and the threads it starts) cannot open an IP socket.
+
+    A seccomp filter makes ``socket(AF_INET|AF_INET6, …)`` fail with ``ENETUNREACH``:
+    Oxigraph's HTTP client, which ``SERVICE`` and ``LOAD`` use, can reach no address
+    however the query is written (the filter sits under the query engine, not over its
+    text). Local sockets (the worker's pipe) still work. Linux on x86-64 or arm64 only;
+    elsewhere raises OSError so that a caller that needs the guarantee does not run
+    without it.
+    """
+    import ctypes
+    import sys
+    arch = _SECCOMP_ARCHES.get(platform.machine())
+    if not sys.platform.startswith("linux") or arch is None:
+        raise OSError(f"cannot cut query workers off the network on {sys.platform}/{platform.machine()}")
+    audit_arch, nr_socket = arch
+    ld, jeq, ret = 0x20, 0x15, 0x06  # BPF_LD|BPF_W|BPF_ABS, BPF_JMP|BPF_JEQ|BPF_K, BPF_RET|BPF_K
+    allow, refuse = 0x7FFF0000, 0x00050000 | NO_NETWORK_ERRNO  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO
+    program = [
+        (ld, 0, 0, 4), (jeq, 0, 5, audit_arch),    # seccomp_data.arch
+        (ld, 0, 0, 0), (jeq, 0, 3, nr_socket),     # seccomp_data.nr
+        (ld, 0, 0, 16),                            # seccomp_data.args[0]: the address family
+        (jeq, 2, 0, 2), (jeq, 1, 0, 10),           # AF_INET, AF_INET6
+        (ret, 0, 0, allow), (ret, 0, 0, refuse)]
+
+    class SockFilter(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
+                    ("k", ctypes.c_uint32)]
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
+
+    filters = (SockFilter * len(program))(*(SockFilter(*op) for op in program))
+    fprog = SockFprog(len(program), filters)
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_no_new_privs, pr_set_seccomp, seccomp_mode_filter = 38, 22, 2
+    if libc.prctl(pr_set_no_new_privs, 1, 0, 0, 0) != 0 or \
+            libc.prctl(pr_set_seccomp, seccomp_mode_filter, ctypes.byref(fprog), 0, 0) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, f"cannot install the seccomp filter: {errno.errorcode.get(code, code)}")
+
+
+def _asked_the_network(exc: Exception) -> bool:
+    """True for the error Oxigraph reports when SERVICE or LOAD met the filter above."""
+    text = str(exc)
+    return any(sign in text for sign in (f"os error {NO_NETWORK_ERRNO}", "failed to lookup address",
+                                         "is not allowed for HTTP", "Not supported URL scheme"))
+
+
+NETWORK_REFUSED = ("SERVICE and LOAD are refused: this server's query workers have no network access "
+                   "(they would let a query make the server fetch any URL); start it with --allow-service "
+                   "to permit them")
+
+
+def _worker(location: str, writable: bool, conn, network: bool = True) -> None:  # runs in the worker process
     """Serve requests from ``conn`` against the store until the pipe closes."""
+    if not network:
+        try:
+            deny_network()  # first, before any thread exists: every later thread inherits it
+        except OSError as exc:
+            conn.send(("failed", f"{exc}; start with --allow-service to run without this protection", None))
+            return
     import pyoxigraph as ox
 
     from .store import PREFIXES
@@ -115,6 +183,11 @@ def _worker(location: str, writable: bool, conn) -> None:  # runs in the worker 
                         conn.send((200, _gctype(f), ox.serialize(triples, format=gfmts[f])))
         except SyntaxError as exc:
             conn.send((400, "text/plain", f"SPARQL syntax error: {exc}".encode()))
+        except OSError as exc:
+            if not network and _asked_the_network(exc):
+                conn.send((403, "text/plain", NETWORK_REFUSED.encode()))
+            else:
+                conn.send((500, "text/plain", f"{type(exc).__name__}: {exc}".encode()))
         except RuntimeError as exc:
             if "SELECT projection" in str(exc):
                 conn.send((400, "text/plain", f"{exc}: a bound variable must also be selected".encode()))
@@ -153,9 +226,11 @@ class _Worker:
 class WorkerPool:
     """Worker processes that each hold the store open; a worker past its time limit is killed."""
 
-    def __init__(self, location: Path, *, size: int, writable: bool, start_method: str = "spawn"):
+    def __init__(self, location: Path, *, size: int, writable: bool, network: bool = False,
+                 start_method: str = "spawn"):
         self.location = str(location)
         self.writable = writable
+        self.network = network
         self.ctx = mp.get_context(start_method)
         self.idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(size):
@@ -163,7 +238,7 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        p = self.ctx.Process(target=_worker, args=(self.location, self.writable, child), daemon=True)
+        p = self.ctx.Process(target=_worker, args=(self.location, self.writable, child, self.network), daemon=True)
         p.start()
         child.close()
         if not parent.poll(60):
@@ -171,7 +246,8 @@ class WorkerPool:
             raise RuntimeError("a query worker did not start")
         msg = parent.recv()
         if msg[0] != "ready":
-            raise RuntimeError(f"a query worker failed to start: {msg}")
+            p.join(5)
+            raise RuntimeError(f"a query worker failed to start: {msg[1]}")
         return _Worker(p, parent)
 
     def run(self, kind: str, text: str, fmt: str, *, timeout: float, max_rows: int,
