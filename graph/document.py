@@ -137,6 +137,41 @@ def _blank(chars: list[str], start: int, end: int) -> None:
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class YAMLRefused(yaml.YAMLError):
+    """YAML that parses but is refused (an alias, a number too long); ``line`` is 1-based."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+def load_yaml(text: str):
+    r"""Parse YAML safely and in bounded memory: aliases (``*name``) are refused.
+
+    An alias repeats the node its anchor names; nine levels of nine aliases take a few
+    hundred characters and expand to hundreds of millions of nodes. Our files never need
+    one, so the events are read first (linear in the text) and any alias is refused before
+    anything is built.
+
+    Examples
+    --------
+    >>> load_yaml("date: 2024-01-02\ntitle: x")
+    {'date': datetime.date(2024, 1, 2), 'title': 'x'}
+    >>> load_yaml("a: &a [1]\nb: *a")
+    Traceback (most recent call last):
+    ...
+    graph.document.YAMLRefused: YAML aliases (*a) are not accepted: they can expand without bound
+    """
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise YAMLRefused(f"YAML aliases (*{event.anchor}) are not accepted: they can expand without bound",
+                              event.start_mark.line + 1)
+    try:
+        return yaml.load(text, Loader=_YAML_LOADER)
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise YAMLRefused(f"a value cannot be read: {exc}", 1) from None
+
+
 def _front_matter(text: str, name: str) -> tuple[dict, int]:
     """Parse a leading ``---`` block; return its fields and the offset where the body starts."""
     if not text.startswith("---"):
@@ -146,7 +181,9 @@ def _front_matter(text: str, name: str) -> tuple[dict, int]:
         raise ArticleError(f"{name}:1: front matter opened with '---' is never closed "
                            f"(within its first {MAX_FRONT_MATTER:,} characters)")
     try:
-        data = yaml.load(m.group(1) or "", Loader=_YAML_LOADER) or {}
+        data = load_yaml(m.group(1) or "") or {}
+    except YAMLRefused as exc:
+        raise ArticleError(f"{name}:{exc.line + 1}: front matter: {exc.message}") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
         raise ArticleError(f"{name}:{line}: front matter is not valid YAML") from None

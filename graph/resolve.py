@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
+from .document import YAMLRefused, load_yaml
 from .model import DOC_BASE, Entity, Extraction, name_keys, normalise_name, sckg
 from .ontology import ENT, SCKG, Ontology
 
@@ -55,7 +56,9 @@ class Curation:
 
 def _load_yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return load_yaml(path.read_text(encoding="utf-8")) or {}
+    except YAMLRefused as exc:
+        raise CurationError(f"{path}:{exc.line}: {exc.message}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CurationError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from None
