@@ -83,10 +83,19 @@ def _curation_dir(given: str | None):
     return DEFAULT_CURATION_DIR if DEFAULT_CURATION_DIR.is_dir() else None
 
 
-def _open_store(location: str):
-    """An embedded store for a directory, a SPARQL server for an http(s) URL."""
+def _open_store(location: str, *, mode: str):
+    """An embedded store for a directory, a SPARQL server for an http(s) URL.
+
+    ``mode`` is ``create`` (build, import), ``write`` (an existing store) or ``read``.
+    """
     from .store import open_store
-    return open_store(location)
+    return open_store(location, mode=mode)
+
+
+def _read(location: str, work):
+    """``work(store)`` on an existing store opened read-only, bounded in time (see read_store)."""
+    from .store import read_store
+    return read_store(location, work)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -134,7 +143,7 @@ def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, ver
       sckg build seeds/ --store store --out graph.trig
     """
     from .ingest import build as run_build
-    with _open_store(store_dir) as store:
+    with _open_store(store_dir, mode="create") as store:
         llm = None
         if extractor != "rules":
             from .extract.llm import LLMConfig
@@ -204,8 +213,7 @@ def validate(store_dir):
       sckg validate --store store
     """
     from .validate import validate as run_validate
-    with _open_store(store_dir) as store:
-        report = run_validate(store)
+    report = _read(store_dir, run_validate)
     if report.conforms:
         click.echo("conforms: the graph satisfies every shape")
         return
@@ -225,8 +233,7 @@ def export(store_dir, out):
     Example:
       sckg export --out graph.ttl
     """
-    with _open_store(store_dir) as store:
-        n = store.export(out)
+    n = _read(store_dir, lambda store: store.export(out))
     click.echo(f"wrote {n} statements to {out}")
 
 
@@ -244,7 +251,7 @@ def import_(file, store_dir):
     Example:
       sckg import shared-graph.trig --store store
     """
-    with _open_store(store_dir) as store:
+    with _open_store(store_dir, mode="create") as store:
         n = store.load(file)
     click.echo(f"loaded {n} statements from {file}")
 
@@ -259,8 +266,7 @@ def stats(store_dir):
     Example:
       sckg stats
     """
-    with _open_store(store_dir) as store:
-        counts = store.stats()
+    counts = _read(store_dir, lambda store: store.stats())
     for k, v in counts.items():
         click.echo(f"{k:<20} {v}")
 
@@ -276,7 +282,7 @@ def retract(document, store_dir):
     Example:
       sckg retract vsse-cainiao-liege.txt
     """
-    with _open_store(store_dir) as store:
+    with _open_store(store_dir, mode="write") as store:
         removed = store.retract(document)
     if not removed:
         raise UserError(f"{document}: no such document in the store")
@@ -322,8 +328,7 @@ def eval_(gold_dirs, store_dir, all_documents, fresh, folds):
         run_build([gold_dir], store=store)
         report = evaluate(store, gold_dir, all_documents=True)
     else:
-        with _open_store(store_dir) as store:
-            report = evaluate(store, gold_dir, all_documents=all_documents)
+        report = _read(store_dir, lambda store: evaluate(store, gold_dir, all_documents=all_documents))
     click.echo(format_report(report))
 
 
@@ -400,8 +405,7 @@ def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title
         import re
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", since):
             raise UserError(f"--since: {since!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
-    with _open_store(store_dir) as store:
-        g = project(store)
+    g = _read(store_dir, project)
     g = select(g, focus=focus, depth=depth, relations=list(relations), types=list(types), since=since)
     v = write_view(g, load_ontology(), out, max_nodes=max_nodes, title=title)
     click.echo(f"wrote {out}: {len(v.nodes)} entities, {len(v.edges)} relations"
@@ -423,8 +427,7 @@ def path(source, target, store_dir, claims, limit):
       sckg path Alibaba "Liège Airport"
     """
     from .analyze import find_node, project, shortest_paths
-    with _open_store(store_dir) as store:
-        g = project(store)
+    g = _read(store_dir, project)
     a, b = find_node(g, source), find_node(g, target)
     paths = shortest_paths(g, a, b, limit=limit, asserted_only=not claims)
     if not paths:
@@ -453,8 +456,7 @@ def analyze(store_dir, top, out):
       sckg analyze --top 5 --out graph.gexf
     """
     from .analyze import centrality, project, state_exposure, write_network
-    with _open_store(store_dir) as store:
-        g = project(store)
+    g = _read(store_dir, project)
     click.echo(f"{g.number_of_nodes()} entities, {g.number_of_edges()} relations")
     click.echo("\nmost central (degree, betweenness):")
     for n, deg, btw in centrality(g, top=top):
@@ -531,8 +533,8 @@ def resolve(ctx, store_dir, curation_dir, min_score, limit):
     from .ontology import load_ontology
     from .resolve import load_curation, merge_candidates
     onto = load_ontology()
-    with _open_store(store_dir) as store:
-        cands = merge_candidates(store, onto, load_curation(curation_dir, onto), min_score=min_score, limit=limit)
+    curation = load_curation(curation_dir, onto)
+    cands = _read(store_dir, lambda store: merge_candidates(store, onto, curation, min_score=min_score, limit=limit))
     if not cands:
         click.echo("no candidate merges")
         return
@@ -552,7 +554,7 @@ def _judge(ctx, kind: str, a: str, b: str, note: str) -> None:
         raise UserError("the two entities are the same IRI")
     path = record_judgement(ctx.obj["curation"], kind, a, b, note=note)
     onto = load_ontology()
-    with _open_store(ctx.obj["store"]) as store:
+    with _open_store(ctx.obj["store"], mode="write") as store:
         counts = apply_curation(store, load_curation(ctx.obj["curation"], onto), onto)
     click.echo(f"recorded in {path}; applied: {counts}")
 
@@ -602,7 +604,7 @@ def apply(ctx):
     from .ontology import load_ontology
     from .resolve import apply_curation, load_curation
     onto = load_ontology()
-    with _open_store(ctx.obj["store"]) as store:
+    with _open_store(ctx.obj["store"], mode="write") as store:
         counts = apply_curation(store, load_curation(ctx.obj["curation"], onto), onto)
     click.echo(f"applied: {counts}")
 

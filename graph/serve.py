@@ -161,10 +161,13 @@ class SparqlServer(ThreadingHTTPServer):
 def make_server(location: Path | str, *, host: str = "127.0.0.1", port: int = 7879,
                 timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, allow_update: bool = False,
                 allow_service: bool = False, workers: int = 2, verbose: bool = False) -> SparqlServer:
-    """A server over the store directory ``location`` (created, with the ontology, if new)."""
-    from .store import Store
+    """A server over the store directory ``location``, which must hold a store (never created)."""
+    from .store import Store, check_store
     location = Path(location)
-    Store(location).close()  # create it, load the ontology graph, release the lock
+    if allow_update:
+        Store(location, mode="write").close()  # bring the ontology graph up to date, release the lock
+    else:
+        check_store(location, mode="read")  # the workers open it read-only
     pool = WorkerPool(location, size=1 if allow_update else max(1, workers), writable=allow_update,
                       network=allow_service)
     try:

@@ -131,7 +131,11 @@ def _worker(location: str, writable: bool, conn, network: bool = True) -> None: 
 
     from .store import PREFIXES
 
-    store = ox.Store(location) if writable else ox.Store.read_only(location)
+    try:
+        store = ox.Store(location) if writable else ox.Store.read_only(location)
+    except (OSError, RuntimeError) as exc:
+        conn.send(("failed", str(exc), None))
+        return
     fmts = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
             "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}
     gfmts = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
@@ -227,8 +231,9 @@ class WorkerPool:
     """Worker processes that each hold the store open; a worker past its time limit is killed."""
 
     def __init__(self, location: Path, *, size: int, writable: bool, network: bool = False,
-                 start_method: str = "spawn"):
+                 start_method: str = "spawn", start_timeout: float = 60.0):
         self.location = str(location)
+        self.start_timeout = start_timeout
         self.writable = writable
         self.network = network
         self.ctx = mp.get_context(start_method)
@@ -241,13 +246,25 @@ class WorkerPool:
         p = self.ctx.Process(target=_worker, args=(self.location, self.writable, child, self.network), daemon=True)
         p.start()
         child.close()
-        if not parent.poll(60):
+        from .store import StoreError, damaged_message
+        try:
+            ready = parent.poll(self.start_timeout)
+            msg = parent.recv() if ready else None
+        except EOFError:
+            msg = ("failed", f"the worker ended with {p.exitcode}", None)
+        if msg is None:
             p.kill()
-            raise RuntimeError("a query worker did not start")
-        msg = parent.recv()
+            p.join(5)
+            raise StoreError(f"{self.location}: opening the store did not finish within {self.start_timeout:g} s "
+                             "and was stopped (is it damaged?)")
         if msg[0] != "ready":
             p.join(5)
-            raise RuntimeError(f"a query worker failed to start: {msg[1]}")
+            text = str(msg[1])
+            if "lock" in text.lower():
+                raise StoreError(f"{self.location}: the store is in use by another process; wait for it to finish")
+            if "seccomp" in text or "network" in text:
+                raise StoreError(f"cannot start a query worker: {text}")
+            raise StoreError(damaged_message(self.location, text))
         return _Worker(p, parent)
 
     def run(self, kind: str, text: str, fmt: str, *, timeout: float, max_rows: int,
