@@ -20,6 +20,11 @@ from pathlib import Path
 from .workers import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, GRAPH_TYPES, RESULT_TYPES, WorkerPool
 
 MAX_REQUEST_BYTES = 1_000_000
+#: seconds a connection may stay idle (or send its request) before it is closed
+IDLE_TIMEOUT = 30.0
+#: connections the kernel may queue before the server accepts them (the default, 5,
+#: overflowed under 200 concurrent clients)
+BACKLOG = 1024
 
 _TOKENS = re.compile(r'''
     (?P<comment>\#[^\n]*)
@@ -40,6 +45,30 @@ def strip_sparql(text: str) -> str:
     return _TOKENS.sub(" ", text)
 
 
+def host_name(host: str) -> str:
+    """The name in a ``Host`` header, without its port, lower-cased.
+
+    Examples
+    --------
+    >>> host_name("LocalHost:7879"), host_name("[::1]:80"), host_name("evil.example")
+    ('localhost', '[::1]', 'evil.example')
+    """
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def is_ip_literal(name: str) -> bool:
+    """True for an IPv4 or bracketed IPv6 address (which DNS rebinding cannot use)."""
+    import ipaddress
+    try:
+        ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+    except ValueError:
+        return False
+    return True
+
+
 def is_update(text: str) -> bool:
     """True when the text is a SPARQL Update rather than a query."""
     body = strip_sparql(text)
@@ -53,6 +82,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     server: "SparqlServer"
     server_version = "sckg"
+
+    def setup(self):
+        self.timeout = self.server.idle_timeout  # an idle or slow connection is closed, its thread freed
+        super().setup()
 
     def log_message(self, fmt, *args):  # quiet unless asked
         if self.server.verbose:
@@ -86,10 +119,46 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 return GRAPH_TYPES[mime]
         return default
 
+    def _host_refused(self) -> bool:
+        """Refuse (403) a request whose ``Host`` is not a name of this server: DNS rebinding.
+
+        A page on a name the attacker controls, re-pointed at 127.0.0.1, is same-origin
+        with this server for the browser; only the ``Host`` header tells. IP addresses,
+        ``localhost``, the bound name and ``--allowed-host`` names are answered.
+        """
+        host = self.headers.get("Host")
+        if host is None:
+            return False  # an HTTP/1.0 client: not a browser
+        name = host_name(host)
+        if name in self.server.allowed_hosts or is_ip_literal(name):
+            return False
+        self.close_connection = True
+        self._error(HTTPStatus.FORBIDDEN, f"this server does not answer to the host name {name[:100]!r} "
+                                          "(a DNS rebinding page?); start it with --allowed-host NAME to allow one")
+        return True
+
+    def _cross_origin(self) -> str | None:
+        """Why this request comes from another site's page (a CSRF attempt), or None.
+
+        Browsers send ``Sec-Fetch-Site`` and ``Origin`` with a form POST; command-line
+        clients send neither and are let through.
+        """
+        site = (self.headers.get("Sec-Fetch-Site") or "").strip().lower()
+        if site and site not in ("same-origin", "none"):
+            return f"Sec-Fetch-Site: {site}"
+        origin = (self.headers.get("Origin") or "").strip()
+        if origin:
+            url = urllib.parse.urlsplit(origin)
+            if url.scheme != "http" or url.netloc.lower() != (self.headers.get("Host") or "").strip().lower():
+                return f"Origin: {origin[:100]}"
+        return None
+
     def do_HEAD(self):
         self.do_GET()
 
     def do_GET(self):
+        if self._host_refused():
+            return
         url = urllib.parse.urlsplit(self.path)
         if url.path in ("/", "/index.html"):
             status, ctype, body = self.server.pool.run("view", "", "html", timeout=self.server.timeout * 6,
@@ -105,10 +174,22 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._run(params["query"][0], update=False)
 
     def do_POST(self):
+        if self._host_refused():
+            return
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/sparql":
+            self.close_connection = True
             return self._error(HTTPStatus.NOT_FOUND, "not found; the endpoint is /sparql")
-        length = int(self.headers.get("Content-Length") or 0)
+        lengths = set(self.headers.get_all("Content-Length") or [])
+        if self.headers.get("Transfer-Encoding") or not lengths:
+            self.close_connection = True
+            return self._error(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length (chunked bodies "
+                                                           "are not accepted)")
+        raw_length = lengths.pop().strip()
+        if lengths or not (raw_length.isascii() and raw_length.isdigit()):
+            self.close_connection = True
+            return self._error(HTTPStatus.BAD_REQUEST, "Content-Length must be one non-negative whole number")
+        length = int(raw_length)
         if length > MAX_REQUEST_BYTES:
             if length <= 16 * MAX_REQUEST_BYTES:  # read it, so the client hears the answer
                 while length > 0:
@@ -139,6 +220,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if update and not self.server.allow_update:
             return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only; start it with "
                                                      "'sckg serve --allow-update' to accept updates")
+        if update and (why := self._cross_origin()):
+            return self._error(HTTPStatus.FORBIDDEN, f"an update from another site's page is refused ({why}): "
+                                                     "send updates from a client, not a browser page")
         status, ctype, body = self.server.pool.run("update" if update else "query", text, self._format(),
                                                    timeout=self.server.timeout, max_rows=self.server.max_rows)
         self._send(status, ctype, body)
@@ -146,10 +230,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = BACKLOG
 
     def __init__(self, address, pool: WorkerPool, *, timeout: float, max_rows: int, allow_update: bool,
-                 allow_service: bool, verbose: bool = False):
+                 allow_service: bool, verbose: bool = False, allowed_hosts: tuple[str, ...] = (),
+                 idle_timeout: float = IDLE_TIMEOUT):
         super().__init__(address, SparqlHandler)
+        self.idle_timeout = idle_timeout
+        bound = host_name(str(address[0]))
+        self.allowed_hosts = frozenset({"localhost", bound, *(host_name(h) for h in allowed_hosts)})
         self.pool = pool
         self.timeout = timeout
         self.max_rows = max_rows
@@ -160,7 +249,8 @@ class SparqlServer(ThreadingHTTPServer):
 
 def make_server(location: Path | str, *, host: str = "127.0.0.1", port: int = 7879,
                 timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, allow_update: bool = False,
-                allow_service: bool = False, workers: int = 2, verbose: bool = False) -> SparqlServer:
+                allow_service: bool = False, workers: int = 2, verbose: bool = False,
+                allowed_hosts: tuple[str, ...] = (), idle_timeout: float = IDLE_TIMEOUT) -> SparqlServer:
     """A server over the store directory ``location``, which must hold a store (never created)."""
     from .store import Store, check_store
     location = Path(location)
@@ -172,7 +262,7 @@ def make_server(location: Path | str, *, host: str = "127.0.0.1", port: int = 78
                       network=allow_service)
     try:
         return SparqlServer((host, port), pool, timeout=timeout, max_rows=max_rows, allow_update=allow_update,
-                            allow_service=allow_service, verbose=verbose)
+                            allow_service=allow_service, verbose=verbose, allowed_hosts=allowed_hosts, idle_timeout=idle_timeout)
     except OSError:
         pool.close()
         raise
