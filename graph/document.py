@@ -168,8 +168,21 @@ def load_yaml(text: str):
                               event.start_mark.line + 1)
     try:
         return yaml.load(text, Loader=_YAML_LOADER)
-    except ValueError as exc:  # e.g. an integer of more digits than Python converts
-        raise YAMLRefused(f"a value cannot be read: {exc}", 1) from None
+    except ValueError as exc:  # 2024-02-30, T25:00:00, an integer of more digits than Python converts
+        raise YAMLRefused(f"a value cannot be read ({exc}); quote it or correct it", _bad_value_line(text)) from None
+
+
+def _bad_value_line(text: str) -> int:
+    """The 1-based line of the first scalar the safe loader cannot construct (1 if none is found)."""
+    loader = _YAML_LOADER("")
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.ScalarEvent) and event.implicit[0]:
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            try:
+                yaml.load(f"!!{tag.rsplit(':', 1)[-1]} {event.value}", Loader=_YAML_LOADER)
+            except (ValueError, yaml.YAMLError):
+                return event.start_mark.line + 1
+    return 1
 
 
 def _front_matter(text: str, name: str) -> tuple[dict, int]:
@@ -204,6 +217,10 @@ def _as_date(value, name: str) -> str | None:
         return value.isoformat()
     text = str(value).strip()
     if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        try:  # a real day of a real month
+            _dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
+        except ValueError as exc:
+            raise ArticleError(f"{name}: front matter date {text!r} is not a calendar date ({exc})") from None
         return text
     raise ArticleError(f"{name}: front matter date {text[:40]!r} is not an ISO 8601 date (YYYY-MM-DD)")
 
