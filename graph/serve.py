@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import threading
 import time
 import urllib.parse
 from http import HTTPStatus
@@ -239,12 +241,62 @@ class SparqlServer(ThreadingHTTPServer):
         self.idle_timeout = idle_timeout
         bound = host_name(str(address[0]))
         self.allowed_hosts = frozenset({"localhost", bound, *(host_name(h) for h in allowed_hosts)})
+        self.location: Path | None = None
+        self.snapshot: Path | None = None  # what read-only workers answer from
+        self.workers = 1
+        self._reloading = threading.Lock()
         self.pool = pool
         self.timeout = timeout
         self.max_rows = max_rows
         self.allow_update = allow_update
         self.allow_service = allow_service
         self.verbose = verbose
+
+    def reload(self) -> None:
+        """Answer from the store as it is now: a new snapshot, a new pool, then the old ones go.
+
+        Requests already running finish on the old snapshot; every later one sees the new.
+        A read-write server has no snapshot (its single worker sees its own writes).
+        """
+        if self.snapshot is None or not self._reloading.acquire(blocking=False):
+            return
+        try:
+            snapshot = take_snapshot(self.location)
+            try:
+                pool = WorkerPool(snapshot, size=self.workers, writable=False, network=self.allow_service)
+            except BaseException:
+                shutil.rmtree(snapshot.parent, ignore_errors=True)
+                raise
+            old_pool, old_snapshot = self.pool, self.snapshot
+            self.pool, self.snapshot = pool, snapshot
+            old_pool.close()
+            shutil.rmtree(old_snapshot.parent, ignore_errors=True)
+        finally:
+            self._reloading.release()
+
+
+def take_snapshot(location: Path) -> Path:
+    """A frozen copy of the store (hard links to its immutable files, so cheap) for the workers.
+
+    Every read-only worker opens the same snapshot, so all answer from the same data, a
+    restarted worker included, while another process writes to the store. It sits next
+    to the store when that directory's parent is writable (hard links need the same file
+    system), else in the temporary directory.
+    """
+    import pyoxigraph as ox
+    import tempfile
+    try:
+        parent = tempfile.mkdtemp(prefix=f".{location.name}.snapshot-", dir=location.parent)
+    except OSError:
+        parent = tempfile.mkdtemp(prefix="sckg-snapshot-")
+    target = Path(parent) / "store"
+    try:
+        ox.Store.read_only(str(location)).backup(str(target))
+    except (OSError, RuntimeError) as exc:
+        shutil.rmtree(parent, ignore_errors=True)
+        from .store import StoreError, damaged_message
+        raise StoreError(damaged_message(location, str(exc))) from None
+    return target
 
 
 def make_server(location: Path | str, *, host: str = "127.0.0.1", port: int = 7879,
@@ -254,28 +306,49 @@ def make_server(location: Path | str, *, host: str = "127.0.0.1", port: int = 78
     """A server over the store directory ``location``, which must hold a store (never created)."""
     from .store import Store, check_store
     location = Path(location)
+    snapshot = None
     if allow_update:
         Store(location, mode="write").close()  # bring the ontology graph up to date, release the lock
+        pool = WorkerPool(location, size=1, writable=True, network=allow_service)
     else:
-        check_store(location, mode="read")  # the workers open it read-only
-    pool = WorkerPool(location, size=1 if allow_update else max(1, workers), writable=allow_update,
-                      network=allow_service)
+        check_store(location, mode="read")
+        snapshot = take_snapshot(location)
+        try:
+            pool = WorkerPool(snapshot, size=max(1, workers), writable=False, network=allow_service)
+        except BaseException:
+            shutil.rmtree(snapshot.parent, ignore_errors=True)
+            raise
     try:
-        return SparqlServer((host, port), pool, timeout=timeout, max_rows=max_rows, allow_update=allow_update,
-                            allow_service=allow_service, verbose=verbose, allowed_hosts=allowed_hosts, idle_timeout=idle_timeout)
+        server = SparqlServer((host, port), pool, timeout=timeout, max_rows=max_rows, allow_update=allow_update,
+                              allow_service=allow_service, verbose=verbose, allowed_hosts=allowed_hosts,
+                              idle_timeout=idle_timeout)
     except OSError:
         pool.close()
+        if snapshot is not None:
+            shutil.rmtree(snapshot.parent, ignore_errors=True)
         raise
+    server.location, server.snapshot, server.workers = location, snapshot, max(1, workers)
+    return server
 
 
 def describe(server: SparqlServer) -> str:
     host, port = server.server_address[:2]
     mode = "read-write" if server.allow_update else "read-only"
+    data = ("the store itself (one worker)" if server.snapshot is None else
+            "a snapshot of the store taken at start; send SIGHUP to answer from the store as it is now")
     return json.dumps({"sparql": f"http://{host}:{port}/sparql", "view": f"http://{host}:{port}/", "mode": mode,
-                       "timeout_s": server.timeout, "max_rows": server.max_rows})
+                       "timeout_s": server.timeout, "max_rows": server.max_rows, "data": data})
 
 
 def serve_forever(server: SparqlServer) -> None:
+    """Serve until interrupted; SIGHUP makes a read-only server answer from the store as it is now."""
+    import signal
+
+    def on_hangup(*_):
+        threading.Thread(target=_reload_logged, args=(server,), daemon=True).start()
+
+    if hasattr(signal, "SIGHUP") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGHUP, on_hangup)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
@@ -283,4 +356,16 @@ def serve_forever(server: SparqlServer) -> None:
     finally:
         server.server_close()
         server.pool.close()
+        if server.snapshot is not None:
+            shutil.rmtree(server.snapshot.parent, ignore_errors=True)
         time.sleep(0)
+
+
+def _reload_logged(server: SparqlServer) -> None:
+    import sys
+    try:
+        server.reload()
+        print(json.dumps({"reloaded": str(server.location)}), file=sys.stderr, flush=True)
+    except Exception as exc:  # keep answering from the old snapshot
+        print(f"sckg serve: reload failed, still answering from the previous snapshot: {exc}", file=sys.stderr,
+              flush=True)

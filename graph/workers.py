@@ -238,6 +238,7 @@ class WorkerPool:
         self.network = network
         self.ctx = mp.get_context(start_method)
         self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.closed = False
         for _ in range(size):
             self.idle.put(self._start())
 
@@ -278,17 +279,33 @@ class WorkerPool:
             w.conn.send((kind, text, fmt, max_rows, {k: term_spec(v) for k, v in (bindings or {}).items()}))
             if w.conn.poll(timeout):
                 result = w.conn.recv()
-                self.idle.put(w)
+                self._release(w)
                 return result
         except (EOFError, OSError):
             pass
         # past its time (or dead): kill it and start a fresh one in the background
         w.process.kill()
         w.process.join(5)
-        threading.Thread(target=lambda: self.idle.put(self._start()), daemon=True).start()
+        if not self.closed:
+            threading.Thread(target=self._replace, daemon=True).start()
         return 503, "text/plain", f"the query ran longer than the {timeout:g} s limit and was stopped\n".encode()
 
+    def _release(self, w: _Worker) -> None:
+        if self.closed:  # the pool was replaced while this worker answered
+            w.process.kill()
+        else:
+            self.idle.put(w)
+
+    def _replace(self) -> None:
+        try:
+            w = self._start()
+        except Exception:  # the store went away: the pool shrinks, requests get 503
+            return
+        self._release(w)
+
     def close(self) -> None:
+        """Stop the idle workers now; busy ones stop when they answer."""
+        self.closed = True
         while True:
             try:
                 w = self.idle.get_nowait()
