@@ -480,14 +480,18 @@ def analyze(store_dir, top, out):
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Query worker processes.")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL UPDATE (refused with 403 otherwise).")
 @click.option("--allow-service", is_flag=True, help="Accept SERVICE federation (refused otherwise: it fetches URLs).")
+@click.option("--max-bytes", default=16_000_000, show_default=True, type=click.IntRange(1, None),
+              help="Largest response a query may return, in bytes.")
+@click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(64, None),
+              help="Memory each query worker may allocate, in MiB.")
 @click.option("--idle-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Seconds a connection may stay idle before it is closed.")
 @click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
               help="Also answer requests for this host name (IP addresses and localhost always are).")
 @click.option("--verbose", is_flag=True, help="Log every request.")
 @command
-def serve(store_dir, host, port, timeout, max_rows, workers, allow_update, allow_service, idle_timeout, allowed_hosts,
-          verbose):
+def serve(store_dir, host, port, timeout, max_rows, workers, allow_update, allow_service, max_bytes, max_memory,
+          idle_timeout, allowed_hosts, verbose):
     """Serve the store: a SPARQL 1.1 endpoint at /sparql and the HTML view at /.
 
     Read-only unless --allow-update; every query is stopped at --timeout while the
@@ -503,7 +507,8 @@ def serve(store_dir, host, port, timeout, max_rows, workers, allow_update, allow
         raise UserError("sckg serve serves a store directory, not a URL")
     server = make_server(store_dir, host=host, port=port, timeout=timeout, max_rows=max_rows,
                          allow_update=allow_update, allow_service=allow_service, workers=workers, verbose=verbose,
-                         allowed_hosts=allowed_hosts, idle_timeout=idle_timeout)
+                         allowed_hosts=allowed_hosts, idle_timeout=idle_timeout, max_bytes=max_bytes,
+                         max_memory=max_memory * 2**20)
     click.echo(describe(server), err=False)
     sys.stdout.flush()
     serve_forever(server)

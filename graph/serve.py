@@ -22,6 +22,12 @@ from pathlib import Path
 from .workers import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, GRAPH_TYPES, RESULT_TYPES, WorkerPool
 
 MAX_REQUEST_BYTES = 1_000_000
+#: largest response body by default, in bytes (--max-bytes)
+DEFAULT_MAX_BYTES = 16_000_000
+#: memory a query worker may allocate by default, in bytes (--max-memory)
+DEFAULT_MAX_MEMORY = 1024 * 2**20
+#: deepest nesting of brackets in a query (the parser recurses: 3,000 levels crashed a worker)
+MAX_NESTING = 200
 #: seconds a connection may stay idle (or send its request) before it is closed
 IDLE_TIMEOUT = 30.0
 #: connections the kernel may queue before the server accepts them (the default, 5,
@@ -69,6 +75,24 @@ def is_ip_literal(name: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``{ ( [`` in the text (strings included: an over-estimate).
+
+    Examples
+    --------
+    >>> nesting_depth("SELECT * { { ?s ?p (1 2) } }")
+    3
+    """
+    depth = deepest = 0
+    for ch in text:
+        if ch in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "})]":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def is_update(text: str) -> bool:
@@ -218,6 +242,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"unsupported content type {ctype!r}")
 
     def _run(self, text: str, *, update: bool) -> None:
+        if nesting_depth(text) > MAX_NESTING:
+            return self._error(HTTPStatus.BAD_REQUEST, f"the query nests brackets more than {MAX_NESTING} deep")
         update = update or is_update(text)
         if update and not self.server.allow_update:
             return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only; start it with "
@@ -263,7 +289,8 @@ class SparqlServer(ThreadingHTTPServer):
         try:
             snapshot = take_snapshot(self.location)
             try:
-                pool = WorkerPool(snapshot, size=self.workers, writable=False, network=self.allow_service)
+                pool = WorkerPool(snapshot, size=self.workers, writable=False, network=self.allow_service,
+                                  memory_bytes=self.pool.memory_bytes, max_bytes=self.pool.max_bytes)
             except BaseException:
                 shutil.rmtree(snapshot.parent, ignore_errors=True)
                 raise
@@ -302,19 +329,22 @@ def take_snapshot(location: Path) -> Path:
 def make_server(location: Path | str, *, host: str = "127.0.0.1", port: int = 7879,
                 timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, allow_update: bool = False,
                 allow_service: bool = False, workers: int = 2, verbose: bool = False,
-                allowed_hosts: tuple[str, ...] = (), idle_timeout: float = IDLE_TIMEOUT) -> SparqlServer:
+                allowed_hosts: tuple[str, ...] = (), idle_timeout: float = IDLE_TIMEOUT,
+                max_bytes: int = DEFAULT_MAX_BYTES, max_memory: int | None = DEFAULT_MAX_MEMORY) -> SparqlServer:
     """A server over the store directory ``location``, which must hold a store (never created)."""
     from .store import Store, check_store
     location = Path(location)
     snapshot = None
     if allow_update:
         Store(location, mode="write").close()  # bring the ontology graph up to date, release the lock
-        pool = WorkerPool(location, size=1, writable=True, network=allow_service)
+        pool = WorkerPool(location, size=1, writable=True, network=allow_service, memory_bytes=max_memory,
+                          max_bytes=max_bytes)
     else:
         check_store(location, mode="read")
         snapshot = take_snapshot(location)
         try:
-            pool = WorkerPool(snapshot, size=max(1, workers), writable=False, network=allow_service)
+            pool = WorkerPool(snapshot, size=max(1, workers), writable=False, network=allow_service,
+                              memory_bytes=max_memory, max_bytes=max_bytes)
         except BaseException:
             shutil.rmtree(snapshot.parent, ignore_errors=True)
             raise

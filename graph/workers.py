@@ -114,13 +114,19 @@ def _asked_the_network(exc: Exception) -> bool:
                                          "is not allowed for HTTP", "Not supported URL scheme"))
 
 
+MEMORY_REFUSED = ("the query needed more memory than a query worker may use and was stopped; "
+                  "simplify it or start the server with a larger --max-memory")
 NETWORK_REFUSED = ("SERVICE and LOAD are refused: this server's query workers have no network access "
                    "(they would let a query make the server fetch any URL); start it with --allow-service "
                    "to permit them")
 
 
-def _worker(location: str, writable: bool, conn, network: bool = True) -> None:  # runs in the worker process
+def _worker(location: str, writable: bool, conn, network: bool = True, memory_bytes: int | None = None,
+            max_bytes: int | None = None) -> None:  # runs in the worker process
     """Serve requests from ``conn`` against the store until the pipe closes."""
+    if memory_bytes:
+        import resource  # heap and anonymous mappings: an allocation past it fails, the worker dies
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
     if not network:
         try:
             deny_network()  # first, before any thread exists: every later thread inherits it
@@ -147,13 +153,20 @@ def _worker(location: str, writable: bool, conn, network: bool = True) -> None: 
         except EOFError:
             return
         subs = {ox.Variable(k): _term(v) for k, v in (binds or {}).items()}
+
+        def send(status: int, ctype: str, body: bytes) -> None:
+            if status == 200 and max_bytes and len(body) > max_bytes:
+                conn.send((413, "text/plain", f"the result is over {max_bytes:,} bytes; add a LIMIT or start the "
+                                              f"server with a larger --max-bytes".encode()))
+            else:
+                conn.send((status, ctype, body))
         try:
             if kind == "update":
                 store.update(text, prefixes=PREFIXES)
                 store.flush()
                 conn.send((204, "text/plain", b""))
             elif kind == "view":
-                conn.send((200, "text/html; charset=utf-8", _view_html(location, store)))
+                send(200, "text/html; charset=utf-8", _view_html(location, store))
             else:
                 def run():
                     return store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES,
@@ -170,7 +183,7 @@ def _worker(location: str, writable: bool, conn, network: bool = True) -> None: 
                             break
                     else:
                         body = run().serialize(format=fmts.get(fmt, ox.QueryResultsFormat.JSON))
-                        conn.send((200, _ctype(fmt), body))
+                        send(200, _ctype(fmt), body)
                 elif isinstance(result, ox.QueryBoolean):
                     f = fmt if fmt in fmts else "json"
                     conn.send((200, _ctype(f), result.serialize(format=fmts[f])))
@@ -184,7 +197,7 @@ def _worker(location: str, writable: bool, conn, network: bool = True) -> None: 
                         conn.send((413, "text/plain", f"the result has more than {max_rows:,} triples".encode()))
                     else:
                         f = fmt if fmt in gfmts else "nt"
-                        conn.send((200, _gctype(f), ox.serialize(triples, format=gfmts[f])))
+                        send(200, _gctype(f), ox.serialize(triples, format=gfmts[f]))
         except SyntaxError as exc:
             conn.send((400, "text/plain", f"SPARQL syntax error: {exc}".encode()))
         except OSError as exc:
@@ -197,6 +210,8 @@ def _worker(location: str, writable: bool, conn, network: bool = True) -> None: 
                 conn.send((400, "text/plain", f"{exc}: a bound variable must also be selected".encode()))
             else:
                 conn.send((500, "text/plain", f"{type(exc).__name__}: {exc}".encode()))
+        except MemoryError:
+            conn.send((503, "text/plain", MEMORY_REFUSED.encode()))
         except Exception as exc:  # report any store error to the client, keep serving
             conn.send((500, "text/plain", f"{type(exc).__name__}: {exc}".encode()))
 
@@ -231,7 +246,9 @@ class WorkerPool:
     """Worker processes that each hold the store open; a worker past its time limit is killed."""
 
     def __init__(self, location: Path, *, size: int, writable: bool, network: bool = False,
-                 start_method: str = "spawn", start_timeout: float = 60.0):
+                 start_method: str = "spawn", start_timeout: float = 60.0, memory_bytes: int | None = None,
+                 max_bytes: int | None = None):
+        self.memory_bytes, self.max_bytes = memory_bytes, max_bytes
         self.location = str(location)
         self.start_timeout = start_timeout
         self.writable = writable
@@ -244,7 +261,8 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        p = self.ctx.Process(target=_worker, args=(self.location, self.writable, child, self.network), daemon=True)
+        p = self.ctx.Process(target=_worker, args=(self.location, self.writable, child, self.network,
+                                                                self.memory_bytes, self.max_bytes), daemon=True)
         p.start()
         child.close()
         from .store import StoreError, damaged_message
@@ -275,6 +293,7 @@ class WorkerPool:
             w = self.idle.get(timeout=timeout)
         except queue.Empty:
             return 503, "text/plain", b"all query workers are busy; try again"
+        died = False
         try:
             w.conn.send((kind, text, fmt, max_rows, {k: term_spec(v) for k, v in (bindings or {}).items()}))
             if w.conn.poll(timeout):
@@ -282,12 +301,17 @@ class WorkerPool:
                 self._release(w)
                 return result
         except (EOFError, OSError):
-            pass
+            died = True
         # past its time (or dead): kill it and start a fresh one in the background
         w.process.kill()
         w.process.join(5)
         if not self.closed:
             threading.Thread(target=self._replace, daemon=True).start()
+        if died:
+            code = w.process.exitcode
+            if self.memory_bytes and code == -6:  # SIGABRT: an allocation past the limit failed
+                return 503, "text/plain", (MEMORY_REFUSED + "\n").encode()
+            return 500, "text/plain", f"the query stopped its worker (exit {code}); it was not answered\n".encode()
         return 503, "text/plain", f"the query ran longer than the {timeout:g} s limit and was stopped\n".encode()
 
     def _release(self, w: _Worker) -> None:
