@@ -252,7 +252,11 @@ def import_(file, store_dir):
       sckg import shared-graph.trig --store store
     """
     with _open_store(store_dir, mode="create") as store:
+        before = store.interrupted_imports()
         n = store.load(file)
+        for f in before:
+            if f not in store.interrupted_imports() and f == str(Path(file).resolve()):
+                click.echo(f"completed the interrupted import of {f}", err=True)
     click.echo(f"loaded {n} statements from {file}")
 
 
@@ -266,9 +270,12 @@ def stats(store_dir):
     Example:
       sckg stats
     """
-    counts = _read(store_dir, lambda store: store.stats())
+    counts, interrupted = _read(store_dir, lambda store: (store.stats(), store.interrupted_imports()))
     for k, v in counts.items():
         click.echo(f"{k:<20} {v}")
+    for f in interrupted:
+        click.echo(f"warning: the import of {f} was interrupted and may be partial; run sckg import {f} again "
+                   "to complete it", err=True)
 
 
 @cli.command()

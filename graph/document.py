@@ -306,15 +306,25 @@ def read_article(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Art
     ArticleError
         The file is missing, too large, binary or not UTF-8, or its front matter is broken.
     """
+    import stat
     path = Path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):  # /dev/zero, a FIFO: no size to check, no end
+        raise ArticleError(f"{path}: not a regular file")
+    size = info.st_size
     if size > max_bytes:
         raise ArticleError(f"{path}: {size:,} bytes is over the article limit of {max_bytes:,} "
                            "bytes (raise it with --max-bytes)")
-    data = path.read_bytes()
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)  # the file may have grown since stat
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        raise ArticleError(f"{path}: over the article limit of {max_bytes:,} bytes (raise it with --max-bytes)")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ArticleError(f"{path}: contains NUL bytes; it looks like a binary file, not an article")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -332,12 +342,27 @@ def read_article(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Art
     return parse_article(text, name=path.name)
 
 
+def _walk(directory: Path):
+    """Regular files under a directory; symbolic links (to files or directories) are not followed."""
+    import os
+    for root, dirs, files in os.walk(directory, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(root, d)))
+        for name in sorted(files):
+            full = Path(root) / name
+            if not full.is_symlink():
+                yield full
+
+
 def find_articles(paths) -> list[Path]:
-    """Expand files and directories into a sorted list of article files."""
+    """Expand files and directories into a sorted list of article files.
+
+    Inside a directory, symbolic links and hidden files are left out (a link could point
+    anywhere, /etc or another user's files); a file named on the command line is read as given.
+    """
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.suffix in ARTICLE_SUFFIXES and f.is_file()
+            found.extend(sorted(f for f in _walk(p) if f.suffix in ARTICLE_SUFFIXES and f.is_file()
                                 and not f.name.startswith(".")))
         elif p.exists():
             found.append(p)

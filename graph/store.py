@@ -15,6 +15,9 @@ from .ontology import ONTOLOGY_DIR, Ontology
 #: Where the CLI keeps the graph unless told otherwise.
 DEFAULT_STORE = "store"
 ONTOLOGY_GRAPH = "https://w3id.org/sckg/ontology"
+#: while ``sckg import`` writes, a graph under this IRI records which file it is loading;
+#: it is dropped when the import is complete, so one left behind marks an interrupted import
+IMPORT_MARKER_BASE = "https://w3id.org/sckg/id/import-in-progress/"
 
 PREFIXES = {
     "sckg": "https://w3id.org/sckg/ontology#",
@@ -257,21 +260,53 @@ class _DatasetStore:
         peaks near 1 GiB). Returns how many quads were read.
         """
         import itertools
+        import math
         path = Path(path)
         fmt = FORMATS.get(path.suffix.lower())
         if fmt is None:
             raise StoreError(f"{path}: unknown format; use one of {', '.join(sorted(FORMATS))}")
+        confidence = PREFIXES["sckg"] + "confidence"
+        digest = hashlib.sha256()
+        n = 0
         try:
-            n = sum(1 for _ in ox.parse(path=str(path), format=fmt))
+            with open(path, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            for q in ox.parse(path=str(path), format=fmt):
+                n += 1
+                if q.predicate.value == confidence:
+                    try:
+                        value = float(q.object.value)
+                    except ValueError:
+                        value = math.nan
+                    if not (math.isfinite(value) and 0 <= value <= 1):
+                        raise StoreError(f"{path}: {q.subject} has confidence {q.object.value[:40]!r}: not a number "
+                                         "between 0 and 1; nothing was imported")
         except SyntaxError as exc:
             raise StoreError(f"{path}:{exc.lineno or 1}: {exc.msg}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise StoreError(f"{path}: cannot read: {exc}") from None
+        # the marker is committed first and dropped last: a kill in between leaves it, and
+        # `interrupted_imports` reports it (running the same import again completes it:
+        # a dataset is a set of quads)
+        marker = IMPORT_MARKER_BASE + digest.hexdigest()
+        g = ox.NamedNode(marker)
+        self._put_graph(marker, [ox.Quad(g, sckg("fileName"), ox.Literal(str(path.resolve())), g)])
+        self.flush()
         quads = ox.parse(path=str(path), format=fmt)
         while batch := list(itertools.islice(quads, chunk)):
-            self._insert(batch)
+            self._insert([q for q in batch if not (isinstance(q.graph_name, ox.NamedNode)
+                                                    and q.graph_name.value.startswith(IMPORT_MARKER_BASE))])
+        self.flush()
+        self._drop_graph(marker)
         self.flush()
         return n
+
+    def interrupted_imports(self) -> list[str]:
+        """Files whose ``sckg import`` was stopped before it finished (import them again to complete)."""
+        return sorted(sol["n"].value for sol in self._solutions(
+            f"SELECT ?n WHERE {{ GRAPH ?g {{ ?g sckg:fileName ?n }} FILTER(STRSTARTS(STR(?g), {ox.Literal(IMPORT_MARKER_BASE)})) }}",
+            {}, union=False))
 
     def documents(self) -> list[str]:
         """IRIs of the stored documents."""
@@ -279,10 +314,11 @@ class _DatasetStore:
             "SELECT DISTINCT ?d WHERE { GRAPH ?d { ?d a sckg:Document } }"))
 
     def quads(self, *, include_ontology: bool = False) -> list[ox.Quad]:
-        """Every stored quad, sorted (the ontology graph only when asked)."""
+        """Every stored quad, sorted (the ontology graph only when asked; import markers never)."""
         out = [q for q in self._all_quads()
-               if include_ontology or not (isinstance(q.graph_name, ox.NamedNode)
-                                           and q.graph_name.value == ONTOLOGY_GRAPH)]
+               if not (isinstance(q.graph_name, ox.NamedNode) and (
+                   (q.graph_name.value == ONTOLOGY_GRAPH and not include_ontology)
+                   or q.graph_name.value.startswith(IMPORT_MARKER_BASE)))]
         return sorted(out, key=str)
 
     def triples(self) -> list[ox.Triple]:
