@@ -155,6 +155,36 @@ def bench_view(n_nodes: int, repeat: int) -> float:
     return median_time(lambda: render_html(build_view(g, onto, max_nodes=None)), repeat)
 
 
+def bench_serve(tmp: Path, *, clients: int = 200, per_client: int = 5) -> dict:
+    """``sckg serve`` over the seed store: a burst of concurrent clients, then one client alone."""
+    from bench.load import load
+    from graph.ingest import build
+    from graph.store import Store
+    from tests.servers import free_port, wait_http
+    store = tmp / "serve-store"
+    if not store.exists():
+        with Store(store) as s:
+            build([ROOT / "seeds"], store=s)
+    port = free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("sckg")), "serve", "--store", str(store), "--port",
+                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    queries = ["SELECT ?a ?t WHERE { ?a sckg:monitors ?t }", "ASK { ?s sckg:owns ?o }",
+               "SELECT ?e ?l WHERE { ?e a sckg:Company ; rdfs:label ?l } LIMIT 20"]
+    try:
+        wait_http(url + "/sparql?query=ASK%7B%7D", proc, timeout=90)
+        burst = load(url, queries, clients=clients, per_client=per_client)
+        alone = load(url, queries, clients=1, per_client=200)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    print(f"  serve: {clients} concurrent clients x {per_client}: p50 {burst['p50_ms']:.1f} ms, p99 "
+          f"{burst['p99_ms']:.1f} ms, {burst['errors']} errors, {burst['listen_overflows']} listen overflows; "
+          f"one client: p50 {alone['p50_ms']:.1f} ms, p99 {alone['p99_ms']:.1f} ms", flush=True)
+    return {"serve_concurrent": burst, "serve_sequential": alone,
+            "serve_p99_concurrent_vs_sequential": burst["p99_ms"] / alone["p99_ms"]}
+
+
 def check(results: dict) -> list[str]:
     lines = []
     for key, (op, target) in TARGETS.items():
@@ -171,7 +201,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="a smaller run, under 10 minutes")
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--keep", type=Path, help="keep generated data in this directory")
-    ap.add_argument("--only", choices=["ingest", "store", "rdflib", "view"], action="append",
+    ap.add_argument("--only", choices=["ingest", "store", "rdflib", "view", "serve"], action="append",
                     help="run only this part (repeatable); the default runs everything")
     args = ap.parse_args()
     sizes = [100, 500] if args.quick else [1000, 10000]
@@ -185,7 +215,7 @@ def main() -> None:
                                  "platform": platform.platform()},
                      "quick": args.quick}
     print(f"sckg benchmarks ({'quick' if args.quick else 'full'}) in {tmp}", flush=True)
-    parts = set(args.only or ["ingest", "store", "rdflib", "view"])
+    parts = set(args.only or ["ingest", "store", "rdflib", "view", "serve"])
     if "ingest" in parts:
         ingest = bench_ingest(tmp, sizes, 1)
         results["ingest"] = {str(k): v for k, v in ingest.items()}
@@ -203,6 +233,8 @@ def main() -> None:
     if "view" in parts:
         results["view_20k_nodes_s"] = bench_view(20_000, repeat)
         print(f"  view of 20,000 nodes generated in {results['view_20k_nodes_s']:.3f} s", flush=True)
+    if "serve" in parts:
+        results.update(bench_serve(tmp))
     results["seconds"] = time.time() - started
     results["peak_rss_mib_bench_process"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("\nresults:")

@@ -75,7 +75,7 @@ def _bound_term(value: str, store_dir: str):
     if len(value) >= 2 and value[0] == value[-1] == '"':
         return ox.Literal(value[1:-1])
     from .query import entity_named
-    with _open_store(store_dir) as store:
+    with _open_store(store_dir, mode="read") as store:
         try:
             iri = entity_named(store, value)
         except ValueError as exc:
@@ -103,10 +103,19 @@ def _curation_dir(given: str | None):
     return DEFAULT_CURATION_DIR if DEFAULT_CURATION_DIR.is_dir() else None
 
 
-def _open_store(location: str):
-    """An embedded store for a directory, a SPARQL server for an http(s) URL."""
+def _open_store(location: str, *, mode: str):
+    """An embedded store for a directory, a SPARQL server for an http(s) URL.
+
+    ``mode`` is ``create`` (build, import), ``write`` (an existing store) or ``read``.
+    """
     from .store import open_store
-    return open_store(location)
+    return open_store(location, mode=mode)
+
+
+def _read(location: str, work):
+    """``work(store)`` on an existing store opened read-only, bounded in time (see read_store)."""
+    from .store import read_store
+    return read_store(location, work)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -160,7 +169,7 @@ def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, ver
             raise UserError(f"{out}: unknown format for --out; use one of {', '.join(sorted(FORMATS))}")
         if not Path(out).resolve().parent.is_dir():
             raise UserError(f"{out}: the folder {Path(out).parent} does not exist")
-    with _open_store(store_dir) as store:
+    with _open_store(store_dir, mode="create") as store:
         llm = None
         if extractor != "rules":
             from .extract.llm import LLMConfig
@@ -235,8 +244,7 @@ def validate(store_dir):
       sckg validate --store store
     """
     from .validate import validate as run_validate
-    with _open_store(store_dir) as store:
-        report = run_validate(store)
+    report = _read(store_dir, run_validate)
     if report.conforms:
         click.echo("conforms: the graph satisfies every shape")
         return
@@ -256,8 +264,7 @@ def export(store_dir, out):
     Example:
       sckg export --out graph.ttl
     """
-    with _open_store(store_dir) as store:
-        n = store.export(out)
+    n = _read(store_dir, lambda store: store.export(out))
     click.echo(f"wrote {n} statements to {out}")
 
 
@@ -275,8 +282,12 @@ def import_(file, store_dir):
     Example:
       sckg import shared-graph.trig --store store
     """
-    with _open_store(store_dir) as store:
+    with _open_store(store_dir, mode="create") as store:
+        before = store.interrupted_imports()
         n = store.load(file)
+        for f in before:
+            if f not in store.interrupted_imports() and f == str(Path(file).resolve()):
+                click.echo(f"completed the interrupted import of {f}", err=True)
     click.echo(f"loaded {n} statements from {file}")
 
 
@@ -291,14 +302,16 @@ def stats(store_dir):
       sckg stats
     """
     from .analyze import count_claimed_only
-    with _open_store(store_dir) as store:
-        counts = store.stats()
-        claimed = count_claimed_only(store)
+    counts, claimed, interrupted = _read(
+        store_dir, lambda store: (store.stats(), count_claimed_only(store), store.interrupted_imports()))
     for k, v in counts.items():
         if k == "relations":  # labelled as `view` and `analyze` count them
             click.echo(f"{'relations':<20} " + _relations(v + claimed, claimed).replace(" relations", "", 1))
         else:
             click.echo(f"{k:<20} {v}")
+    for f in interrupted:
+        click.echo(f"warning: the import of {f} was interrupted and may be partial; run sckg import {f} again "
+                   "to complete it", err=True)
 
 
 @cli.command()
@@ -312,7 +325,7 @@ def retract(document, store_dir):
     Example:
       sckg retract vsse-cainiao-liege.txt
     """
-    with _open_store(store_dir) as store:
+    with _open_store(store_dir, mode="write") as store:
         removed = store.retract(document)
     if not removed:
         raise UserError(f"{document}: no such document in the store")
@@ -358,8 +371,7 @@ def eval_(gold_dirs, store_dir, all_documents, fresh, folds):
         run_build([gold_dir], store=store)
         report = evaluate(store, gold_dir, all_documents=True)
     else:
-        with _open_store(store_dir) as store:
-            report = evaluate(store, gold_dir, all_documents=all_documents)
+        report = _read(store_dir, lambda store: evaluate(store, gold_dir, all_documents=all_documents))
     click.echo(format_report(report))
 
 
@@ -436,8 +448,7 @@ def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title
         import re
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", since):
             raise UserError(f"--since: {since!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
-    with _open_store(store_dir) as store:
-        g = project(store)
+    g = _read(store_dir, project)
     g = select(g, focus=focus, depth=depth, relations=list(relations), types=list(types), since=since)
     v = write_view(g, load_ontology(), out, max_nodes=max_nodes, title=title)
     claimed = sum(not e["asserted"] for e in v.edges)
@@ -460,8 +471,7 @@ def path(source, target, store_dir, claims, limit):
       sckg path Alibaba "Liège Airport"
     """
     from .analyze import find_node, project, shortest_paths
-    with _open_store(store_dir) as store:
-        g = project(store)
+    g = _read(store_dir, project)
     a, b = find_node(g, source), find_node(g, target)
     paths = shortest_paths(g, a, b, limit=limit, asserted_only=not claims)
     if not paths:
@@ -490,8 +500,7 @@ def analyze(store_dir, top, out):
       sckg analyze --top 5 --out graph.gexf
     """
     from .analyze import centrality, project, state_exposure, write_network
-    with _open_store(store_dir) as store:
-        g = project(store)
+    g = _read(store_dir, project)
     claimed = sum(not d["asserted"] for _, _, d in g.edges(data=True))
     click.echo(f"{g.number_of_nodes()} entities, {_relations(g.number_of_edges(), claimed)}")
     click.echo("\nmost central (degree, betweenness):")
@@ -516,9 +525,18 @@ def analyze(store_dir, top, out):
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Query worker processes.")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL UPDATE (refused with 403 otherwise).")
 @click.option("--allow-service", is_flag=True, help="Accept SERVICE federation (refused otherwise: it fetches URLs).")
+@click.option("--max-bytes", default=16_000_000, show_default=True, type=click.IntRange(1, None),
+              help="Largest response a query may return, in bytes.")
+@click.option("--max-memory", default=1024, show_default=True, type=click.IntRange(64, None),
+              help="Memory each query worker may allocate, in MiB.")
+@click.option("--idle-timeout", default=30.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a connection may stay idle before it is closed.")
+@click.option("--allowed-host", "allowed_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests for this host name (IP addresses and localhost always are).")
 @click.option("--verbose", is_flag=True, help="Log every request.")
 @command
-def serve(store_dir, host, port, timeout, max_rows, workers, allow_update, allow_service, verbose):
+def serve(store_dir, host, port, timeout, max_rows, workers, allow_update, allow_service, max_bytes, max_memory,
+          idle_timeout, allowed_hosts, verbose):
     """Serve the store: a SPARQL 1.1 endpoint at /sparql and the HTML view at /.
 
     Read-only unless --allow-update; every query is stopped at --timeout while the
@@ -533,7 +551,9 @@ def serve(store_dir, host, port, timeout, max_rows, workers, allow_update, allow
     if store_dir.startswith(("http://", "https://")):
         raise UserError("sckg serve serves a store directory, not a URL")
     server = make_server(store_dir, host=host, port=port, timeout=timeout, max_rows=max_rows,
-                         allow_update=allow_update, allow_service=allow_service, workers=workers, verbose=verbose)
+                         allow_update=allow_update, allow_service=allow_service, workers=workers, verbose=verbose,
+                         allowed_hosts=allowed_hosts, idle_timeout=idle_timeout, max_bytes=max_bytes,
+                         max_memory=max_memory * 2**20)
     click.echo(describe(server), err=False)
     sys.stdout.flush()
     serve_forever(server)
@@ -569,8 +589,8 @@ def resolve(ctx, store_dir, curation_dir, min_score, limit):
     from .ontology import load_ontology
     from .resolve import load_curation, merge_candidates
     onto = load_ontology()
-    with _open_store(store_dir) as store:
-        cands = merge_candidates(store, onto, load_curation(curation_dir, onto), min_score=min_score, limit=limit)
+    curation = load_curation(curation_dir, onto)
+    cands = _read(store_dir, lambda store: merge_candidates(store, onto, curation, min_score=min_score, limit=limit))
     if not cands:
         click.echo("no candidate merges")
         return
@@ -590,7 +610,7 @@ def _judge(ctx, kind: str, a: str, b: str, note: str) -> None:
         raise UserError("the two entities are the same IRI")
     path = record_judgement(ctx.obj["curation"], kind, a, b, note=note)
     onto = load_ontology()
-    with _open_store(ctx.obj["store"]) as store:
+    with _open_store(ctx.obj["store"], mode="write") as store:
         counts = apply_curation(store, load_curation(ctx.obj["curation"], onto), onto)
     click.echo(f"recorded in {path}; applied: {counts}")
 
@@ -640,7 +660,7 @@ def apply(ctx):
     from .ontology import load_ontology
     from .resolve import apply_curation, load_curation
     onto = load_ontology()
-    with _open_store(ctx.obj["store"]) as store:
+    with _open_store(ctx.obj["store"], mode="write") as store:
         counts = apply_curation(store, load_curation(ctx.obj["curation"], onto), onto)
     click.echo(f"applied: {counts}")
 

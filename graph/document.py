@@ -138,6 +138,54 @@ def _blank(chars: list[str], start: int, end: int) -> None:
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class YAMLRefused(yaml.YAMLError):
+    """YAML that parses but is refused (an alias, a number too long); ``line`` is 1-based."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+def load_yaml(text: str):
+    r"""Parse YAML safely and in bounded memory: aliases (``*name``) are refused.
+
+    An alias repeats the node its anchor names; nine levels of nine aliases take a few
+    hundred characters and expand to hundreds of millions of nodes. Our files never need
+    one, so the events are read first (linear in the text) and any alias is refused before
+    anything is built.
+
+    Examples
+    --------
+    >>> load_yaml("date: 2024-01-02\ntitle: x")
+    {'date': datetime.date(2024, 1, 2), 'title': 'x'}
+    >>> load_yaml("a: &a [1]\nb: *a")
+    Traceback (most recent call last):
+    ...
+    graph.document.YAMLRefused: YAML aliases (*a) are not accepted: they can expand without bound
+    """
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise YAMLRefused(f"YAML aliases (*{event.anchor}) are not accepted: they can expand without bound",
+                              event.start_mark.line + 1)
+    try:
+        return yaml.load(text, Loader=_YAML_LOADER)
+    except ValueError as exc:  # 2024-02-30, T25:00:00, an integer of more digits than Python converts
+        raise YAMLRefused(f"a value cannot be read ({exc}); quote it or correct it", _bad_value_line(text)) from None
+
+
+def _bad_value_line(text: str) -> int:
+    """The 1-based line of the first scalar the safe loader cannot construct (1 if none is found)."""
+    loader = _YAML_LOADER("")
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.ScalarEvent) and event.implicit[0]:
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            try:
+                yaml.load(f"!!{tag.rsplit(':', 1)[-1]} {event.value}", Loader=_YAML_LOADER)
+            except (ValueError, yaml.YAMLError):
+                return event.start_mark.line + 1
+    return 1
+
+
 def _front_matter(text: str, name: str) -> tuple[dict, int]:
     """Parse a leading ``---`` block; return its fields and the offset where the body starts."""
     if not text.startswith("---"):
@@ -147,7 +195,9 @@ def _front_matter(text: str, name: str) -> tuple[dict, int]:
         raise ArticleError(f"{name}:1: front matter opened with '---' is never closed "
                            f"(within its first {MAX_FRONT_MATTER:,} characters)")
     try:
-        data = yaml.load(m.group(1) or "", Loader=_YAML_LOADER) or {}
+        data = load_yaml(m.group(1) or "") or {}
+    except YAMLRefused as exc:
+        raise ArticleError(f"{name}:{exc.line + 1}: front matter: {exc.message}") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", 0) + 2
         raise ArticleError(f"{name}:{line}: front matter is not valid YAML") from None
@@ -168,6 +218,10 @@ def _as_date(value, name: str) -> str | None:
         return value.isoformat()
     text = str(value).strip()
     if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        try:  # a real day of a real month
+            _dt.date.fromisoformat((text + "-01-01")[:10] if len(text) < 10 else text)
+        except ValueError as exc:
+            raise ArticleError(f"{name}: front matter date {text!r} is not a calendar date ({exc})") from None
         return text
     raise ArticleError(f"{name}: front matter date {text[:40]!r} is not an ISO 8601 date (YYYY-MM-DD)")
 
@@ -253,15 +307,25 @@ def read_article(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Art
     ArticleError
         The file is missing, too large, binary or not UTF-8, or its front matter is broken.
     """
+    import stat
     path = Path(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):  # /dev/zero, a FIFO: no size to check, no end
+        raise ArticleError(f"{path}: not a regular file")
+    size = info.st_size
     if size > max_bytes:
         raise ArticleError(f"{path}: {size:,} bytes is over the article limit of {max_bytes:,} "
                            "bytes (raise it with --max-bytes)")
-    data = path.read_bytes()
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)  # the file may have grown since stat
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        raise ArticleError(f"{path}: over the article limit of {max_bytes:,} bytes (raise it with --max-bytes)")
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ArticleError(f"{path}: contains NUL bytes; it looks like a binary file, not an article")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -279,16 +343,27 @@ def read_article(path: Path | str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Art
     return parse_article(text, name=path.name)
 
 
+def _walk(directory: Path):
+    """Regular files under a directory; symbolic links (to files or directories) are not followed."""
+    import os
+    for root, dirs, files in os.walk(directory, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(root, d)))
+        for name in sorted(files):
+            full = Path(root) / name
+            if not full.is_symlink():
+                yield full
+
+
 def find_articles(paths) -> list[Path]:
     """Expand files and directories into a sorted list of article files.
 
-    A directory is searched recursively for ``.txt`` and ``.md`` files (any case: ``.TXT``
+    A directory is searched recursively (symbolic links and hidden files left out: a link could point anywhere) for ``.txt`` and ``.md`` files (any case: ``.TXT``
     too); one that holds none is an error saying what was looked for and what was there.
     """
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if not f.name.startswith(".") and f.is_file())
+            files = sorted(f for f in _walk(p) if not f.name.startswith(".") and f.is_file())
             articles = [f for f in files if f.suffix.lower() in ARTICLE_SUFFIXES]
             if not articles:
                 others = Counter(f.suffix.lower() or "(no extension)" for f in files)

@@ -67,12 +67,19 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
                 raise
             report.skipped.append(str(exc))
     todo = []
-    stored = {sol["h"].value: sol["d"].value for sol in store.query(
-        "SELECT ?d ?h WHERE { GRAPH ?d { ?d sckg:contentHash ?h } }")}
+    stored, named = {}, {}
+    for sol in store.query("SELECT ?d ?h ?n WHERE { GRAPH ?d { ?d sckg:contentHash ?h OPTIONAL { ?d sckg:fileName ?n } } }"):
+        stored[sol["h"].value] = sol["d"].value
+        if sol["n"] is not None:
+            named.setdefault(sol["n"].value, set()).add(sol["d"].value)
     for art in articles:
         known = stored.get(art.content_hash)
         if known:
             report.unchanged.append(known)
+            # a build killed between writing a new version and dropping the old one left both
+            for older in sorted(named.get(art.name, set()) - {known}):
+                store._drop_graph(older)
+                report.replaced.append(older)
         else:
             todo.append(art)
     if todo:

@@ -292,7 +292,7 @@ def limited_query_text(location: str | Path, sparql: str, *, fmt: str = "table",
     An embedded store is queried in a worker process that is killed at ``timeout``; a
     SPARQL server gets the same limit as its HTTP timeout.
     """
-    from .store import RemoteStore, Store, open_store
+    from .store import RemoteStore, check_store, open_store
     from .workers import WorkerPool
     if isinstance(location, str) and location.startswith(("http://", "https://")):
         store = open_store(location)
@@ -306,11 +306,14 @@ def limited_query_text(location: str | Path, sparql: str, *, fmt: str = "table",
         if rows > max_rows:
             raise QueryLimitError(f"the result has more than {max_rows:,} rows; add a LIMIT or raise --max-rows")
         return _table(text) if fmt == "table" else text
+    import time
     location = Path(location)
-    Store(location).close()  # create it (with the ontology graph) if it is new
-    pool = WorkerPool(location, size=1, writable=False, start_method="fork")
+    check_store(location, mode="read")  # never created; opened read-only in the worker, within the time limit
+    started = time.monotonic()
+    pool = WorkerPool(location, size=1, writable=False, network=True, start_method="fork", start_timeout=timeout)
     try:
-        status, _ctype, body = pool.run("query", sparql, "tsv" if fmt == "table" else fmt, timeout=timeout,
+        status, _ctype, body = pool.run("query", sparql, "tsv" if fmt == "table" else fmt,
+                                        timeout=max(0.1, timeout - (time.monotonic() - started)),
                                         max_rows=max_rows, bindings=bindings)
     finally:
         pool.close()

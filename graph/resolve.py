@@ -14,16 +14,20 @@ Three things live here:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 import yaml
 
-from .model import DOC_BASE, Entity, Extraction, name_keys, normalise_name, sckg
+from .document import YAMLRefused, load_yaml
+from .model import DOC_BASE, EVIDENCE_BASE, Entity, Extraction, name_keys, normalise_name, sckg
 from .ontology import ENT, SCKG, Ontology
 
 CURATION_GRAPH = DOC_BASE + "curation"
+#: the graph the store keeps the ontology in: its own IRI (graph.store.ONTOLOGY_GRAPH)
+ONTOLOGY_GRAPH = str(SCKG).rstrip("#")
 DEFAULT_CURATION_DIR = Path("curation")
 _FAMILIES = ("Facility", "Person", "StateActor", "Organization")
 
@@ -55,7 +59,9 @@ class Curation:
 
 def _load_yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return load_yaml(path.read_text(encoding="utf-8")) or {}
+    except YAMLRefused as exc:
+        raise CurationError(f"{path}:{exc.line}: {exc.message}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CurationError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from None
@@ -64,16 +70,27 @@ def _load_yaml(path: Path):
 
 
 def _iri(value, path: Path, where: str) -> str:
+    """An entity IRI from a curation file or argument: ``name``, ``ent:name`` or the full IRI.
+
+    Only entities may be judged or asserted about: an IRI outside ``ent:`` (an ontology
+    class, ``rdf:type``), a document or an evidence record is refused.
+    """
     if not isinstance(value, str) or not value:
         raise CurationError(f"{path}: {where}: expected an entity IRI, got {value!r}")
     if value.startswith("ent:"):
         value = value[4:]
+    elif re.match(r"[A-Za-z][\w.-]*:", value) and not value.startswith(("http://", "https://")):
+        raise CurationError(f"{path}: {where}: {value!r} is not an entity: only entity IRIs (ent:NAME or "
+                            f"{ENT}NAME) may be judged")
     if not value.startswith(("http://", "https://")):
         value = str(ENT) + value  # "landbridge" and "ent:landbridge" are ent:landbridge
     try:
         ox.NamedNode(value)
     except ValueError:
         raise CurationError(f"{path}: {where}: {value!r} is not a valid IRI") from None
+    if not value.startswith(str(ENT)) or value.startswith((DOC_BASE, EVIDENCE_BASE)):
+        raise CurationError(f"{path}: {where}: {value!r} is not an entity: only entity IRIs (ent:NAME or "
+                            f"{ENT}NAME) may be judged")
     return value
 
 
@@ -252,14 +269,17 @@ def resolve_extraction(x: Extraction, *, index: NameIndex, curation: Curation, o
 def apply_curation(store, curation: Curation, ontology: Ontology) -> dict[str, int]:
     """Apply judgements, rejections and assertions to everything stored; idempotent."""
     counts = {"merged": 0, "rejected": 0, "asserted": 0}
+    onto_graph = ox.NamedNode(ONTOLOGY_GRAPH)
     for keep, merge, _ in curation.same:
         k, m = ox.NamedNode(keep), ox.NamedNode(merge)
-        if store.ask("ASK { { ?m ?p ?o } UNION { ?s ?p ?m } }", bindings={"m": m}):
+        # only a stored entity is merged, and the ontology graph is never rewritten
+        if store.ask("ASK { ?m a sckg:Entity }", bindings={"m": m}) and \
+                not store.ask("ASK { GRAPH ?o { { ?t ?p ?x } UNION { ?x ?p ?t } } }", bindings={"o": onto_graph, "t": k}):
             store.update(f"""
                 DELETE {{ GRAPH ?g {{ {m} ?p ?o }} }} INSERT {{ GRAPH ?g {{ {k} ?p ?o }} }}
-                WHERE {{ GRAPH ?g {{ {m} ?p ?o }} }} ;
+                WHERE {{ GRAPH ?g {{ {m} ?p ?o }} FILTER(?g != {onto_graph}) }} ;
                 DELETE {{ GRAPH ?g {{ ?s ?p {m} }} }} INSERT {{ GRAPH ?g {{ ?s ?p {k} }} }}
-                WHERE {{ GRAPH ?g {{ ?s ?p {m} }} }}""")
+                WHERE {{ GRAPH ?g {{ ?s ?p {m} }} FILTER(?g != {onto_graph}) }}""")
             counts["merged"] += 1
     for s, rel, o in curation.rejections:
         S, P, O = ox.NamedNode(s), sckg(rel), ox.NamedNode(o)

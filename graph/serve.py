@@ -2,14 +2,17 @@
 
 Queries run in worker processes so that a runaway query is killed at its time limit while
 the server keeps answering others. The endpoint is read-only unless started with
-``allow_update``; ``SERVICE`` (federation, which would let anyone make the server fetch any
-URL) is refused unless ``allow_service``.
+``allow_update``. ``SERVICE`` (federation) and ``LOAD`` would let anyone make the server
+fetch any URL: unless ``allow_service``, the workers that evaluate queries run with no
+network at all (:func:`graph.workers.deny_network`), so no spelling of a query reaches one.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import threading
 import time
 import urllib.parse
 from http import HTTPStatus
@@ -19,6 +22,17 @@ from pathlib import Path
 from .workers import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, GRAPH_TYPES, RESULT_TYPES, WorkerPool
 
 MAX_REQUEST_BYTES = 1_000_000
+#: largest response body by default, in bytes (--max-bytes)
+DEFAULT_MAX_BYTES = 16_000_000
+#: memory a query worker may allocate by default, in bytes (--max-memory)
+DEFAULT_MAX_MEMORY = 1024 * 2**20
+#: deepest nesting of brackets in a query (the parser recurses: 3,000 levels crashed a worker)
+MAX_NESTING = 200
+#: seconds a connection may stay idle (or send its request) before it is closed
+IDLE_TIMEOUT = 30.0
+#: connections the kernel may queue before the server accepts them (the default, 5,
+#: overflowed under 200 concurrent clients)
+BACKLOG = 1024
 
 _TOKENS = re.compile(r'''
     (?P<comment>\#[^\n]*)
@@ -39,17 +53,46 @@ def strip_sparql(text: str) -> str:
     return _TOKENS.sub(" ", text)
 
 
-def uses_service(query: str) -> bool:
-    """True when a query asks for federation (``SERVICE``), outside strings and comments.
+def host_name(host: str) -> str:
+    """The name in a ``Host`` header, without its port, lower-cased.
 
     Examples
     --------
-    >>> uses_service('SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
-    True
-    >>> uses_service('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE <x>')
-    False
+    >>> host_name("LocalHost:7879"), host_name("[::1]:80"), host_name("evil.example")
+    ('localhost', '[::1]', 'evil.example')
     """
-    return re.search(r"\bSERVICE\b", strip_sparql(query), re.IGNORECASE) is not None
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def is_ip_literal(name: str) -> bool:
+    """True for an IPv4 or bracketed IPv6 address (which DNS rebinding cannot use)."""
+    import ipaddress
+    try:
+        ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+    except ValueError:
+        return False
+    return True
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``{ ( [`` in the text (strings included: an over-estimate).
+
+    Examples
+    --------
+    >>> nesting_depth("SELECT * { { ?s ?p (1 2) } }")
+    3
+    """
+    depth = deepest = 0
+    for ch in text:
+        if ch in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "})]":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def is_update(text: str) -> bool:
@@ -65,6 +108,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     server: "SparqlServer"
     server_version = "sckg"
+
+    def setup(self):
+        self.timeout = self.server.idle_timeout  # an idle or slow connection is closed, its thread freed
+        super().setup()
 
     def log_message(self, fmt, *args):  # quiet unless asked
         if self.server.verbose:
@@ -98,10 +145,46 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 return GRAPH_TYPES[mime]
         return default
 
+    def _host_refused(self) -> bool:
+        """Refuse (403) a request whose ``Host`` is not a name of this server: DNS rebinding.
+
+        A page on a name the attacker controls, re-pointed at 127.0.0.1, is same-origin
+        with this server for the browser; only the ``Host`` header tells. IP addresses,
+        ``localhost``, the bound name and ``--allowed-host`` names are answered.
+        """
+        host = self.headers.get("Host")
+        if host is None:
+            return False  # an HTTP/1.0 client: not a browser
+        name = host_name(host)
+        if name in self.server.allowed_hosts or is_ip_literal(name):
+            return False
+        self.close_connection = True
+        self._error(HTTPStatus.FORBIDDEN, f"this server does not answer to the host name {name[:100]!r} "
+                                          "(a DNS rebinding page?); start it with --allowed-host NAME to allow one")
+        return True
+
+    def _cross_origin(self) -> str | None:
+        """Why this request comes from another site's page (a CSRF attempt), or None.
+
+        Browsers send ``Sec-Fetch-Site`` and ``Origin`` with a form POST; command-line
+        clients send neither and are let through.
+        """
+        site = (self.headers.get("Sec-Fetch-Site") or "").strip().lower()
+        if site and site not in ("same-origin", "none"):
+            return f"Sec-Fetch-Site: {site}"
+        origin = (self.headers.get("Origin") or "").strip()
+        if origin:
+            url = urllib.parse.urlsplit(origin)
+            if url.scheme != "http" or url.netloc.lower() != (self.headers.get("Host") or "").strip().lower():
+                return f"Origin: {origin[:100]}"
+        return None
+
     def do_HEAD(self):
         self.do_GET()
 
     def do_GET(self):
+        if self._host_refused():
+            return
         url = urllib.parse.urlsplit(self.path)
         if url.path in ("/", "/index.html"):
             status, ctype, body = self.server.pool.run("view", "", "html", timeout=self.server.timeout * 6,
@@ -117,10 +200,22 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._run(params["query"][0], update=False)
 
     def do_POST(self):
+        if self._host_refused():
+            return
         url = urllib.parse.urlsplit(self.path)
         if url.path != "/sparql":
+            self.close_connection = True
             return self._error(HTTPStatus.NOT_FOUND, "not found; the endpoint is /sparql")
-        length = int(self.headers.get("Content-Length") or 0)
+        lengths = set(self.headers.get_all("Content-Length") or [])
+        if self.headers.get("Transfer-Encoding") or not lengths:
+            self.close_connection = True
+            return self._error(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length (chunked bodies "
+                                                           "are not accepted)")
+        raw_length = lengths.pop().strip()
+        if lengths or not (raw_length.isascii() and raw_length.isdigit()):
+            self.close_connection = True
+            return self._error(HTTPStatus.BAD_REQUEST, "Content-Length must be one non-negative whole number")
+        length = int(raw_length)
         if length > MAX_REQUEST_BYTES:
             if length <= 16 * MAX_REQUEST_BYTES:  # read it, so the client hears the answer
                 while length > 0:
@@ -147,14 +242,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
         return self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, f"unsupported content type {ctype!r}")
 
     def _run(self, text: str, *, update: bool) -> None:
+        if nesting_depth(text) > MAX_NESTING:
+            return self._error(HTTPStatus.BAD_REQUEST, f"the query nests brackets more than {MAX_NESTING} deep")
         update = update or is_update(text)
         if update and not self.server.allow_update:
             return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only; start it with "
                                                      "'sckg serve --allow-update' to accept updates")
-        if uses_service(text) and not self.server.allow_service:
-            return self._error(HTTPStatus.FORBIDDEN, "SERVICE (federation) is refused: it would let a query "
-                                                     "make this server fetch any URL; start it with "
-                                                     "--allow-service to permit it")
+        if update and (why := self._cross_origin()):
+            return self._error(HTTPStatus.FORBIDDEN, f"an update from another site's page is refused ({why}): "
+                                                     "send updates from a client, not a browser page")
         status, ctype, body = self.server.pool.run("update" if update else "query", text, self._format(),
                                                    timeout=self.server.timeout, max_rows=self.server.max_rows)
         self._send(status, ctype, body)
@@ -162,10 +258,19 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
 class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = BACKLOG
 
     def __init__(self, address, pool: WorkerPool, *, timeout: float, max_rows: int, allow_update: bool,
-                 allow_service: bool, verbose: bool = False):
+                 allow_service: bool, verbose: bool = False, allowed_hosts: tuple[str, ...] = (),
+                 idle_timeout: float = IDLE_TIMEOUT):
         super().__init__(address, SparqlHandler)
+        self.idle_timeout = idle_timeout
+        bound = host_name(str(address[0]))
+        self.allowed_hosts = frozenset({"localhost", bound, *(host_name(h) for h in allowed_hosts)})
+        self.location: Path | None = None
+        self.snapshot: Path | None = None  # what read-only workers answer from
+        self.workers = 1
+        self._reloading = threading.Lock()
         self.pool = pool
         self.timeout = timeout
         self.max_rows = max_rows
@@ -173,31 +278,107 @@ class SparqlServer(ThreadingHTTPServer):
         self.allow_service = allow_service
         self.verbose = verbose
 
+    def reload(self) -> None:
+        """Answer from the store as it is now: a new snapshot, a new pool, then the old ones go.
+
+        Requests already running finish on the old snapshot; every later one sees the new.
+        A read-write server has no snapshot (its single worker sees its own writes).
+        """
+        if self.snapshot is None or not self._reloading.acquire(blocking=False):
+            return
+        try:
+            snapshot = take_snapshot(self.location)
+            try:
+                pool = WorkerPool(snapshot, size=self.workers, writable=False, network=self.allow_service,
+                                  memory_bytes=self.pool.memory_bytes, max_bytes=self.pool.max_bytes)
+            except BaseException:
+                shutil.rmtree(snapshot.parent, ignore_errors=True)
+                raise
+            old_pool, old_snapshot = self.pool, self.snapshot
+            self.pool, self.snapshot = pool, snapshot
+            old_pool.close()
+            shutil.rmtree(old_snapshot.parent, ignore_errors=True)
+        finally:
+            self._reloading.release()
+
+
+def take_snapshot(location: Path) -> Path:
+    """A frozen copy of the store (hard links to its immutable files, so cheap) for the workers.
+
+    Every read-only worker opens the same snapshot, so all answer from the same data, a
+    restarted worker included, while another process writes to the store. It sits next
+    to the store when that directory's parent is writable (hard links need the same file
+    system), else in the temporary directory.
+    """
+    import pyoxigraph as ox
+    import tempfile
+    try:
+        parent = tempfile.mkdtemp(prefix=f".{location.name}.snapshot-", dir=location.parent)
+    except OSError:
+        parent = tempfile.mkdtemp(prefix="sckg-snapshot-")
+    target = Path(parent) / "store"
+    try:
+        ox.Store.read_only(str(location)).backup(str(target))
+    except (OSError, RuntimeError) as exc:
+        shutil.rmtree(parent, ignore_errors=True)
+        from .store import StoreError, damaged_message
+        raise StoreError(damaged_message(location, str(exc))) from None
+    return target
+
 
 def make_server(location: Path | str, *, host: str = "127.0.0.1", port: int = 7879,
                 timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS, allow_update: bool = False,
-                allow_service: bool = False, workers: int = 2, verbose: bool = False) -> SparqlServer:
-    """A server over the store directory ``location`` (created, with the ontology, if new)."""
-    from .store import Store
+                allow_service: bool = False, workers: int = 2, verbose: bool = False,
+                allowed_hosts: tuple[str, ...] = (), idle_timeout: float = IDLE_TIMEOUT,
+                max_bytes: int = DEFAULT_MAX_BYTES, max_memory: int | None = DEFAULT_MAX_MEMORY) -> SparqlServer:
+    """A server over the store directory ``location``, which must hold a store (never created)."""
+    from .store import Store, check_store
     location = Path(location)
-    Store(location).close()  # create it, load the ontology graph, release the lock
-    pool = WorkerPool(location, size=1 if allow_update else max(1, workers), writable=allow_update)
+    snapshot = None
+    if allow_update:
+        Store(location, mode="write").close()  # bring the ontology graph up to date, release the lock
+        pool = WorkerPool(location, size=1, writable=True, network=allow_service, memory_bytes=max_memory,
+                          max_bytes=max_bytes)
+    else:
+        check_store(location, mode="read")
+        snapshot = take_snapshot(location)
+        try:
+            pool = WorkerPool(snapshot, size=max(1, workers), writable=False, network=allow_service,
+                              memory_bytes=max_memory, max_bytes=max_bytes)
+        except BaseException:
+            shutil.rmtree(snapshot.parent, ignore_errors=True)
+            raise
     try:
-        return SparqlServer((host, port), pool, timeout=timeout, max_rows=max_rows, allow_update=allow_update,
-                            allow_service=allow_service, verbose=verbose)
+        server = SparqlServer((host, port), pool, timeout=timeout, max_rows=max_rows, allow_update=allow_update,
+                              allow_service=allow_service, verbose=verbose, allowed_hosts=allowed_hosts,
+                              idle_timeout=idle_timeout)
     except OSError:
         pool.close()
+        if snapshot is not None:
+            shutil.rmtree(snapshot.parent, ignore_errors=True)
         raise
+    server.location, server.snapshot, server.workers = location, snapshot, max(1, workers)
+    return server
 
 
 def describe(server: SparqlServer) -> str:
     host, port = server.server_address[:2]
     mode = "read-write" if server.allow_update else "read-only"
+    data = ("the store itself (one worker)" if server.snapshot is None else
+            "a snapshot of the store taken at start; send SIGHUP to answer from the store as it is now")
     return json.dumps({"sparql": f"http://{host}:{port}/sparql", "view": f"http://{host}:{port}/", "mode": mode,
-                       "timeout_s": server.timeout, "max_rows": server.max_rows})
+                       "timeout_s": server.timeout, "max_rows": server.max_rows, "data": data})
 
 
 def serve_forever(server: SparqlServer) -> None:
+    """Serve until interrupted; SIGHUP makes a read-only server answer from the store as it is now."""
+    import signal
+
+    def on_hangup(*_):
+        threading.Thread(target=_reload_logged, args=(server,), daemon=True).start()
+
+    if hasattr(signal, "SIGHUP") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGHUP, on_hangup)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
@@ -205,4 +386,16 @@ def serve_forever(server: SparqlServer) -> None:
     finally:
         server.server_close()
         server.pool.close()
+        if server.snapshot is not None:
+            shutil.rmtree(server.snapshot.parent, ignore_errors=True)
         time.sleep(0)
+
+
+def _reload_logged(server: SparqlServer) -> None:
+    import sys
+    try:
+        server.reload()
+        print(json.dumps({"reloaded": str(server.location)}), file=sys.stderr, flush=True)
+    except Exception as exc:  # keep answering from the old snapshot
+        print(f"sckg serve: reload failed, still answering from the previous snapshot: {exc}", file=sys.stderr,
+              flush=True)

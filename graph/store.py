@@ -15,6 +15,9 @@ from .ontology import ONTOLOGY_DIR, Ontology
 #: Where the CLI keeps the graph unless told otherwise.
 DEFAULT_STORE = "store"
 ONTOLOGY_GRAPH = "https://w3id.org/sckg/ontology"
+#: while ``sckg import`` writes, a graph under this IRI records which file it is loading;
+#: it is dropped when the import is complete, so one left behind marks an interrupted import
+IMPORT_MARKER_BASE = "https://w3id.org/sckg/id/import-in-progress/"
 
 PREFIXES = {
     "sckg": "https://w3id.org/sckg/ontology#",
@@ -257,21 +260,53 @@ class _DatasetStore:
         peaks near 1 GiB). Returns how many quads were read.
         """
         import itertools
+        import math
         path = Path(path)
         fmt = FORMATS.get(path.suffix.lower())
         if fmt is None:
             raise StoreError(f"{path}: unknown format; use one of {', '.join(sorted(FORMATS))}")
+        confidence = PREFIXES["sckg"] + "confidence"
+        digest = hashlib.sha256()
+        n = 0
         try:
-            n = sum(1 for _ in ox.parse(path=str(path), format=fmt))
+            with open(path, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            for q in ox.parse(path=str(path), format=fmt):
+                n += 1
+                if q.predicate.value == confidence:
+                    try:
+                        value = float(q.object.value)
+                    except ValueError:
+                        value = math.nan
+                    if not (math.isfinite(value) and 0 <= value <= 1):
+                        raise StoreError(f"{path}: {q.subject} has confidence {q.object.value[:40]!r}: not a number "
+                                         "between 0 and 1; nothing was imported")
         except SyntaxError as exc:
             raise StoreError(f"{path}:{exc.lineno or 1}: {exc.msg}") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise StoreError(f"{path}: cannot read: {exc}") from None
+        # the marker is committed first and dropped last: a kill in between leaves it, and
+        # `interrupted_imports` reports it (running the same import again completes it:
+        # a dataset is a set of quads)
+        marker = IMPORT_MARKER_BASE + digest.hexdigest()
+        g = ox.NamedNode(marker)
+        self._put_graph(marker, [ox.Quad(g, sckg("fileName"), ox.Literal(str(path.resolve())), g)])
+        self.flush()
         quads = ox.parse(path=str(path), format=fmt)
         while batch := list(itertools.islice(quads, chunk)):
-            self._insert(batch)
+            self._insert([q for q in batch if not (isinstance(q.graph_name, ox.NamedNode)
+                                                    and q.graph_name.value.startswith(IMPORT_MARKER_BASE))])
+        self.flush()
+        self._drop_graph(marker)
         self.flush()
         return n
+
+    def interrupted_imports(self) -> list[str]:
+        """Files whose ``sckg import`` was stopped before it finished (import them again to complete)."""
+        return sorted(sol["n"].value for sol in self._solutions(
+            f"SELECT ?n WHERE {{ GRAPH ?g {{ ?g sckg:fileName ?n }} FILTER(STRSTARTS(STR(?g), {ox.Literal(IMPORT_MARKER_BASE)})) }}",
+            {}, union=False))
 
     def documents(self) -> list[str]:
         """IRIs of the stored documents."""
@@ -279,10 +314,11 @@ class _DatasetStore:
             "SELECT DISTINCT ?d WHERE { GRAPH ?d { ?d a sckg:Document } }"))
 
     def quads(self, *, include_ontology: bool = False) -> list[ox.Quad]:
-        """Every stored quad, sorted (the ontology graph only when asked)."""
+        """Every stored quad, sorted (the ontology graph only when asked; import markers never)."""
         out = [q for q in self._all_quads()
-               if include_ontology or not (isinstance(q.graph_name, ox.NamedNode)
-                                           and q.graph_name.value == ONTOLOGY_GRAPH)]
+               if not (isinstance(q.graph_name, ox.NamedNode) and (
+                   (q.graph_name.value == ONTOLOGY_GRAPH and not include_ontology)
+                   or q.graph_name.value.startswith(IMPORT_MARKER_BASE)))]
         return sorted(out, key=str)
 
     def triples(self) -> list[ox.Triple]:
@@ -329,6 +365,74 @@ class _DatasetStore:
         }
 
 
+#: how a command opens a store directory: ``read`` (it must be a store; opened read-only,
+#: never created or rewritten), ``write`` (it must be a store), ``create`` (a store, or a
+#: missing or empty directory that becomes one)
+STORE_MODES = ("read", "write", "create")
+#: files of a RocksDB directory (what Oxigraph writes); any of them without a readable
+#: ``CURRENT`` means a damaged store, not an empty directory
+_ROCKSDB_FILES = re.compile(r"(CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+|\d+\.(sst|log|blob))")
+
+
+def _build_hint(path: Path) -> str:
+    return f"build one with: sckg build ARTICLES --store {path}"
+
+
+def damaged_message(path, detail: str) -> str:
+    """The one line that reports a damaged store (left as it is, never rewritten)."""
+    detail = " ".join(str(detail).split())
+    if len(detail) > 300:
+        detail = detail[:300] + "…"
+    return (f"{path}: the store is damaged and was left as it is ({detail}); restore it from a copy or an "
+            f"export (sckg import), or rebuild it into a new directory")
+
+
+def check_store(path: Path | str, *, mode: str = "read") -> str:
+    """Check a store directory without opening it; return ``"store"`` or ``"new"``.
+
+    Raises StoreError when ``mode`` cannot use what is there: a missing store for a read
+    or a write, a directory that is not a store (whatever the mode), a damaged store
+    (``CURRENT`` missing, or naming a manifest that is not there).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> check_store(tempfile.mkdtemp(), mode="create")
+    'new'
+    >>> check_store("/nonexistent/store", mode="read")
+    Traceback (most recent call last):
+    ...
+    graph.store.StoreError: /nonexistent/store: no store here; build one with: sckg build ARTICLES --store /nonexistent/store
+    """
+    path = Path(path)
+    if not path.exists():
+        if mode == "create":
+            return "new"
+        raise StoreError(f"{path}: no store here; {_build_hint(path)}")
+    if not path.is_dir():
+        raise StoreError(f"{path}: not a store directory (it is a file)")
+    try:
+        names = {p.name for p in path.iterdir()}
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the directory: {exc.strerror}") from None
+    if not names:
+        if mode == "create":
+            return "new"
+        raise StoreError(f"{path}: an empty directory, not a store; {_build_hint(path)}")
+    if not any(_ROCKSDB_FILES.fullmatch(n) for n in names):
+        raise StoreError(f"{path}: this directory is not an sckg store (it holds other files); give --store a "
+                         "store directory, or a new or empty one to build into")
+    if "CURRENT" not in names:
+        raise StoreError(damaged_message(path, "its CURRENT file is missing"))
+    try:
+        manifest = (path / "CURRENT").read_text(encoding="ascii", errors="replace").strip()
+    except OSError as exc:
+        raise StoreError(damaged_message(path, f"CURRENT cannot be read: {exc.strerror}")) from None
+    if not re.fullmatch(r"MANIFEST-\d+", manifest) or manifest not in names:
+        raise StoreError(damaged_message(path, f"CURRENT names {manifest[:40]!r}, which is not there"))
+    return "store"
+
+
 class Store(_DatasetStore):
     """An embedded Oxigraph store holding documents as named graphs.
 
@@ -341,24 +445,36 @@ class Store(_DatasetStore):
     []
     """
 
-    def __init__(self, location: str | Path | None, *, ontology_dir: Path = ONTOLOGY_DIR):
+    def __init__(self, location: str | Path | None, *, ontology_dir: Path = ONTOLOGY_DIR, mode: str = "create"):
+        if mode not in STORE_MODES:
+            raise ValueError(f"unknown store mode {mode!r}; use one of {', '.join(STORE_MODES)}")
         self.location = Path(location) if location is not None else None
+        self.read_only = mode == "read" and self.location is not None
+        if self.location is not None:
+            check_store(self.location, mode=mode)
         try:
-            self._store = ox.Store(str(self.location)) if self.location is not None else ox.Store()
-        except OSError as exc:
+            if self.location is None:
+                self._store = ox.Store()
+            elif self.read_only:
+                self._store = ox.Store.read_only(str(self.location))
+            else:
+                self._store = ox.Store(str(self.location))
+        except (OSError, RuntimeError) as exc:
             msg = str(exc)
             if "lock" in msg.lower():
                 raise StoreError(f"{self.location}: the store is in use by another process "
                                  "(another sckg build or serve?); wait for it to finish") from None
-            raise StoreError(f"{self.location}: cannot open the store: {msg}") from None
+            raise StoreError(damaged_message(self.location, msg)) from None
         self._ontology_dir = ontology_dir
-        self._sync_ontology()
+        if not self.read_only:
+            self._sync_ontology()
 
     @classmethod
     def wrap(cls, store: ox.Store, *, location: Path | None = None) -> "Store":
         """A Store over an already open pyoxigraph store (read-only ones included)."""
         self = cls.__new__(cls)
         self.location, self._store, self._ontology_dir = location, store, ONTOLOGY_DIR
+        self.read_only = True
         return self
 
     def _insert(self, quads: list[ox.Quad]) -> None:
@@ -387,7 +503,7 @@ class Store(_DatasetStore):
         return list(self._store)
 
     def flush(self) -> None:
-        if self._store is not None and self.location is not None:
+        if self._store is not None and self.location is not None and not getattr(self, "read_only", False):
             self._store.flush()
 
     def close(self) -> None:
@@ -499,6 +615,7 @@ def open_store(location: str | Path | None, **kwargs) -> _DatasetStore:
     """
     import os
     if isinstance(location, str) and location.startswith(("http://", "https://")):
+        kwargs.pop("mode", None)  # a server's store always exists
         env = os.environ
         kwargs.setdefault("query_url", env.get("SCKG_SPARQL_QUERY_URL"))
         kwargs.setdefault("update_url", env.get("SCKG_SPARQL_UPDATE_URL"))
@@ -506,3 +623,109 @@ def open_store(location: str | Path | None, **kwargs) -> _DatasetStore:
         kwargs.setdefault("union_param", env.get("SCKG_SPARQL_UNION_PARAM", "1") not in ("0", "false", "no"))
         return RemoteStore(location, **kwargs)
     return Store(location, **kwargs)
+
+
+#: seconds a read of the store (stats, export, validate, a view…) may take; env SCKG_READ_TIMEOUT
+DEFAULT_READ_TIMEOUT = 900.0
+#: seconds after which a slow read starts a scan of the store that reports a corrupted block
+_SCAN_AFTER = 3.0
+
+
+def _is_remote(location) -> bool:
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+def _as_store_error(location, exc: BaseException) -> BaseException:
+    """Oxigraph's errors about a damaged store as a StoreError; others unchanged."""
+    if isinstance(exc, (RuntimeError, OSError)) and not isinstance(exc, StoreError) and \
+            re.search(r"corrupt|checksum|bad magic|truncated|unexpected end", str(exc), re.IGNORECASE):
+        return StoreError(damaged_message(location, str(exc)))
+    return exc
+
+
+def _read_child(location: Path, work, conn) -> None:  # runs in a forked child
+    try:
+        with Store(location, mode="read") as store:
+            result = (True, work(store))
+    except BaseException as exc:  # sent back, raised in the parent
+        result = (False, _as_store_error(location, exc))
+    try:
+        conn.send(result)
+    except Exception as exc:  # an unpicklable result or error
+        conn.send((False, StoreError(f"{location}: {type(exc).__name__}: {exc}")))
+
+
+def _scan_child(location: Path, conn) -> None:  # runs in a forked child
+    """Read every quad once: a corrupted block fails here with its checksum error."""
+    try:
+        store = ox.Store.read_only(str(location))
+        for _ in store:
+            pass
+        conn.send(None)
+    except BaseException as exc:
+        conn.send(str(exc))
+
+
+def read_store(location: str | Path, work, *, timeout: float | None = None):
+    """``work(store)`` on a read-only store, in a child process stopped at ``timeout`` seconds.
+
+    The store must exist (it is never created, and never written). A corrupted block can
+    make Oxigraph loop instead of failing, so the work runs in a forked process; when it is
+    slow, a second process reads every quad once and, if that meets a checksum error,
+    the work is stopped and the error reported. Past ``timeout`` (default
+    ``SCKG_READ_TIMEOUT`` or 900 s) the work is stopped too. A SPARQL server's store is
+    read directly (its own HTTP timeout bounds it).
+    """
+    import multiprocessing as mp
+    import os
+    import time
+    if _is_remote(location):
+        with open_store(location) as store:
+            return work(store)
+    path = Path(location)
+    check_store(path, mode="read")
+    if timeout is None:
+        timeout = float(os.environ.get("SCKG_READ_TIMEOUT", DEFAULT_READ_TIMEOUT))
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_read_child, args=(path, work, send), daemon=True)
+    child.start()
+    send.close()
+    scan = scan_conn = None
+    start = time.monotonic()
+    try:
+        while True:
+            elapsed = time.monotonic() - start
+            if receive.poll(min(0.2, max(0.0, timeout - elapsed))):
+                try:
+                    ok, value = receive.recv()
+                except EOFError:
+                    child.join(5)
+                    raise StoreError(f"{path}: reading the store failed (the reading process ended with "
+                                     f"{child.exitcode})") from None
+                if ok:
+                    return value
+                raise value
+            if scan is None and elapsed > _SCAN_AFTER:
+                scan_conn, scan_send = ctx.Pipe(duplex=False)
+                scan = ctx.Process(target=_scan_child, args=(path, scan_send), daemon=True)
+                scan.start()
+                scan_send.close()
+            if scan_conn is not None and scan_conn.poll(0):
+                try:
+                    problem = scan_conn.recv()
+                except EOFError:
+                    problem = None
+                scan_conn = None
+                if problem:
+                    raise StoreError(damaged_message(path, problem))
+            if time.monotonic() - start >= timeout:
+                raise StoreError(f"{path}: reading the store did not finish within {timeout:g} s and was "
+                                 "stopped (a damaged store can make it loop; raise SCKG_READ_TIMEOUT for a "
+                                 "very large one)")
+    finally:
+        for proc in (child, scan):
+            if proc is not None and proc.is_alive():
+                proc.kill()
+            if proc is not None:
+                proc.join(5)

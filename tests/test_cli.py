@@ -60,6 +60,8 @@ def test_build_query_validate_eval_export_stats_retract(run, tmp_path):
     (["query", "--store", "{store}", "--named", "nope"], "no query named 'nope'"),
 ])
 def test_errors_are_one_clear_line_and_non_zero(tmp_path, args, message):
+    from graph.store import Store
+    Store(tmp_path / "s").close()  # read commands never create a store
     args = [a.replace("{store}", str(tmp_path / "s")) for a in args]
     r = CliRunner().invoke(cli, args)
     assert r.exit_code != 0, r.output

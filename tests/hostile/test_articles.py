@@ -21,7 +21,7 @@ BAD = [
      "front matter is not valid YAML"),
     ("front-alias-bomb", b"---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
                          b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-                         b"title: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n---\nBody.", "title must be text"),
+                         b"title: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n---\nBody.", "YAML aliases (*a) are not accepted"),
     ("front-bad-date", b"---\ndate: next tuesday\n---\nBody.", "not an ISO 8601 date"),
     ("front-huge", b"---\n" + b"k: " + b"v" * 20_000 + b"\n---\nBody.", "never closed"),
     ("front-only", b"---\ntitle: nothing else\n---\n", "the article is empty"),

@@ -90,8 +90,10 @@ def test_broken_gold_file(sckg, tmp_path, content, needle):
     gold = tmp_path / "gold"
     gold.mkdir()
     (gold / "x.gold.yaml").write_text(content, encoding="utf-8")
+    Store(tmp_path / "s").close()  # eval reads a store; it never creates one
     one_clear_line(*sckg("eval", gold, "--store", tmp_path / "s"), needle)
 
 
 def test_gold_dir_without_gold(sckg, tmp_path):
+    Store(tmp_path / "s").close()
     one_clear_line(*sckg("eval", tmp_path, "--store", tmp_path / "s"), "no *.gold.yaml files")

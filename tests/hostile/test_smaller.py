@@ -1,0 +1,54 @@
+"""The smaller findings: imported confidences, links in an article folder, devices, readers during a build."""
+
+import os
+
+import pytest
+
+from graph.store import Store
+from tests.conftest import SEEDS
+
+from .conftest import one_clear_line
+
+CONF = "https://w3id.org/sckg/ontology#confidence"
+
+
+@pytest.mark.parametrize("value", ['"INF"', '"abc"', '"NaN"', '"-0.5"', '"1.5"', '"INF"^^<http://www.w3.org/2001/XMLSchema#double>'])
+def test_imported_confidence_that_is_not_a_probability_is_refused(sckg, tmp_path, value):
+    data = tmp_path / "bad.nq"
+    data.write_text(f"<urn:ev:1> <{CONF}> {value} <urn:g:1> .\n<urn:a> <urn:b> <urn:c> <urn:g:1> .\n", encoding="utf-8")
+    Store(tmp_path / "s").close()
+    before = Store(tmp_path / "s", mode="read").quads()
+    code, out, err = sckg("import", data, "--store", tmp_path / "s")
+    one_clear_line(code, out, err, "<urn:ev:1> has confidence")
+    assert "bad.nq" in err and "nothing was imported" in err, err
+    assert Store(tmp_path / "s", mode="read").quads() == before
+
+
+def test_symlinks_inside_an_article_folder_are_not_followed(sckg, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("The Ministry of Defence owns Secret Holdings.\n", encoding="utf-8")
+    arts = tmp_path / "articles"
+    arts.mkdir()
+    (arts / "real.txt").write_text((SEEDS / "vsse-cainiao-liege.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    os.symlink(outside / "secret.txt", arts / "linked.txt")
+    os.symlink(outside, arts / "linked-dir")
+    code, out, err = sckg("build", arts, "--store", tmp_path / "s")
+    assert code == 0 and "added 1," in out, out + err
+    with Store(tmp_path / "s", mode="read") as s:
+        assert s.documents_named("linked.txt") == [] and s.documents_named("secret.txt") == []
+
+
+def test_build_of_a_device_is_refused_at_once(sckg, tmp_path):
+    one_clear_line(*sckg("build", "/dev/zero", "--store", tmp_path / "s"), "/dev/zero: not a regular file")
+
+
+def test_readers_work_while_a_build_holds_the_store(sckg, tmp_path, seed_store):
+    import shutil
+    path = tmp_path / "store"
+    shutil.copytree(seed_store.location, path, ignore=shutil.ignore_patterns("LOCK"))
+    with Store(path):  # the writer's lock, as during a build
+        code, out, err = sckg("stats", "--store", path)
+        assert code == 0 and "documents" in out, out + err
+        code, out, err = sckg("query", "--store", path, "ASK { ?s sckg:owns ?o }")
+        assert code == 0 and "true" in out, out + err

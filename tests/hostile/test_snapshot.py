@@ -1,0 +1,72 @@
+"""A running server answers from one consistent snapshot; new data appears on SIGHUP.
+
+While ``sckg serve`` ran, ``sckg import`` added 400k quads: the server kept answering the
+old count, and after a worker restart identical COUNT queries split 20 x old / 20 x new.
+"""
+
+import json
+import signal
+import time
+import urllib.parse
+
+import pytest
+
+from graph.store import Store
+from tests.test_serve import RUNAWAY, start
+
+from .test_queries_and_endpoint import http
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def count(url: str) -> int:
+    code, body = http(url + "/sparql?" + urllib.parse.urlencode({"query": COUNT}))
+    assert code == 200, (code, body)
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def nquads(tmp_path, n: int, tag: str):
+    path = tmp_path / f"{tag}.nq"
+    path.write_text("".join(f"<urn:{tag}:{i}> <urn:p> \"{i}\" <urn:g:{tag}> .\n" for i in range(n)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def served(tmp_path):
+    store = tmp_path / "store"
+    with Store(store) as s:
+        s.load(nquads(tmp_path, 1000, "first"))
+    proc, url = start(store, "--workers", "3", "--timeout", "1")
+    yield store, proc, url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_answers_do_not_split_after_an_import_and_a_worker_restart(sckg, served, tmp_path):
+    store, proc, url = served
+    old = count(url)
+    code, out, err = sckg("import", nquads(tmp_path, 5000, "second"), "--store", store)
+    assert code == 0, out + err
+    answers = []
+    for i in range(30):
+        if i % 10 == 5:  # a runaway query: its worker is killed and a fresh one started
+            code, _ = http(url + "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY}))
+            assert code == 503
+            time.sleep(1.5)  # the replacement worker is up
+        answers.append(count(url))
+    assert set(answers) == {old}, f"split answers: {sorted(set(answers))} (snapshot count {old})"
+
+
+def test_sighup_makes_new_data_visible_to_every_worker(sckg, served, tmp_path):
+    store, proc, url = served
+    old = count(url)
+    code, out, err = sckg("import", nquads(tmp_path, 5000, "second"), "--store", store)
+    assert code == 0, out + err
+    assert count(url) == old
+    proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 60
+    while count(url) == old and time.monotonic() < deadline:
+        time.sleep(0.2)
+    answers = {count(url) for _ in range(30)}
+    assert answers == {old + 5000}, answers
+    assert len(list(store.parent.glob(".store.snapshot-*"))) == 1, "the old snapshot was not removed"
