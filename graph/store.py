@@ -457,6 +457,68 @@ def ask_as_select(sparql: str) -> str:
     return sparql[:m.start(1)] + "SELECT *" + sparql[m.end(1):].rstrip() + "\nLIMIT 1"
 
 
+_IRIREF = re.compile(r'<[^\s<>"{}|^`\\]*>')
+_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+
+
+def _where_brace(sparql: str) -> int | None:
+    """Where the WHERE group of a SELECT, CONSTRUCT or DESCRIBE opens (None if not found).
+
+    IRIs, strings and comments are skipped; a CONSTRUCT's template is the group before.
+    """
+    m = _FORM.match(sparql)
+    if not m:
+        return None
+    skip = 1 if m.group(1).upper() == "CONSTRUCT" and not re.match(r"\s*WHERE\b", sparql[m.end(1):], re.I) else 0
+    i, depth = m.end(1), 0
+    while i < len(sparql):
+        c = sparql[i]
+        if c == "#":
+            j = sparql.find("\n", i)
+            i = len(sparql) if j < 0 else j + 1
+            continue
+        token = (_IRIREF.match(sparql, i) if c == "<" else _STRING.match(sparql, i) if c in "\"'" else None)
+        if token:
+            i = token.end()
+            continue
+        if c == "{":
+            if depth == 0 and skip == 0:
+                return i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                skip -= 1
+        i += 1
+    return None
+
+
+def with_leading_values(sparql: str, subs: dict) -> str:
+    """The query with its bound values as a ``VALUES`` block opening its WHERE group.
+
+    The same solutions as :func:`with_values`'s trailing block for the queries sckg sends
+    (no bound variable is assigned by BIND); Virtuoso 7.2 drops a trailing block from a
+    query with BIND, and every server takes this one.
+
+    >>> import pyoxigraph as ox
+    >>> print(with_leading_values('SELECT ?p WHERE { ?e ?p ?o BIND(1 AS ?x) } ORDER BY ?p', {"e": ox.NamedNode("http://x/a")}))
+    SELECT ?p WHERE {
+    VALUES (?e) { (<http://x/a>) }
+     ?e ?p ?o BIND(1 AS ?x) } ORDER BY ?p
+    >>> print(with_leading_values('CONSTRUCT { ?e ?p "{" } WHERE { ?e ?p ?o }', {"e": ox.NamedNode("http://x/a")}))
+    CONSTRUCT { ?e ?p "{" } WHERE {
+    VALUES (?e) { (<http://x/a>) }
+     ?e ?p ?o }
+    """
+    if not subs:
+        return sparql
+    at = _where_brace(sparql)
+    if at is None:
+        return with_values(sparql, subs)
+    block = with_values("", subs).strip()
+    return sparql[:at + 1] + "\n" + block + "\n" + sparql[at + 1:]
+
+
 def _bnode_label(label: str) -> str:
     """A blank-node label pyoxigraph accepts, one for one (Virtuoso writes ``nodeID://b1``)."""
     return label if _BNODE_LABEL.fullmatch(label) else "x" + label.encode("utf-8").hex()
@@ -601,7 +663,10 @@ class RemoteStore(_DatasetStore):
             return ox.parse_query_results(b'{"head": {}, "boolean": %s}' % (b"true" if any(True for _ in result)
                                                                              else b"false"),
                                           format=ox.QueryResultsFormat.JSON)
-        fields = {"query": self._exclusions + sparql_prologue() + with_values(sparql, subs)}
+        exclusions = self._exclusions
+        if exclusions and re.search(self.profile.get("exclude_not_with", r"(?!)"), sparql):
+            exclusions = ""
+        fields = {"query": exclusions + sparql_prologue() + with_leading_values(sparql, subs)}
         if union and self.union == "parameter":
             fields[self.profile["union_parameter"]] = ""
         graph = form in ("CONSTRUCT", "DESCRIBE")

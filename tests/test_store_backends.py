@@ -201,3 +201,39 @@ def test_credentials_in_the_url_are_refused():
     from graph.store import open_store
     with pytest.raises(StoreError, match="SCKG_SPARQL_USER"):
         open_store("http://me:secret@127.0.0.1:9/")
+
+
+def test_every_command_answers_the_same_on_virtuoso_as_embedded(virtuoso, tmp_path, monkeypatch):
+    """The README's commands, run by the CLI on Virtuoso and on the embedded store."""
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+    from graph.query import named_queries
+
+    empty_virtuoso(virtuoso)
+    for name, value in {"SCKG_SPARQL_SERVER": "virtuoso", "SCKG_SPARQL_USER": virtuoso.user,
+                        "SCKG_SPARQL_PASSWORD": virtuoso.password}.items():
+        monkeypatch.setenv(name, value)
+    binds = {"state-actions-timeline": ["--bind", "company=<https://w3id.org/sckg/id/cosco>"],
+             "document-assertions": ["--bind", "file=cosco-piraeus.txt"],
+             "edge-evidence": ["--bind", "subject=<https://w3id.org/sckg/id/vsse>",
+                               "--bind", "object=<https://w3id.org/sckg/id/cainiao>"]}
+    commands = [["build", SEEDS, DEV], ["stats"], ["validate"], ["eval", DEV],
+                *[["query", "--named", n, *binds.get(n, [])] for n in sorted(named_queries())],
+                ["path", "Alibaba", "Liège Airport"], ["path", "Cosco", "Piraeus", "--claims"],
+                ["analyze", "--top", "5"], ["resolve"], ["view", "--out", "{out}/view.html"],
+                ["export", "--out", "{out}/g.trig"], ["retract", "vsse-cainiao-liege.txt"], ["stats"]]
+    outputs = {}
+    for kind, location in (("embedded", str(tmp_path / "store")), ("virtuoso", virtuoso.url)):
+        out = tmp_path / kind
+        out.mkdir()
+        outputs[kind] = []
+        for args in commands:
+            args = [str(a).replace("{out}", str(out)) for a in args]
+            r = CliRunner().invoke(cli, [args[0], "--store", location, *args[1:]])
+            assert r.exit_code == 0, (kind, args, r.output)
+            outputs[kind].append((args[0], r.output.replace(location, "STORE").replace(str(out), "OUT")))
+        outputs[kind].append(("view.html", (out / "view.html").read_bytes()))
+        outputs[kind].append(("g.trig", (out / "g.trig").read_bytes()))
+    for (command, expected), (_, got) in zip(outputs["embedded"], outputs["virtuoso"]):
+        assert got == expected, command
