@@ -222,7 +222,8 @@ def test_every_command_answers_the_same_on_virtuoso_as_embedded(virtuoso, tmp_pa
                 *[["query", "--named", n, *binds.get(n, [])] for n in sorted(named_queries())],
                 ["path", "Alibaba", "Liège Airport"], ["path", "Cosco", "Piraeus", "--claims"],
                 ["analyze", "--top", "5"], ["resolve"], ["view", "--out", "{out}/view.html"],
-                ["export", "--out", "{out}/g.trig"], ["retract", "vsse-cainiao-liege.txt"], ["stats"]]
+                ["export", "--out", "{out}/g.trig"], ["retract", "vsse-cainiao-liege.txt"], ["stats"],
+                ["import", "{out}/g.trig"], ["stats"], ["resolve", "apply"]]
     outputs = {}
     for kind, location in (("embedded", str(tmp_path / "store")), ("virtuoso", virtuoso.url)):
         out = tmp_path / kind
