@@ -44,6 +44,19 @@ def many_articles(directory, n: int):
     return directory
 
 
+def test_cli_build_on_dask(cluster, reference, tmp_path):
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+    r = CliRunner().invoke(cli, ["build", str(SEEDS), str(DEV), "--store", str(tmp_path / "s"), "--engine", "dask",
+                                 "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "g.nq")])
+    assert r.exit_code == 0 and "added 5, unchanged 1" in r.output, r.output
+    assert (tmp_path / "g.nq").read_bytes() == (reference / "g.nq").read_bytes()
+    r = CliRunner().invoke(cli, ["build", str(SEEDS), "--store", str(tmp_path / "t"), "--engine", "dask",
+                                 "--scheduler", cluster.scheduler_address, "--bulk", str(tmp_path / "bulk")])
+    assert r.exit_code == 0 and f"wrote 1 N-Quads file(s) to {tmp_path / 'bulk'}" in r.output, r.output
+
+
 def test_dask_build_exports_the_same_bytes_as_build(cluster, reference, tmp_path, capsys):
     store = Store(tmp_path / "store")
     report = build([SEEDS, DEV], store=store, engine="dask", scheduler=cluster.scheduler_address,
@@ -72,6 +85,17 @@ def test_bulk_files_load_into_the_same_store(cluster, reference, tmp_path):
         store.load(f)
     store.export(tmp_path / "g.nq")
     assert (tmp_path / "g.nq").read_bytes() == (reference / "g.nq").read_bytes()
+    # the README's other path: Oxigraph's bulk loader, then the server
+    import subprocess
+
+    from graph.store import RemoteStore
+
+    from .servers import oxigraph_binary, oxigraph_server
+    subprocess.run([oxigraph_binary(), "load", "--location", str(tmp_path / "server-data"), "--file",
+                    *report.bulk_files], check=True, capture_output=True, timeout=120)
+    with oxigraph_server(tmp_path / "server-data") as url:
+        RemoteStore(url).export(tmp_path / "server.nq")
+    assert (tmp_path / "server.nq").read_bytes() == (reference / "g.nq").read_bytes()
 
 
 def test_bulk_refuses_to_replace_a_stored_version(cluster, tmp_path):
