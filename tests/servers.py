@@ -102,6 +102,16 @@ class Virtuoso:
     url: str
     user: str
     password: str
+    location: Path  # the database directory (Virtuoso may read files under it)
+    sql_port: int
+
+    def sql(self, statements: str) -> str:
+        """Run SQL as the database administrator (through stdin); returns isql's output."""
+        done = subprocess.run([virtuoso_binaries()[1], str(self.sql_port), "dba", "dba"], input=statements,
+                              capture_output=True, text=True, timeout=300)
+        if done.returncode != 0 or "Error" in done.stdout + done.stderr:
+            raise RuntimeError(f"Virtuoso SQL failed: {done.stdout}{done.stderr}")
+        return done.stdout
 
 
 def virtuoso_binaries() -> tuple[str, str]:
@@ -116,23 +126,20 @@ def virtuoso_server(location: Path, *, max_rows: int = 1_000_000):
     """Virtuoso 7 on free loopback ports with a new database in ``location`` and a test user
     allowed SPARQL updates; yields a :class:`Virtuoso` (the password is random)."""
     import secrets
-    server, isql = virtuoso_binaries()
+    binary, _ = virtuoso_binaries()
     location.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     (location / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=location, sql_port=sql_port, http_port=http_port,
                                                                max_rows=max_rows))
-    proc = subprocess.Popen([server, "-c", str(location / "virtuoso.ini"), "+foreground"], cwd=location,
+    proc = subprocess.Popen([binary, "-c", str(location / "virtuoso.ini"), "+foreground"], cwd=location,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     user, password = "sckg_test", secrets.token_hex(12)
     base = f"http://127.0.0.1:{http_port}"
     try:
         wait_http(base + "/sparql?query=ASK%7B%7D", proc, timeout=60)
-        # the SQL goes through stdin, so the password is in no process list
-        done = subprocess.run([isql, str(sql_port), "dba", "dba"], input=VIRTUOSO_SETUP.format(
-            user=user, password=password), capture_output=True, text=True, timeout=60)
-        if done.returncode != 0 or "Error" in done.stdout + done.stderr:
-            raise RuntimeError(f"setting up Virtuoso failed: {done.stdout}{done.stderr}")
-        yield Virtuoso(base, user, password)
+        server = Virtuoso(base, user, password, location, sql_port)
+        server.sql(VIRTUOSO_SETUP.format(user=user, password=password))  # stdin: in no process list
+        yield server
     finally:
         proc.terminate()
         try:

@@ -98,6 +98,24 @@ def test_bulk_files_load_into_the_same_store(cluster, reference, tmp_path):
     assert (tmp_path / "server.nq").read_bytes() == (reference / "g.nq").read_bytes()
 
 
+def test_bulk_files_load_into_virtuoso_with_ld_dir(cluster, reference, tmp_path):
+    from graph.store import RemoteStore
+
+    from .servers import virtuoso_binaries, virtuoso_server
+    try:
+        virtuoso_binaries()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    with virtuoso_server(tmp_path / "virtuoso") as server:
+        bulk = server.location / "parts"  # under the database directory: in Virtuoso's DirsAllowed
+        build([SEEDS, DEV], store=Store(tmp_path / "store"), engine="dask", scheduler=cluster.scheduler_address,
+              partition_size=2, bulk_dir=bulk)
+        server.sql(f"ld_dir('{bulk}', 'part-*.nq', 'https://w3id.org/sckg/');\nrdf_loader_run();\ncheckpoint;\n")
+        store = RemoteStore(server.url, server="virtuoso", user=server.user, password=server.password)
+        store.export(tmp_path / "virtuoso.nq")
+    assert (tmp_path / "virtuoso.nq").read_bytes() == (reference / "g.nq").read_bytes()
+
+
 def test_bulk_refuses_to_replace_a_stored_version(cluster, tmp_path):
     store = Store(tmp_path / "store")
     build([SEEDS], store=store)
