@@ -111,7 +111,7 @@ def cli(debug: bool) -> None:
 @click.option("--skip-bad", is_flag=True, help="Leave out unreadable articles (reported on stderr) instead of stopping.")
 @click.option("--verbose", "-v", is_flag=True, help="Print each document as it is committed.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Parser processes (spaCy n_process).")
+              help="Processes that parse and extract (this one matches names and writes).")
 @click.option("--curation", "curation_dir", type=click.Path(file_okay=False),
               help="Judgements and curated facts to apply (default: ./curation when it exists).")
 @click.option("--extractor", type=click.Choice(["rules", "llm", "both"]), default="rules", show_default=True,

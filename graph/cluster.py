@@ -61,6 +61,64 @@ def partitions(items: list, size: int = PARTITION_SIZE) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+def in_order(parts: list[list], submit, window: int, *, on_partition=None, describe_failure=None):
+    """Results of ``submit(i)`` for each partition, taken in order, ``window`` partitions ahead.
+
+    ``submit`` returns a future (concurrent.futures or Dask); each result is a list of
+    extractions, yielded one by one. ``describe_failure(i, exc)`` may turn an exception
+    into a clearer one.
+    """
+    pending: deque = deque()
+    for i in range(min(window, len(parts))):
+        pending.append((i, submit(i)))
+    nxt = len(pending)
+    while pending:
+        i, future = pending.popleft()
+        try:
+            extractions = future.result()
+        except Exception as exc:
+            clearer = describe_failure(i, exc) if describe_failure else None
+            if clearer is None:
+                raise
+            raise clearer from None
+        del future
+        if nxt < len(parts):
+            pending.append((nxt, submit(nxt)))
+            nxt += 1
+        if on_partition is not None:
+            on_partition(i)
+        yield from extractions
+
+
+def pool_extractions(sources: list[tuple[Path, object]], *, ontology_dir: Path, model: str | None, workers: int,
+                     max_bytes: int, partition_size: int = 8, status=None):
+    """Extractions of ``sources`` in input order, parsed and extracted by ``workers`` local processes.
+
+    The same division of work as on Dask: the processes return extractions, not parsed
+    documents, so this one only matches names and writes. (With spaCy's own ``n_process``
+    each parsed document crossed the pipe and was extracted here: on 400 articles this
+    process spent 5.7 ms per article, against 2.9 ms now, and the build 1.06× the CPU time.)
+    The extractor is loaded here once and shared with the forked processes.
+    """
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    token = ontology_token(ontology_dir)
+    parts = partitions(sources, partition_size)
+    worker_extractor(str(ontology_dir), model, token)  # loaded once here; the forked processes share it
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        def submit(i: int):
+            return pool.submit(extract_partition, [str(p) for p, _ in parts[i]],
+                               [a.content_hash for _, a in parts[i]], ontology_dir=str(ontology_dir),
+                               model=model, token=token, max_bytes=max_bytes)
+
+        def on_partition(i: int) -> None:
+            if status is not None:
+                status(f"partition {i + 1}/{len(parts)} on {workers} process(es)")
+
+        yield from in_order(parts, submit, 2 * workers, on_partition=on_partition)
+
+
 def dask_extractions(sources: list[tuple[Path, object]], *, ontology_dir: Path, model: str | None,
                      scheduler: str | None = None, workers: int = 2, max_bytes: int,
                      partition_size: int = PARTITION_SIZE, window: int | None = None, status=None):
@@ -95,37 +153,30 @@ def dask_extractions(sources: list[tuple[Path, object]], *, ontology_dir: Path, 
         raise EngineError(f"cannot reach the Dask scheduler at {scheduler or 'a local cluster'}: {exc}") from None
     try:
         threads = sum(client.nthreads().values()) or 1
-        window = window or 2 * threads
-        pending: deque = deque()
 
-        def submit(i: int) -> None:
+        def submit(i: int):
             paths = [str(p) for p, _ in parts[i]]
-            pending.append((i, client.submit(
+            return client.submit(
                 extract_partition, paths, [a.content_hash for _, a in parts[i]], ontology_dir=str(ontology_dir),
                 model=model, token=token, max_bytes=max_bytes, key=f"sckg-extract-{token}-{i}-{paths[0]}",
-                pure=False)))
+                pure=False)
 
-        for i in range(min(window, len(parts))):
-            submit(i)
-        nxt = len(pending)
-        while pending:
-            i, future = pending.popleft()
-            try:
-                extractions = future.result()
-            except KilledWorker as exc:
-                first, last = parts[i][0][0], parts[i][-1][0]
-                raise EngineError(f"Dask workers died while extracting {first} .. {last} (partition {i + 1} of "
-                                  f"{len(parts)}): {exc}; the documents before it are stored") from None
-            except (FutureCancelledError, OSError, TimeoutError) as exc:
-                raise EngineError(f"the Dask cluster failed during partition {i + 1} of {len(parts)}: "
-                                  f"{type(exc).__name__}: {exc}; the documents before it are stored") from None
-            future.release()
-            if nxt < len(parts):
-                submit(nxt)
-                nxt += 1
+        def on_partition(i: int) -> None:
             if status is not None:
                 status(f"partition {i + 1}/{len(parts)} on {len(client.nthreads())} worker(s)")
-            yield from extractions
+
+        def describe_failure(i: int, exc: Exception):
+            first, last = parts[i][0][0], parts[i][-1][0]
+            if isinstance(exc, KilledWorker):
+                return EngineError(f"Dask workers died while extracting {first} .. {last} (partition {i + 1} of "
+                                   f"{len(parts)}): {exc}; the documents before it are stored")
+            if isinstance(exc, (FutureCancelledError, OSError, TimeoutError)):
+                return EngineError(f"the Dask cluster failed during partition {i + 1} of {len(parts)}: "
+                                   f"{type(exc).__name__}: {exc}; the documents before it are stored")
+            return None
+
+        yield from in_order(parts, submit, window or 2 * threads, on_partition=on_partition,
+                            describe_failure=describe_failure)
     finally:
         client.close()
         if cluster is not None:

@@ -171,6 +171,11 @@ def build(paths, *, store: Store, ontology_dir: Path = ONTOLOGY_DIR, model: str 
                 [(source[id(a)], a) for a in todo], ontology_dir=ontology_dir, model=model, scheduler=scheduler,
                 workers=workers, max_bytes=max_bytes,
                 partition_size=partition_size, status=bar.set_postfix_str if bar is not None else None)
+        elif workers > 1 and extractor == "rules":  # parse and extract in the worker processes
+            from .cluster import pool_extractions
+            extractions = pool_extractions(
+                [(source[id(a)], a) for a in todo], ontology_dir=ontology_dir, model=model, workers=workers,
+                max_bytes=max_bytes, status=bar.set_postfix_str if bar is not None else None)
         elif extractor != "llm":
             rules = new_extractor(ontology, model=model)
             extractions = rules.extract_many(todo, n_process=workers)
