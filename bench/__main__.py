@@ -28,6 +28,8 @@ from bench.timing import median_time, median_wall_cpu  # noqa: E402
 
 TARGETS = {
     "ingest_vs_spacy": (">=", 0.8),
+    "workers2_vs_spacy2": (">=", 0.95),
+    "dask_vs_workers2": (">=", 0.9),
     "load_vs_oxigraph": ("<=", 1.3),
     "query_vs_oxigraph": ("<=", 1.5),
     "query_speedup_vs_rdflib": (">=", 10.0),
@@ -79,6 +81,86 @@ def bench_ingest(tmp: Path, sizes: list[int], repeat: int) -> dict:
             t2 = median_time(lambda: sckg_build(2), 1)
             out["workers_2_vs_1"] = t_sckg / t2
             print(f"  ingest --workers 2 vs 1: {t_sckg / t2:.2f}x", flush=True)
+    return out
+
+
+def bench_scaling(tmp: Path, n: int) -> dict:
+    """Two parser processes and a 2-worker Dask cluster against spaCy's own n_process=2, and
+    the writer (name matching + store write, in the client) alone, on the same articles."""
+    from distributed import LocalCluster
+
+    from bench.generate import write_corpus
+    from graph.document import read_article
+    from graph.extract.nlp import load_nlp
+    from graph.ingest import build, new_extractor
+    from graph.ontology import load_ontology
+    from graph.resolve import NameIndex, load_curation, resolve_extraction
+    from graph.store import Store
+
+    corpus = tmp / f"scaling-{n}"
+    paths = write_corpus(corpus, n)
+    articles = [read_article(p) for p in paths]
+    texts = [a.compact[0] for a in articles]
+    nlp = load_nlp()
+
+    def spacy(n_process):
+        for _ in nlp.pipe(texts, batch_size=16, n_process=n_process):
+            pass
+
+    def sckg(workers, engine="local", scheduler=None, source=corpus):
+        d = tmp / f"scaling-store-{engine}-{workers}"
+        shutil.rmtree(d, ignore_errors=True)
+        with Store(d) as s:
+            build([source], store=s, workers=workers, engine=engine, scheduler=scheduler)
+
+    def wall_and_cpu(fn) -> tuple[float, float]:
+        """Wall time, and CPU time of this process and its (finished) child processes."""
+        a, t = os.times(), time.perf_counter()
+        fn()
+        wall, b = time.perf_counter() - t, os.times()
+        return wall, (b.user + b.system + b.children_user + b.children_system
+                      - a.user - a.system - a.children_user - a.children_system)
+
+    out = {"articles": n}
+    t_spacy2, cpu_spacy2 = wall_and_cpu(lambda: spacy(2))
+    t_workers2, cpu_workers2 = wall_and_cpu(lambda: sckg(2))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      host="127.0.0.1") as cluster:
+        warm = tmp / "scaling-warm-up"
+        if not warm.exists():
+            write_corpus(warm, 4, seed=1)
+        sckg(2, "dask", cluster.scheduler_address, source=warm)  # each worker loads the extractor once
+        t_dask = median_time(lambda: sckg(2, "dask", cluster.scheduler_address), 1)
+    # one worker's rate (parse + extract, one process) and the writer's rate on its output
+    ontology = load_ontology()
+    extractor = new_extractor(ontology)
+    t0 = time.perf_counter()
+    extractions = list(extractor.extract_many(articles))
+    t_worker = time.perf_counter() - t0
+    curation = load_curation(None, ontology)
+    d = tmp / "scaling-writer"
+    shutil.rmtree(d, ignore_errors=True)
+    with Store(d) as store:
+        index = NameIndex.from_store(store, ontology)
+        t0 = time.perf_counter()
+        for x in extractions:
+            x = resolve_extraction(x, index=index, curation=curation, ontology=ontology)
+            store.add(x, ontology)
+            index.add_extraction(x)
+        store.flush()
+        t_writer = time.perf_counter() - t0
+    out.update({"spacy_n_process_2_s": t_spacy2, "workers_2_s": t_workers2, "dask_2_workers_s": t_dask,
+                "workers2_vs_spacy2": t_spacy2 / t_workers2, "workers2_vs_spacy2_cpu": cpu_spacy2 / cpu_workers2,
+                "dask_vs_workers2": t_workers2 / t_dask,
+                "worker_articles_per_s": n / t_worker, "writer_articles_per_s": n / t_writer,
+                "writer_keeps_up_with_workers": (n / t_writer) / (n / t_worker)})
+    print(f"  {n} articles: spaCy n_process=2 {t_spacy2:.1f} s, --workers 2 {t_workers2:.1f} s "
+          f"({out['workers2_vs_spacy2']:.2f} of spaCy; CPU time {out['workers2_vs_spacy2_cpu']:.2f}), "
+          f"dask on 2 workers {t_dask:.1f} s "
+          f"({out['dask_vs_workers2']:.2f} of --workers 2)", flush=True)
+    print(f"  writer {out['writer_articles_per_s']:.0f} articles/s; one worker parses and extracts "
+          f"{out['worker_articles_per_s']:.1f} articles/s: the writer becomes the bottleneck past "
+          f"{out['writer_keeps_up_with_workers']:.0f} workers", flush=True)
     return out
 
 
@@ -201,7 +283,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="a smaller run, under 10 minutes")
     ap.add_argument("--json", type=Path, help="write the results here")
     ap.add_argument("--keep", type=Path, help="keep generated data in this directory")
-    ap.add_argument("--only", choices=["ingest", "store", "rdflib", "view", "serve"], action="append",
+    ap.add_argument("--only", choices=["ingest", "scaling", "store", "rdflib", "view", "serve"], action="append",
                     help="run only this part (repeatable); the default runs everything")
     args = ap.parse_args()
     sizes = [100, 500] if args.quick else [1000, 10000]
@@ -215,7 +297,7 @@ def main() -> None:
                                  "platform": platform.platform()},
                      "quick": args.quick}
     print(f"sckg benchmarks ({'quick' if args.quick else 'full'}) in {tmp}", flush=True)
-    parts = set(args.only or ["ingest", "store", "rdflib", "view", "serve"])
+    parts = set(args.only or ["ingest", "scaling", "store", "rdflib", "view", "serve"])
     if "ingest" in parts:
         ingest = bench_ingest(tmp, sizes, 1)
         results["ingest"] = {str(k): v for k, v in ingest.items()}
@@ -223,6 +305,12 @@ def main() -> None:
         results["ingest_cpu_vs_spacy"] = ingest[sizes[-1]]["cpu_ratio"]
         results["ingest_scaling_wps_ratio"] = ingest[sizes[-1]]["sckg_wps"] / ingest[sizes[0]]["sckg_wps"]
         results["workers_2_vs_1"] = ingest["workers_2_vs_1"]
+    if "scaling" in parts:
+        scaling = bench_scaling(tmp, 400 if args.quick else 2000)
+        results["scaling"] = scaling
+        for key in ("workers2_vs_spacy2", "workers2_vs_spacy2_cpu", "dask_vs_workers2", "writer_articles_per_s",
+                    "writer_keeps_up_with_workers"):
+            results[key] = scaling[key]
     if "store" in parts:
         results.update(bench_store(tmp, big, repeat))
     if "rdflib" in parts:
@@ -244,6 +332,9 @@ def main() -> None:
               f"{results['ingest_cpu_vs_spacy']:.3f}")
         print(f"  ingest words/s scaling {sizes[0]}->{sizes[-1]} articles: {results['ingest_scaling_wps_ratio']:.2f}")
         print(f"  ingest --workers 2 vs 1: {results['workers_2_vs_1']:.2f}x")
+    if "scaling" in parts:
+        print(f"  writer: {results['writer_articles_per_s']:.0f} articles/s, the bottleneck past "
+              f"{results['writer_keeps_up_with_workers']:.0f} workers")
     print(f"  total {results['seconds']:.0f} s")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, sort_keys=True), encoding="utf-8")

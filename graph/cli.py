@@ -33,7 +33,9 @@ def _domain_errors():
     from .resolve import CurationError
     from .extract.llm import LLMError
     from .query import QueryLimitError
-    return (ModelError, TrainingError, QueryLimitError, LLMError, CurationError, EntityNotFound, ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
+    from .cluster import EngineError
+    return (EngineError, ModelError, TrainingError, QueryLimitError, LLMError, CurationError, EntityNotFound,
+            ArticleError, GoldError, ModelNotFound, OntologyError, StoreError, SyntaxError, ValueError, OSError)
 
 
 def command(fn):
@@ -143,16 +145,22 @@ def cli(debug: bool) -> None:
 @click.option("--skip-bad", is_flag=True, help="Leave out unreadable articles (reported on stderr) instead of stopping.")
 @click.option("--verbose", "-v", is_flag=True, help="Print each document as it is committed.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Parser processes (spaCy n_process).")
+              help="Processes that parse and extract (this one matches names and writes).")
 @click.option("--curation", "curation_dir", type=click.Path(file_okay=False),
               help="Judgements and curated facts to apply (default: ./curation when it exists).")
 @click.option("--extractor", type=click.Choice(["rules", "llm", "both"]), default="rules", show_default=True,
               help="The rule extractor (spaCy), an OpenAI-compatible chat model, or both.")
 @click.option("--llm-url", envvar="SCKG_LLM_BASE_URL", help="Chat API base URL (env SCKG_LLM_BASE_URL).")
 @click.option("--llm-model", envvar="SCKG_LLM_MODEL", help="Chat model name (env SCKG_LLM_MODEL).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Parse here (spaCy processes) or on a Dask cluster (pip install 'sckg[dask]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler to use with --engine dask (default: a local cluster of --workers processes).")
+@click.option("--bulk", "bulk_dir", type=click.Path(file_okay=False),
+              help="Write one N-Quads file per partition here for a bulk loader, instead of the store.")
 @command
-def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, verbose, workers, curation_dir, extractor, llm_url,
-          llm_model):
+def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, verbose, workers, curation_dir,
+          extractor, llm_url, llm_model, engine, scheduler, bulk_dir):
     """Ingest .txt/.md articles (optional front matter: title, date, source).
 
     Re-ingesting an unchanged article changes nothing; a changed file replaces its older
@@ -161,6 +169,7 @@ def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, ver
     \b
     Example:
       sckg build seeds/ --store store --out graph.trig
+      sckg build news/ --engine dask --scheduler tcp://10.0.0.5:8786 --store store
     """
     from .ingest import build as run_build
     if out:  # checked before anything is ingested
@@ -176,11 +185,15 @@ def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, ver
             llm = LLMConfig.from_env(base_url=llm_url, model=llm_model)
         report = run_build(paths, store=store, model=model, relation_model=relation_model, max_bytes=max_bytes, progress=sys.stderr.isatty(),
                            curation_dir=_curation_dir(curation_dir), extractor=extractor, llm=llm,
-                           skip_bad=skip_bad, on_document=_report_document if verbose else None, workers=workers)
+                           skip_bad=skip_bad, on_document=_report_document if verbose else None, workers=workers,
+                           engine=engine, scheduler=scheduler, bulk_dir=bulk_dir)
         for msg in report.skipped:
             click.echo(f"skipped: {msg}", err=True)
         click.echo(f"added {len(report.added)}, unchanged {len(report.unchanged)}, replaced "
                    f"{len(report.replaced)} document(s); {report.relations} relation(s) extracted")
+        if bulk_dir:
+            click.echo(f"wrote {len(report.bulk_files)} N-Quads file(s) to {bulk_dir}; load them into the "
+                       "store, then run sckg resolve apply")
         if out:
             n = store.export(out)
             click.echo(f"wrote {n} statements to {out}")

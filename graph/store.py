@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -513,29 +514,239 @@ class Store(_DatasetStore):
             self._store = None
 
 
+#: Every graph sckg writes is named under this IRI (the documents' and the ontology's): on a
+#: server that holds other graphs too (Virtuoso's system graphs), sckg reads only these.
+SCKG_GRAPHS = "https://w3id.org/sckg/"
+SERVERS_FILE = Path(__file__).with_name("sparql_servers.toml")
+_UNION_MODES = ("parameter", "server", "exclude")
+_FORM = re.compile(r"(?is)^(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b")
+_BNODE_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_BOOLEAN_FORMS = {"1": "true", "0": "false", "true": "true", "false": "false"}
+
+
+@functools.cache
+def server_profiles(path: Path = SERVERS_FILE) -> dict[str, dict]:
+    """The SPARQL servers sckg knows, and how each differs (``sparql_servers.toml``).
+
+    >>> sorted(server_profiles())
+    ['fuseki', 'graphdb', 'oxigraph', 'virtuoso']
+    """
+    import tomllib
+    try:
+        with open(path, "rb") as f:
+            profiles = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise StoreError(f"{path}: cannot read the server table: {exc}") from None
+    for name, p in profiles.items():
+        missing = sorted({"query", "update", "store", "union"} - p.keys())
+        if missing:
+            raise StoreError(f"{path}: [{name}] lacks {', '.join(missing)}")
+        if p["union"] not in _UNION_MODES:
+            raise StoreError(f"{path}: [{name}] union = {p['union']!r}; use one of {', '.join(_UNION_MODES)}")
+    return profiles
+
+
+def query_form(sparql: str) -> str:
+    """The form of a query, after its prologue: SELECT, ASK, CONSTRUCT or DESCRIBE.
+
+    >>> query_form("PREFIX x: <http://x/> # a comment\\nask { ?s ?p ?o }")
+    'ASK'
+    """
+    m = _FORM.match(sparql)
+    return m.group(1).upper() if m else "SELECT"
+
+
+def ask_as_select(sparql: str) -> str:
+    """An ASK query as the SELECT that has a row exactly when the ASK is true.
+
+    Every server accepts a trailing ``VALUES`` after a SELECT; Virtuoso rejects one after
+    an ASK. ``WHERE`` is optional in both forms, so only the keyword changes.
+
+    >>> print(ask_as_select("PREFIX x: <http://x/>\\nASK { ?s x:p ?o }"))
+    PREFIX x: <http://x/>
+    SELECT * { ?s x:p ?o }
+    LIMIT 1
+    """
+    m = _FORM.match(sparql)
+    if not m or m.group(1).upper() != "ASK":
+        return sparql
+    return sparql[:m.start(1)] + "SELECT *" + sparql[m.end(1):].rstrip() + "\nLIMIT 1"
+
+
+_IRIREF = re.compile(r'<[^\s<>"{}|^`\\]*>')
+_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+
+
+def _where_brace(sparql: str) -> int | None:
+    """Where the WHERE group of a SELECT, CONSTRUCT or DESCRIBE opens (None if not found).
+
+    IRIs, strings and comments are skipped; a CONSTRUCT's template is the group before.
+    """
+    m = _FORM.match(sparql)
+    if not m:
+        return None
+    skip = 1 if m.group(1).upper() == "CONSTRUCT" and not re.match(r"\s*WHERE\b", sparql[m.end(1):], re.I) else 0
+    i, depth = m.end(1), 0
+    while i < len(sparql):
+        c = sparql[i]
+        if c == "#":
+            j = sparql.find("\n", i)
+            i = len(sparql) if j < 0 else j + 1
+            continue
+        token = (_IRIREF.match(sparql, i) if c == "<" else _STRING.match(sparql, i) if c in "\"'" else None)
+        if token:
+            i = token.end()
+            continue
+        if c == "{":
+            if depth == 0 and skip == 0:
+                return i
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                skip -= 1
+        i += 1
+    return None
+
+
+def with_leading_values(sparql: str, subs: dict) -> str:
+    """The query with its bound values as a ``VALUES`` block opening its WHERE group.
+
+    The same solutions as :func:`with_values`'s trailing block for the queries sckg sends
+    (no bound variable is assigned by BIND); Virtuoso 7.2 drops a trailing block from a
+    query with BIND, and every server takes this one.
+
+    >>> import pyoxigraph as ox
+    >>> print(with_leading_values('SELECT ?p WHERE { ?e ?p ?o BIND(1 AS ?x) } ORDER BY ?p', {"e": ox.NamedNode("http://x/a")}))
+    SELECT ?p WHERE {
+    VALUES (?e) { (<http://x/a>) }
+     ?e ?p ?o BIND(1 AS ?x) } ORDER BY ?p
+    >>> print(with_leading_values('CONSTRUCT { ?e ?p "{" } WHERE { ?e ?p ?o }', {"e": ox.NamedNode("http://x/a")}))
+    CONSTRUCT { ?e ?p "{" } WHERE {
+    VALUES (?e) { (<http://x/a>) }
+     ?e ?p ?o }
+    """
+    if not subs:
+        return sparql
+    at = _where_brace(sparql)
+    if at is None:
+        return with_values(sparql, subs)
+    block = with_values("", subs).strip()
+    return sparql[:at + 1] + "\n" + block + "\n" + sparql[at + 1:]
+
+
+def _bnode_label(label: str) -> str:
+    """A blank-node label pyoxigraph accepts, one for one (Virtuoso writes ``nodeID://b1``)."""
+    return label if _BNODE_LABEL.fullmatch(label) else "x" + label.encode("utf-8").hex()
+
+
+def conformant_results(data: bytes) -> bytes:
+    """SPARQL JSON results rewritten in the forms the embedded store returns.
+
+    A conformant server may write an ``xsd:boolean`` as ``1``/``0``, a blank node by any
+    label (Virtuoso's ``nodeID://b10000``), a typed literal as SPARQL 1.0's
+    ``typed-literal``, and an ASK's answer as a number: all are read as the same terms.
+
+    >>> conformant_results(b'{"head": {}, "boolean": 1}')
+    b'{"head": {}, "boolean": true}'
+    >>> print(conformant_results(b'{"head": {"vars": ["b", "o"]}, "results": {"bindings": [{"b": '
+    ...     b'{"type": "bnode", "value": "nodeID://b1"}, "o": {"type": "typed-literal", "value": "0", '
+    ...     b'"datatype": "http://www.w3.org/2001/XMLSchema#boolean"}}]}}').decode())
+    {"head": {"vars": ["b", "o"]}, "results": {"bindings": [{"b": {"type": "bnode", "value": "x6e6f646549443a2f2f6231"}, "o": {"type": "literal", "value": "false", "datatype": "http://www.w3.org/2001/XMLSchema#boolean"}}]}}
+    """
+    import json
+    doc = json.loads(data)
+    if "boolean" in doc:
+        doc["boolean"] = doc["boolean"] in (True, 1, "true", "1")
+    for row in doc.get("results", {}).get("bindings", ()):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = _bnode_label(term["value"])
+            elif term.get("type") == "typed-literal":
+                term["type"] = "literal"
+            if term.get("datatype") == PREFIXES["xsd"] + "boolean":
+                term["value"] = _BOOLEAN_FORMS.get(term["value"].strip(), term["value"])
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def server_message(body: bytes, content_type: str = "") -> str:
+    """The server's own words from an error response (plain text or HTML), shortened.
+
+    >>> server_message(b"Virtuoso 37000 Error SP030: syntax error\\n\\nSPARQL query:\\nASK {}")
+    'Virtuoso 37000 Error SP030: syntax error'
+    >>> server_message(b"<html><title>Failed</title><h3>Error 22023</h3><xmp>No default graph</xmp></html>", "text/html")
+    'Failed: Error 22023: No default graph'
+    """
+    import html
+    text = body.decode("utf-8", "replace")
+    if "html" in content_type or text.lstrip().startswith("<"):
+        parts = [html.unescape(p).strip() for p in re.split(r"<[^>]*>", text)]
+        text = ": ".join(p for p in parts if p and not p.startswith("HTTP/"))
+    else:
+        text = text.strip().split("\n\n")[0].strip()  # Virtuoso follows its message with the query
+    text = " ".join(text.split())
+    return text if len(text) <= 500 else text[:499] + "…"
+
+
 class RemoteStore(_DatasetStore):
     """The same store over HTTP: a SPARQL 1.1 server (Query, Update, Graph Store protocols).
 
-    ``url`` is the server's base; by default the endpoints follow Oxigraph's layout
-    (``/query``, ``/update``, ``/store``). Name them for other servers (Fuseki:
-    ``/ds/query``, ``/ds/update``, ``/ds/data``). Queries ask for the union of all graphs
-    with Oxigraph's ``union-default-graph`` parameter unless ``union_param=False`` (then the
-    server must be configured so, as Fuseki's ``unionDefaultGraph``; GraphDB and Virtuoso
-    query all graphs by default).
+    ``url`` is the server's base; ``server`` names its entry in ``sparql_servers.toml``
+    (endpoint paths, how queries see the union of the document graphs, how it reports a
+    cut result). ``query_url``, ``update_url`` and ``store_url`` override the paths;
+    ``union`` overrides the union mode. Every query reads only sckg's graphs. ``user`` and
+    ``password`` answer the server's Basic or Digest challenge; ``auth="basic"`` sends
+    Basic credentials up front instead (for endpoints that challenge with another scheme).
     """
 
-    def __init__(self, url: str, *, query_url: str | None = None, update_url: str | None = None,
-                 store_url: str | None = None, union_param: bool = True, timeout: float = 60.0,
-                 ontology_dir: Path = ONTOLOGY_DIR):
+    def __init__(self, url: str, *, server: str = "oxigraph", query_url: str | None = None,
+                 update_url: str | None = None, store_url: str | None = None, union: str | None = None,
+                 user: str | None = None, password: str | None = None, auth: str = "challenge",
+                 timeout: float = 60.0, ontology_dir: Path = ONTOLOGY_DIR):
+        import urllib.request
+        profiles = server_profiles()
+        if server not in profiles:
+            raise StoreError(f"unknown SPARQL server {server!r}; use one of {', '.join(sorted(profiles))}")
+        if auth not in ("challenge", "basic"):
+            raise StoreError(f"unknown authentication {auth!r}; use challenge or basic")
+        self.profile = profiles[server]
         base = url.rstrip("/")
         self.location = url
-        self.query_url = query_url or base + "/query"
-        self.update_url = update_url or base + "/update"
-        self.store_url = store_url or base + "/store"
-        self.union_param = union_param
+        self.server = server
+        self.query_url = query_url or base + self.profile["query"]
+        self.update_url = update_url or base + self.profile["update"]
+        self.store_url = store_url or base + self.profile["store"]
+        self.union = union or self.profile["union"]
+        if self.union not in _UNION_MODES:
+            raise StoreError(f"unknown union mode {self.union!r}; use one of {', '.join(_UNION_MODES)}")
         self.timeout = timeout
         self._ontology_dir = ontology_dir
+        handlers = []
+        if user is not None:
+            endpoints = (self.query_url, self.update_url, self.store_url)
+            if auth == "basic":
+                prior = urllib.request.HTTPPasswordMgrWithPriorAuth()
+                for e in endpoints:
+                    prior.add_password(None, e, user, password or "", is_authenticated=True)
+                handlers = [urllib.request.HTTPBasicAuthHandler(prior)]
+            else:
+                mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+                for e in endpoints:
+                    mgr.add_password(None, e, user, password or "")
+                handlers = [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
+        self._opener = urllib.request.build_opener(*handlers)
+        self._has_credentials = user is not None
+        self._exclusions = ""
+        if self.union == "exclude":
+            foreign = self._solutions(
+                f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(!STRSTARTS(STR(?g), "{SCKG_GRAPHS}")) }}',
+                {}, union=False)
+            self._exclusions = "".join(self.profile["exclude_graph"].strip().replace("{graph}", sol["g"].value)
+                                       + "\n" for sol in foreign if isinstance(sol["g"], ox.NamedNode))
         self._sync_ontology()
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.location!r}, server={self.server!r})"
 
     def _request(self, url: str, *, data: bytes | None = None, method: str = "GET",
                  headers: dict | None = None) -> bytes:
@@ -543,28 +754,48 @@ class RemoteStore(_DatasetStore):
         import urllib.request
         req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            with self._opener.open(req, timeout=self.timeout) as resp:
+                cut = self.profile.get("truncated_header")
+                if cut and resp.headers.get(cut):
+                    raise StoreError(f"{url}: the server cut the result at {resp.headers[cut]} rows; raise "
+                                     f"{self.profile.get('limit_setting', 'its result size limit')}")
                 return resp.read()
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            raise StoreError(f"{url}: HTTP {exc.code}: {detail[0] if detail else exc.reason}") from None
+            message = server_message(exc.read(), exc.headers.get("Content-Type", "")) or str(exc.reason)
+            if exc.code == 401:
+                message += ("; check SCKG_SPARQL_USER and SCKG_SPARQL_PASSWORD" if self._has_credentials
+                            else "; the server wants credentials: set SCKG_SPARQL_USER and SCKG_SPARQL_PASSWORD")
+            raise StoreError(f"{url}: HTTP {exc.code}: {message}") from None
+        except ValueError as exc:  # urllib's answer to a challenge in a scheme it cannot answer
+            raise StoreError(f"{url}: cannot authenticate: {exc}") from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise StoreError(f"{url}: cannot reach the SPARQL server: {getattr(exc, 'reason', exc)}") from None
 
     def _solutions(self, sparql: str, subs: dict, *, union: bool = True):
         import urllib.parse
-        sparql = with_values(sparql, subs)
-        form = {"query": sparql_prologue() + sparql}
-        if union and self.union_param:
-            form["union-default-graph"] = ""
-        body = urllib.parse.urlencode(form).encode()
-        data = self._request(self.query_url, data=body, method="POST", headers={
+        form = query_form(sparql)
+        if form == "ASK":  # Virtuoso rejects `ASK {…} VALUES …`, and answers true to some false ASKs
+            result = self._solutions(ask_as_select(sparql), subs, union=union)
+            return ox.parse_query_results(b'{"head": {}, "boolean": %s}' % (b"true" if any(True for _ in result)
+                                                                             else b"false"),
+                                          format=ox.QueryResultsFormat.JSON)
+        exclusions = self._exclusions
+        if exclusions and re.search(self.profile.get("exclude_not_with", r"(?!)"), sparql):
+            exclusions = ""
+        fields = {"query": exclusions + sparql_prologue() + with_leading_values(sparql, subs)}
+        if union and self.union == "parameter":
+            fields[self.profile["union_parameter"]] = ""
+        graph = form in ("CONSTRUCT", "DESCRIBE")
+        data = self._request(self.query_url, data=urllib.parse.urlencode(fields).encode(), method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
-        text = data.lstrip()
-        if text.startswith(b"{"):
-            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
-        return iter(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+            "Accept": "application/n-triples" if graph else "application/sparql-results+json"})
+        try:
+            if graph:
+                return iter(list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
+            return ox.parse_query_results(conformant_results(data), format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.query_url}: the server's answer is not "
+                             f"{'N-Triples' if graph else 'SPARQL JSON results'}: {exc}") from None
 
     def update(self, sparql: str) -> None:
         self._update(sparql_prologue() + sparql)
@@ -600,7 +831,8 @@ class RemoteStore(_DatasetStore):
 
     def _all_quads(self) -> list[ox.Quad]:
         out = []
-        for sol in self._solutions("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {}, union=False):
+        for sol in self._solutions("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                                   f'FILTER(STRSTARTS(STR(?g), "{SCKG_GRAPHS}")) }}', {}, union=False):
             out.append(ox.Quad(sol["s"], sol["p"], sol["o"], sol["g"]))
         return out
 
@@ -608,19 +840,32 @@ class RemoteStore(_DatasetStore):
 def open_store(location: str | Path | None, **kwargs) -> _DatasetStore:
     """An embedded store for a directory, a remote one for an http(s) URL.
 
-    For a URL, the environment may name the endpoints of servers not laid out like
-    Oxigraph's: ``SCKG_SPARQL_QUERY_URL``, ``SCKG_SPARQL_UPDATE_URL``,
-    ``SCKG_SPARQL_STORE_URL``; ``SCKG_SPARQL_UNION_PARAM=0`` stops sending Oxigraph's
-    ``union-default-graph`` parameter.
+    For a URL, the environment says which server it is and how to reach it:
+    ``SCKG_SPARQL_SERVER`` (an entry of ``sparql_servers.toml``: oxigraph, the default,
+    virtuoso, fuseki, graphdb); ``SCKG_SPARQL_USER`` and ``SCKG_SPARQL_PASSWORD``
+    (credentials are read only from here, never from the URL or the command line);
+    ``SCKG_SPARQL_AUTH=basic`` to send Basic credentials up front; and, for a layout of
+    its own, ``SCKG_SPARQL_QUERY_URL``, ``SCKG_SPARQL_UPDATE_URL``, ``SCKG_SPARQL_STORE_URL``.
+    ``SCKG_SPARQL_UNION_PARAM=0`` (older settings) means the server's default graph is
+    already the union.
     """
     import os
+    import urllib.parse
     if isinstance(location, str) and location.startswith(("http://", "https://")):
         kwargs.pop("mode", None)  # a server's store always exists
+        if urllib.parse.urlsplit(location).password is not None or "@" in urllib.parse.urlsplit(location).netloc:
+            raise StoreError("credentials do not go in the store URL (it shows in logs and process lists); "
+                             "set SCKG_SPARQL_USER and SCKG_SPARQL_PASSWORD")
         env = os.environ
+        kwargs.setdefault("server", env.get("SCKG_SPARQL_SERVER") or "oxigraph")
         kwargs.setdefault("query_url", env.get("SCKG_SPARQL_QUERY_URL"))
         kwargs.setdefault("update_url", env.get("SCKG_SPARQL_UPDATE_URL"))
         kwargs.setdefault("store_url", env.get("SCKG_SPARQL_STORE_URL"))
-        kwargs.setdefault("union_param", env.get("SCKG_SPARQL_UNION_PARAM", "1") not in ("0", "false", "no"))
+        if env.get("SCKG_SPARQL_UNION_PARAM", "1") in ("0", "false", "no"):
+            kwargs.setdefault("union", "server")
+        kwargs.setdefault("user", env.get("SCKG_SPARQL_USER"))
+        kwargs.setdefault("password", env.get("SCKG_SPARQL_PASSWORD"))
+        kwargs.setdefault("auth", env.get("SCKG_SPARQL_AUTH") or "challenge")
         return RemoteStore(location, **kwargs)
     return Store(location, **kwargs)
 

@@ -1,5 +1,7 @@
 """A smoke test of the benchmarks: each part runs on tiny data and reports its keys (no timing asserted)."""
 
+import pytest
+
 
 def test_generators_are_deterministic(tmp_path):
     from bench.generate import model_graph, write_corpus
@@ -24,3 +26,12 @@ def test_store_part_reports_every_key(tmp_path):
                 "projection_s", "peak_rss_mib"):
         assert key in res and res[key] > 0, res
     assert res["big_graph_quads"] >= 4000
+
+
+def test_scaling_part_reports_every_key(tmp_path):
+    pytest.importorskip("distributed", reason="the scaling part runs Dask (pip install 'sckg[dask]')")
+    from bench.__main__ import bench_scaling
+    res = bench_scaling(tmp_path, 6)
+    for key in ("workers2_vs_spacy2", "workers2_vs_spacy2_cpu", "dask_vs_workers2", "writer_articles_per_s",
+                "worker_articles_per_s", "writer_keeps_up_with_workers"):
+        assert res[key] > 0, res

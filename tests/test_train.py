@@ -10,7 +10,7 @@ from graph.cli import cli
 from graph.extract import Extractor
 from graph.extract.classifier import LinearModel, ModelError, load_model
 from graph.store import Store
-from graph.train import TrainingError, _folds, cross_validate, format_cv, load_corpora, train
+from graph.train import _folds, cross_validate, format_cv, load_corpora, train
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval"
 CORPORA = [EVAL / "real", EVAL / "dev", EVAL / "own"]
