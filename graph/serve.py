@@ -377,8 +377,13 @@ def serve_forever(server: SparqlServer) -> None:
     def on_hangup(*_):
         threading.Thread(target=_reload_logged, args=(server,), daemon=True).start()
 
-    if hasattr(signal, "SIGHUP") and threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGHUP, on_hangup)
+    def on_terminate(*_):
+        raise SystemExit(0)  # out of serve_forever: the snapshot is removed below
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, on_terminate)
+        if hasattr(signal, "SIGHUP"):
+            signal.signal(signal.SIGHUP, on_hangup)
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:

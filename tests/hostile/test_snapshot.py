@@ -40,6 +40,7 @@ def served(tmp_path):
     yield store, proc, url
     proc.terminate()
     proc.wait(10)
+    assert not list(tmp_path.glob(".store.snapshot-*")), "the server left its snapshot behind"
 
 
 def test_answers_do_not_split_after_an_import_and_a_worker_restart(sckg, served, tmp_path):
