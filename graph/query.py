@@ -322,6 +322,8 @@ def limited_query_text(location: str | Path, sparql: str, *, fmt: str = "table",
         if message.startswith("SPARQL syntax error"):
             raise SyntaxError(explain_syntax_error(sparql, message[len("SPARQL syntax error: "):]))
         raise ValueError(message)
+    if status == 503 and "ran longer than the" in message:  # the worker got what was left of the limit
+        message = f"the query ran longer than the {timeout:g} s limit and was stopped"
     if status in (413, 503):
         raise QueryLimitError(message.replace("start the server with a larger --max-rows", "raise --max-rows")
                               .replace("limit and was stopped", "limit (--timeout) and was stopped"))

@@ -33,7 +33,7 @@ def unchanged(store_path, before):
     (["query", "SELEC broken"], "SPARQL syntax error"),
     (["query", "DROP ALL"], "SPARQL syntax error"),
     (["query", "DELETE WHERE { ?s ?p ?o }"], "SPARQL syntax error"),
-    (["query", "--timeout", "1", RUNAWAY], "limit (--timeout) and was stopped"),
+    (["query", "--timeout", "1", RUNAWAY], "the 1 s limit (--timeout) and was stopped"),
     (["query", "--max-rows", "1000", MILLION], "more than 1,000 rows"),
     (["query", "--named", "../../../etc/passwd"], "no query named"),
     (["query", "--bind", "x=<not an iri>", "SELECT ?x WHERE { ?x ?p ?o }"], "is not a valid IRI"),
