@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from .document import YAMLRefused, load_yaml
 from .model import normalise_name
 from .store import Store
 
@@ -94,7 +95,9 @@ def load_gold(directory: Path | str) -> Gold:
         raise GoldError(f"{directory}: no *.gold.yaml files")
     for path in files:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(path.read_text(encoding="utf-8"))
+        except YAMLRefused as exc:
+            raise GoldError(f"{path}:{exc.line}: {exc.message}") from None
         except yaml.YAMLError as exc:
             raise GoldError(f"{path}:{_line_of(exc)}: not valid YAML") from None
         except UnicodeDecodeError:

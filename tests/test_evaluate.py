@@ -52,3 +52,12 @@ optional:
     assert r.by_relation["partnersWith"].matched_gold == 1  # either direction
     assert [fp[1] for fp in r.false_positives] == ["blocked"], r.false_positives
     assert r.overall.precision == pytest.approx(3 / 4)
+
+
+def test_a_gold_file_with_a_yaml_alias_bomb_is_refused_naming_it(tmp_path):
+    from graph.evaluate import GoldError, load_gold
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    (tmp_path / "bomb.gold.yaml").write_text("\n".join(lines) + "\ndocument: *a8\n")
+    with pytest.raises(GoldError, match=r"bomb\.gold\.yaml:2: YAML aliases"):
+        load_gold(tmp_path)
