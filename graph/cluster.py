@@ -1,9 +1,9 @@
-"""Extraction on a Dask cluster: workers parse partitions of files, the client gets them in order.
+"""Extraction in other processes (local ones or a Dask cluster's), taken back in input order.
 
 Each worker loads the extractor once (cached in this module, per ontology and model) and
 turns a partition of file paths into extractions. The client submits a window of
 partitions ahead of the one it is writing and takes their results in input order, so name
-matching and store writes see the documents exactly as ``sckg build`` does.
+matching and store writes see the documents exactly as a one-process build does.
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ def pool_extractions(sources: list[tuple[Path, object]], *, ontology_dir: Path, 
     """
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     token = ontology_token(ontology_dir)
     parts = partitions(sources, partition_size)
@@ -116,7 +117,13 @@ def pool_extractions(sources: list[tuple[Path, object]], *, ontology_dir: Path, 
             if status is not None:
                 status(f"partition {i + 1}/{len(parts)} on {workers} process(es)")
 
-        yield from in_order(parts, submit, 2 * workers, on_partition=on_partition)
+        def describe_failure(i: int, exc: Exception):
+            if isinstance(exc, BrokenProcessPool):
+                return EngineError(f"a worker process died while extracting {parts[i][0][0]} .. {parts[i][-1][0]}; "
+                                   "the documents before it are stored")
+            return None
+
+        yield from in_order(parts, submit, 2 * workers, on_partition=on_partition, describe_failure=describe_failure)
 
 
 def dask_extractions(sources: list[tuple[Path, object]], *, ontology_dir: Path, model: str | None,

@@ -186,3 +186,20 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}), \
             pytest.raises(EngineError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:"):
         build([SEEDS], store=Store(tmp_path / "s"), engine="dask", scheduler=f"tcp://127.0.0.1:{free_port()}")
+
+
+def test_a_local_worker_killed_mid_build_is_a_clear_error(tmp_path):
+    import multiprocessing
+    articles = many_articles(tmp_path / "in", 24)
+    killed = []
+
+    def kill_a_worker(article, result):
+        if not killed:
+            victim = multiprocessing.active_children()[0]
+            os.kill(victim.pid, signal.SIGKILL)
+            killed.append(victim.pid)
+
+    store = Store(tmp_path / "store")
+    with pytest.raises(EngineError, match=r"a worker process died while extracting .*; the documents before it"):
+        build([articles], store=store, workers=2, on_document=kill_a_worker)
+    assert killed and validate(store).conforms and store.documents()
