@@ -204,3 +204,30 @@ def test_a_local_worker_killed_mid_build_is_a_clear_error(tmp_path):
     with pytest.raises(EngineError, match=r"a worker process died while extracting .*; the documents before it"):
         build([articles], store=store, workers=2, on_document=kill_a_worker)
     assert killed and validate(store).conforms and store.documents()
+
+
+def test_every_engine_and_store_exports_the_same_bytes_on_the_eval_sets(cluster, tmp_path):
+    """The dev, own and real sets (172 articles): one process into the embedded store,
+    --workers 2 into an Oxigraph server, and Dask into Virtuoso."""
+    from graph.store import RemoteStore
+
+    from .servers import oxigraph_server, virtuoso_binaries, virtuoso_server
+    try:
+        virtuoso_binaries()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    sets = [DEV, DEV.parent / "own", DEV.parent / "real"]
+    reference = Store(tmp_path / "reference")
+    build(sets, store=reference)
+    reference.export(tmp_path / "reference.nq")
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        build(sets, store=RemoteStore(url), workers=2)
+        RemoteStore(url).export(tmp_path / "oxigraph.nq")
+    with virtuoso_server(tmp_path / "virtuoso") as server:
+        virtuoso = RemoteStore(server.url, server="virtuoso", user=server.user, password=server.password)
+        build(sets, store=virtuoso, engine="dask", scheduler=cluster.scheduler_address)
+        virtuoso.export(tmp_path / "virtuoso.nq")
+    expected = (tmp_path / "reference.nq").read_bytes()
+    assert expected.count(b"\n") > 30_000
+    for other in ("oxigraph.nq", "virtuoso.nq"):
+        assert (tmp_path / other).read_bytes() == expected, other
