@@ -119,7 +119,10 @@ def _matrix(docs: list[DocData], vocab: dict[str, int]):
 def _fit_weights(docs: list[DocData], relations: tuple[str, ...]):
     """Vocabulary, weights and biases of one logistic regression per relation."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
+    try:
+        from sklearn.linear_model import LogisticRegression
+    except ImportError:
+        raise TrainingError("training needs scikit-learn: pip install 'sckg[train]'") from None
     df = Counter(f for d in docs for f in {f for feats in d.analysis.features for f in feats})
     vocab = {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= MIN_DOCS))}
     X = _matrix(docs, vocab)

@@ -133,3 +133,15 @@ def test_batch_scores_equal_one_at_a_time():
     for row, got in zip(rows, batch):
         assert got == pytest.approx(m.scores(row), abs=1e-12)
     assert m.predict_many(rows) == [m.predict(r) for r in rows]
+
+
+def test_training_without_scikit_learn_says_what_to_install(tmp_path):
+    """A plain install has no scikit-learn: `sckg train` was an internal error."""
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['sklearn'] = None; sys.modules['sklearn.linear_model'] = None\n"
+            "from graph.cli import main; sys.argv = ['sckg', 'train', %r, '--out', %r]; main()"
+            % (str(EVAL / "dev"), str(tmp_path / "m.json")))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 1 and "pip install 'sckg[train]'" in r.stderr, (r.returncode, r.stderr)
+    assert not (tmp_path / "m.json").exists()
