@@ -380,8 +380,9 @@ def eval_(gold_dirs, store_dir, all_documents, fresh, folds):
     gold_dir = gold_dirs[0]
     if fresh:
         from .ingest import build as run_build
-        store = Store(None)
-        run_build([gold_dir], store=store)
+        from .evaluate import load_gold
+        store = Store(None)  # the documents the gold files name, not notes such as SOURCES.md
+        run_build([Path(gold_dir) / d for d in load_gold(gold_dir).documents], store=store)
         report = evaluate(store, gold_dir, all_documents=True)
     else:
         report = _read(store_dir, lambda store: evaluate(store, gold_dir, all_documents=all_documents))

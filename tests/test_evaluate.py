@@ -1,5 +1,7 @@
 """Scoring by the gold rules: matching by labels and aliases, either-object, symmetric partners."""
 
+from pathlib import Path
+
 import pytest
 
 from graph.evaluate import GoldError, evaluate, load_gold
@@ -61,3 +63,16 @@ def test_a_gold_file_with_a_yaml_alias_bomb_is_refused_naming_it(tmp_path):
     (tmp_path / "bomb.gold.yaml").write_text("\n".join(lines) + "\ndocument: *a8\n")
     with pytest.raises(GoldError, match=r"bomb\.gold\.yaml:2: YAML aliases"):
         load_gold(tmp_path)
+
+
+def test_eval_build_reads_only_the_documents_gold_names(tmp_path):
+    """`eval --build` ingested SOURCES.md and audit notes as articles; their relations counted as errors."""
+    import shutil
+    from click.testing import CliRunner
+    from graph.cli import cli
+    src = Path(__file__).parent / "data" / "eval" / "dev"
+    shutil.copytree(src, tmp_path / "dev")
+    (tmp_path / "dev" / "NOTES.md").write_text("The German government blocked the sale of Elmos to Sai Micro.\n")
+    res = CliRunner().invoke(cli, ["eval", "--build", str(tmp_path / "dev")])
+    assert res.exit_code == 0, res.output
+    assert "Elmos" not in res.output and "documents scored: 5" in res.output, res.output
