@@ -110,8 +110,6 @@ class Extractor:
         elif isinstance(relation_model, str):
             relation_model = load_model(relation_model)
         self.classifier: LinearModel | None = relation_model
-        #: the rules' relations are kept beside the model's (high-precision votes)
-        self.rule_votes = True
         if relation_model is not None:
             self.version += f"+{relation_model.version}"
 
@@ -202,7 +200,7 @@ class Extractor:
                     s, o = o, s
                 rule = rules.get((pair.sentence.start, s, rel_name, o))
                 trigger = rule.trigger if rule else self._trigger(pair, rel_name)
-                status, by, date = an.finder._context(trigger)
+                status, by, date = an.finder.context(trigger)
                 share = ownership_share(trigger) if rel_name == "owns" else None
                 out.append(Candidate(s, rel_name, o, pair.sentence, trigger, prob, status, by, date, share))
         return out
@@ -226,8 +224,7 @@ class Extractor:
         """The extraction of an analysed document: relations with their evidence."""
         ms = an.mentions
         learned = set(self.classifier.relations) if self.classifier else set()
-        candidates = list(an.rule_candidates) if self.rule_votes else \
-            [c for c in an.rule_candidates if c.relation not in learned]
+        candidates = list(an.rule_candidates)  # the rules' relations stay beside the model's
         if self.classifier is not None:
             candidates += self._learned(an)
         onto = self.ontology

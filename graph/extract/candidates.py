@@ -91,7 +91,7 @@ def find_pairs(ms: Mentions, resolve) -> list[Pair]:
     pairs: list[Pair] = []
     for start, mentions in sorted(sentence_mentions(ms, resolve).items()):
         sent = doc[start].sent
-        best: dict[tuple[str, str], tuple[int, Token, Token, bool, bool]] = {}
+        best: dict[tuple[str, str], tuple[tuple, Token, Token, bool, bool]] = {}
         for ka, ta, pa in mentions:
             for kb, tb, pb in mentions:
                 if ka == kb:
@@ -99,12 +99,10 @@ def find_pairs(ms: Mentions, resolve) -> list[Pair]:
                 d = distance(ta, tb)
                 if d > MAX_PATH:
                     continue
-                key = (ka, kb)
-                # prefer the closest pair; on a tie a name over a pronoun, then the earliest
+                # the closest pair; on a tie a name over a pronoun, then the earliest
                 rank = (d, pa + pb, ta.i, tb.i)
-                if key not in best or rank < (best[key][0], best[key][3] + best[key][4], best[key][1].i,
-                                              best[key][2].i):
-                    best[key] = (d, ta, tb, pa, pb)
+                if (ka, kb) not in best or rank < best[(ka, kb)][0]:
+                    best[(ka, kb)] = (rank, ta, tb, pa, pb)
         for (ka, kb), (_, ta, tb, pa, pb) in sorted(best.items(), key=lambda x: (x[1][1].i, x[1][2].i)):
             pairs.append(Pair(ka, kb, sent, ta, tb, pa, pb))
     return pairs

@@ -442,13 +442,13 @@ class RelationFinder:
                 pairs.append((o, s) if rel.symmetric and o < s else (s, o))
         if not pairs:
             return []
-        status, by, date = self._context(trigger)
+        status, by, date = self.context(trigger)
         if nominal and status != "negated":
             status = "reported"  # "its subsidiary X" holds whatever the clause around it plans
         share = ownership_share(trigger) if rel.name == "owns" else None
         return [Candidate(s, rel.name, o, sent, trigger, conf, status, by, date, share) for s, o in pairs]
 
-    def _context(self, trigger: Token) -> tuple[str, str | None, str | None]:
+    def context(self, trigger: Token) -> tuple[str, str | None, str | None]:
         """Status, source and date of a trigger's clause (computed once per trigger)."""
         cache = self.__dict__.setdefault("_contexts", {})
         if trigger.i not in cache:
