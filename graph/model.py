@@ -28,6 +28,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 DOC_BASE = str(ENT) + "doc/"
 EVIDENCE_BASE = str(ENT) + "evidence/"
+DECISION_BASE = str(ENT) + "decision/"
 
 
 def sckg(local: str) -> NamedNode:
@@ -194,6 +195,10 @@ class Evidence:
     asserted_by: str | None = None  # entity IRI
     date: str | None = None  # xsd:date, gYearMonth or gYear lexical form
     share: float | None = None  # fraction of the object held, for ownership
+    valid_from: str | None = None  # when the relation began, as the text gives it
+    valid_until: str | None = None  # when it ended
+    share_before: float | None = None  # a changed stake, before and after
+    share_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,30 @@ class Relation:
     evidence: Evidence
 
 
+@dataclass(frozen=True)
+class Effect:
+    """A relation a decision started, ended, changed or prevented (the local names of the
+    sub-properties of sckg:affects)."""
+
+    change: str
+    relation: Relation
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A state's action reported by a document, with what it changed.
+
+    ``evidence`` cites the sentence that reports it; its ``date`` is the decision's date.
+    """
+
+    kind: str  # local name of a sckg:DecisionKind
+    actor: str  # entity IRI
+    targets: tuple[str, ...]
+    evidence: Evidence
+    basis: str | None = None
+    effects: tuple[Effect, ...] = ()
+
+
 @dataclass
 class Extraction:
     """What one document yielded."""
@@ -213,6 +242,7 @@ class Extraction:
     article: Article
     entities: dict[str, Entity]
     relations: list[Relation]
+    decisions: list[Decision] = field(default_factory=list)
 
     @property
     def iri(self) -> str:
@@ -300,6 +330,63 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
             add(ev, sckg("assertedBy"), NamedNode(e.asserted_by))
         if e.date:
             add(ev, sckg("date"), _date_literal(e.date))
-        if e.share is not None:
-            add(ev, sckg("share"), Literal(f"{e.share:.4f}".rstrip("0").rstrip("."), datatype=XSD_DECIMAL))
+        _time_and_stake(add, ev, e)
+    for dec in extraction.decisions:
+        _decision_quads(add, term, doc, extraction, dec)
     return list(dict.fromkeys(q))  # distinct, in a stable order; exports sort
+
+
+def _decimal(value: float) -> Literal:
+    return Literal(f"{value:.4f}".rstrip("0").rstrip("."), datatype=XSD_DECIMAL)
+
+
+def _time_and_stake(add, ev: NamedNode, e: Evidence) -> None:
+    if e.share is not None:
+        add(ev, sckg("share"), _decimal(e.share))
+    if e.valid_from:
+        add(ev, sckg("validFrom"), _date_literal(e.valid_from))
+    if e.valid_until:
+        add(ev, sckg("validUntil"), _date_literal(e.valid_until))
+    if e.share_before is not None:
+        add(ev, sckg("shareBefore"), _decimal(e.share_before))
+    if e.share_after is not None:
+        add(ev, sckg("shareAfter"), _decimal(e.share_after))
+
+
+def decision_iri(doc: str, dec: Decision) -> str:
+    key = "\x1f".join([doc, dec.kind, dec.actor, str(dec.evidence.start), str(dec.evidence.end)])
+    return DECISION_BASE + hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def _decision_quads(add, term, doc: NamedNode, extraction: Extraction, dec: Decision) -> None:
+    """A decision node: kind, actor, targets, date, basis, its own evidence, and links to
+    the evidence of the relations it affected."""
+    e = dec.evidence
+    node = NamedNode(decision_iri(extraction.iri, dec))
+    ents = extraction.entities
+    label = f"{dec.kind} by {ents[dec.actor].label}" if dec.actor in ents else dec.kind
+    if dec.targets:
+        label += ": " + ", ".join(ents[t].label for t in dec.targets if t in ents)
+    add(node, RDF_TYPE, sckg("Decision"))
+    add(node, RDF_TYPE, NamedNode("http://www.w3.org/ns/prov#Activity"))
+    add(node, RDFS_LABEL, Literal(label, language="en"))
+    add(node, sckg("kind"), term(sckg, dec.kind))
+    add(node, sckg("decidedBy"), term(NamedNode, dec.actor))
+    for t in dec.targets:
+        add(node, sckg("target"), term(NamedNode, t))
+    if e.date:
+        add(node, sckg("decisionDate"), _date_literal(e.date))
+    if dec.basis:
+        add(node, sckg("legalBasis"), Literal(dec.basis))
+    add(node, PROV_DERIVED, doc)
+    add(node, sckg("sentence"), Literal(e.sentence))
+    add(node, P_START, Literal(str(e.start), datatype=XSD_INTEGER))
+    add(node, P_END, Literal(str(e.end), datatype=XSD_INTEGER))
+    add(node, P_METHOD, term(Literal, e.method))
+    add(node, P_METHOD_VERSION, term(Literal, e.method_version))
+    add(node, P_CONFIDENCE, Literal(f"{e.confidence:.2f}", datatype=XSD_DECIMAL))
+    add(node, P_STATUS, term(sckg, e.status))
+    if e.trigger:
+        add(node, sckg("trigger"), Literal(e.trigger))
+    for eff in dec.effects:
+        add(node, sckg(eff.change), NamedNode(_evidence_iri(extraction.iri, eff.relation)))

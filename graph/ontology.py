@@ -92,6 +92,21 @@ class Status:
 
 
 @dataclass(frozen=True)
+class TimeCues:
+    """Words read from the ontology that say when a relation began or ended, and how a
+    decision changed it."""
+
+    start: frozenset[str]  # "since", "from"
+    end: frozenset[str]  # "until", "till"
+    end_triggers: frozenset[str]  # "sell", "divest": a bare date in such a clause ends the relation
+    stative: frozenset[str]  # "own", "hold": a bare date is an observation, not a start
+    ended: frozenset[str]  # a decision's effect ended the relation
+    changed: frozenset[str]  # ... or changed it (a stake cut)
+    enact: frozenset[str]  # a law adopted or coming into force
+    law_nouns: frozenset[str]
+
+
+@dataclass(frozen=True)
 class GazetteerEntry:
     """A well-known entity with its names."""
 
@@ -204,6 +219,28 @@ class Ontology:
                 for phrase in (*t.type_nouns, *t.name_words):
                     words.update(phrase.split())
         return frozenset(words)
+
+    @functools.cached_property
+    def time_cues(self) -> "TimeCues":
+        """The words that place a relation in time and a decision's effect (see sckg:validFrom)."""
+        g = self.graph
+        words = lambda s, p: frozenset(w.casefold() for w in _strs(g, s, p))  # noqa: E731
+        return TimeCues(start=words(SCKG.validFrom, SCKG.cue), end=words(SCKG.validUntil, SCKG.cue),
+                        end_triggers=words(SCKG.validUntil, SCKG.endTrigger),
+                        stative=words(SCKG.date, SCKG.stativeTrigger),
+                        ended=words(SCKG.ended, SCKG.cue), changed=words(SCKG.changed, SCKG.cue),
+                        enact=words(SCKG.law, SCKG.enactVerb), law_nouns=words(SCKG.law, SCKG.cue))
+
+    @functools.cached_property
+    def decision_kinds(self) -> dict[str, frozenset[str]]:
+        """Each sckg:DecisionKind's local name and its cue words, in declaration order of the names.
+
+        >>> "divest" in load_ontology().decision_kinds["order"]
+        True
+        """
+        g = self.graph
+        return {str(k).rsplit("#", 1)[-1]: frozenset(w.casefold() for w in _strs(g, k, SCKG.cue))
+                for k in sorted(g.subjects(RDF.type, SCKG.DecisionKind))}
 
     def entity_type(self, iri: URIRef | str) -> EntityType:
         """Return the entity type with this IRI or local name."""

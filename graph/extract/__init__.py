@@ -13,6 +13,8 @@ from .features import Vocabulary, pair_features
 from .gazetteer import Gazetteer, phrase_matcher
 from .mentions import Mentions, find_mentions
 from .claims import ownership_share
+from .decisions import DecisionFinder
+from .timing import valid_time
 from .relations import Candidate, RelationFinder, TriggerIndex
 
 METHOD = "sckg-rules"
@@ -105,6 +107,7 @@ class Extractor:
         self.matcher = phrase_matcher(self.nlp, self.gazetteer)
         self.version = f"{ontology.version}+{self.nlp.meta.get('name', 'model')}-{self.nlp.meta.get('version', '?')}"
         self.vocab = Vocabulary(ontology)
+        self.decision_finder = DecisionFinder(ontology)
         if relation_model == "shipped":
             relation_model = load_model()
         elif isinstance(relation_model, str):
@@ -229,26 +232,49 @@ class Extractor:
             candidates += self._learned(an)
         onto = self.ontology
         rule_set = set(an.rule_candidates)
-        best: dict[tuple, Relation] = {}
+        offsets = article.compact[1]
+        dates = [(e.start, e.end, e.text) for e in ms.doc.ents if e.label_ == "DATE"]
+        cues = onto.time_cues
+
+        def cite(sent) -> tuple[str, int, int]:
+            text = sent.text
+            lead = len(text) - len(text.lstrip())
+            sentence = text.strip()
+            first = sent.start_char + lead
+            return sentence, offsets[first], offsets[first + len(sentence) - 1] + 1
+
+        best: dict[tuple, tuple[Relation, Candidate]] = {}
         for c in candidates:
             rel = onto.relations[c.relation]
             if not (onto.is_a(ms.type_of(c.subject), rel.domain) and onto.is_a(ms.type_of(c.object), rel.range)):
                 continue
-            text = c.sentence.text
-            lead = len(text) - len(text.lstrip())
-            sentence = text.strip()
-            offsets = article.compact[1]
-            first = c.sentence.start_char + lead
-            start, end = offsets[first], offsets[first + len(sentence) - 1] + 1
+            sentence, start, end = cite(c.sentence)
             method = LEARNED_METHOD if c.relation in learned and c not in rule_set else METHOD
+            vt = valid_time(c.trigger, dates, article.date, cues)
+            owns = c.relation == "owns"
             ev = Evidence(sentence=sentence, start=start, end=end, method=method,
                           method_version=self.version, confidence=c.confidence, status=c.status,
-                          trigger=c.trigger.text, asserted_by=c.asserted_by, date=c.date, share=c.share)
+                          trigger=c.trigger.text, asserted_by=c.asserted_by, date=c.date, share=c.share,
+                          valid_from=vt.start, valid_until=vt.end,
+                          share_before=vt.share_before if owns else None,
+                          share_after=vt.share_after if owns else None)
             key = (c.subject, c.relation, c.object, start)
-            if key not in best or best[key].evidence.confidence < c.confidence:
-                best[key] = Relation(c.subject, c.relation, c.object, ev)
-        relations = sorted(best.values(), key=lambda r: (r.evidence.start, r.subject, r.relation, r.object))
+            if key not in best or best[key][0].evidence.confidence < c.confidence:
+                best[key] = (Relation(c.subject, c.relation, c.object, ev), c)
+        chosen = sorted(best.values(), key=lambda rc: (rc[0].evidence.start, rc[0].subject, rc[0].relation,
+                                                        rc[0].object))
+        relations = [r for r, _ in chosen]
+
+        def evidence_of(sent, trigger, confidence, status, date, method) -> Evidence:
+            sentence, start, end = cite(sent)
+            return Evidence(sentence=sentence, start=start, end=end, method=method, method_version=self.version,
+                            confidence=confidence, status=status, trigger=trigger.text, date=date)
+
+        decisions = self.decision_finder.find(chosen, resolve=an.finder.resolve, mentions=ms,
+                                              context=an.finder.context, evidence_of=evidence_of)
         used = {r.subject for r in relations} | {r.object for r in relations} | \
-            {r.evidence.asserted_by for r in relations if r.evidence.asserted_by}
+            {r.evidence.asserted_by for r in relations if r.evidence.asserted_by} | \
+            {d.actor for d in decisions}
         entities: dict[str, Entity] = {k: e for k, e in ms.entities.items() if not e.described or k in used}
-        return Extraction(article=article, entities=dict(sorted(entities.items())), relations=relations)
+        return Extraction(article=article, entities=dict(sorted(entities.items())), relations=relations,
+                          decisions=decisions)

@@ -1,0 +1,110 @@
+"""Valid time: when a relation began and ended as its clause says, and a stake before and after."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from ..ontology import TimeCues
+from .dates import parse_date
+
+_PERCENT = r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)"
+_FROM_TO = re.compile(rf"\bfrom\s+(?:about\s+|around\s+|nearly\s+|almost\s+)?{_PERCENT}\s+to\s+(?:about\s+|around\s+|just\s+|below\s+|under\s+)?{_PERCENT}", re.I)
+_TO = re.compile(rf"\b(?:to|at)\s+(?:about\s+|around\s+|just\s+|below\s+|under\s+)?{_PERCENT}", re.I)
+
+
+@dataclass(frozen=True)
+class ValidTime:
+    """When a relation held, as one clause gives it (xsd lexical forms), and a changed stake."""
+
+    start: str | None = None
+    end: str | None = None
+    share_before: float | None = None
+    share_after: float | None = None
+
+
+def clause_of(tok: Token) -> Token:
+    """The head of the clause a token belongs to (the root, or a complement, adverbial or relative clause)."""
+    while tok.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp") and tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
+def _forms(tok: Token) -> set[str]:
+    return {tok.lemma_.lower(), tok.lower_}
+
+
+def _preposition(doc, start: int, end: int) -> str:
+    """The word that introduces a date phrase: "since" in "since 2018", "until" in "until May"."""
+    span = doc[start:end]
+    root = span.root
+    if root.dep_ == "pobj" and root.head.dep_ == "prep":
+        return root.head.lower_
+    if start > 0:
+        return doc[start - 1].lower_
+    return ""
+
+
+def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str | None,
+               cues: TimeCues) -> ValidTime:
+    """The start and end a trigger's clause gives its relation.
+
+    A date after "since"/"from" starts the relation, one after "until" ends it; a bare date
+    ("in 2018", "on Thursday") is when the clause's event happened: the end when the clause
+    ends something ("sold its stake in 2022"), the start when it begins something
+    ("acquired in 2018", "blocked in November"), and neither when the clause only says that
+    the relation holds ("owned 67% in 2018"). All the words are the ontology's.
+    """
+    clause = clause_of(trigger)
+    lo, hi = clause.left_edge.i, clause.right_edge.i
+    heads = _forms(trigger) | _forms(clause)
+    ending = bool(heads & cues.end_triggers)
+    stative = bool(_forms(trigger) & cues.stative) and (bool(_forms(clause) & cues.stative) or clause is trigger)
+    start = end = None
+    doc = trigger.doc
+    for s, e, text in dates:
+        if not (lo <= s and e - 1 <= hi):
+            continue
+        value = parse_date(text, doc_date)
+        if value is None:
+            continue
+        prep = _preposition(doc, s, e)
+        if prep in cues.start:
+            start = start or value
+        elif prep in cues.end or (prep == "to" and start):
+            end = end or value
+        elif ending:
+            end = end or value
+        elif not stative:
+            start = start or value
+    before, after = share_change(trigger.sent)
+    return ValidTime(start, end, before, after)
+
+
+def share_change(sent: Span) -> tuple[float | None, float | None]:
+    """A stake before and after a change the sentence states: "cut from 35% to 24.9%".
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> share_change(nlp("It cut its stake from 35% to 24.9%.")[:])
+    (0.35, 0.249)
+    >>> share_change(nlp("The stake was reduced to 24.9 percent.")[:])
+    (None, 0.249)
+    >>> share_change(nlp("It holds 35%.")[:])
+    (None, None)
+    """
+    text = sent.text
+    m = _FROM_TO.search(text)
+    if m:
+        return _fraction(m.group(1)), _fraction(m.group(2))
+    m = _TO.search(text)
+    if m and re.search(r"\b(reduc|cut|lower|decreas|dilut|cap|rais|increas|limit|trim)", text, re.I):
+        return None, _fraction(m.group(1))
+    return None, None
+
+
+def _fraction(number: str) -> float | None:
+    value = float(number) / 100
+    return round(value, 4) if 0 < value <= 1 else None
