@@ -120,6 +120,26 @@ def _read(location: str, work):
     return read_store(location, work)
 
 
+def _in_time(work, as_of: str | None, known_by: str | None):
+    """``work`` over the store as of a date and/or as known by a date (see graph.temporal)."""
+    if not (as_of or known_by):
+        return work
+    from .temporal import DateError, as_of as at_date, check_date
+    try:
+        as_of = as_of and check_date(as_of, "--as-of")
+        known_by = known_by and check_date(known_by, "--known-by")
+    except DateError as exc:
+        raise UserError(str(exc)) from None
+    return lambda store: work(at_date(store, valid_at=as_of, known_by=known_by))
+
+
+def _time_options(fn):
+    fn = click.option("--known-by", "known_by", metavar="DATE",
+                      help="Only what documents published by DATE say (YYYY, YYYY-MM or YYYY-MM-DD).")(fn)
+    return click.option("--as-of", "as_of", metavar="DATE",
+                        help="Only relations that held on DATE: begun by then, not yet ended.")(fn)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="sckg")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -212,10 +232,11 @@ def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, ver
                    "(never pasted into the query).")
 @click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0.1, 86400),
               help="Seconds the query may run before it is stopped.")
+@_time_options
 @click.option("--max-rows", default=1_000_000, show_default=True, type=click.IntRange(1, None),
               help="Largest result accepted.")
 @command
-def query(sparql, qfile, named, list_, store_dir, fmt, binds, timeout, max_rows):
+def query(sparql, qfile, named, list_, store_dir, fmt, binds, timeout, max_rows, as_of, known_by):
     """Run SPARQL over all documents (the project's prefixes are predefined).
 
     \b
@@ -223,6 +244,8 @@ def query(sparql, qfile, named, list_, store_dir, fmt, binds, timeout, max_rows)
       sckg query "SELECT ?agency ?target WHERE { ?agency sckg:monitors ?target }"
       sckg query --file q.rq --format csv
       sckg query --named state-actions-timeline --bind company=Huawei
+      sckg query --named ownership-as-of --bind 'date="2021-06-30"'
+      sckg query --as-of 2021-06-30 "SELECT ?o ?c WHERE { ?o sckg:owns ?c }"
       sckg query --list
     """
     from .query import limited_query_text, named_queries, named_query
@@ -243,7 +266,10 @@ def query(sparql, qfile, named, list_, store_dir, fmt, binds, timeout, max_rows)
     from .query import undeclared_terms
     for warning in undeclared_terms(text, load_ontology()):
         click.echo(f"warning: {warning}", err=True)
-    click.echo(limited_query_text(store_dir, text, fmt=fmt, bindings=bindings, timeout=timeout, max_rows=max_rows))
+    if as_of or known_by:
+        _in_time(None, as_of, known_by)  # checks the dates
+    click.echo(limited_query_text(store_dir, text, fmt=fmt, bindings=bindings, timeout=timeout, max_rows=max_rows,
+                                  as_of=as_of, known_by=known_by))
 
 
 @cli.command()
@@ -446,8 +472,9 @@ def _ontology_names(kind: str) -> list[str]:
 @click.option("--max-nodes", default=1500, show_default=True, type=click.IntRange(1, None),
               help="Above this many entities show the most connected ones, with a notice.")
 @click.option("--title", default="sckg graph", show_default=True, help="Page title.")
+@_time_options
 @command
-def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title):
+def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title, as_of, known_by):
     """Write an interactive HTML view: legend, filters, search, evidence on hover.
 
     \b
@@ -462,7 +489,7 @@ def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title
         import re
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", since):
             raise UserError(f"--since: {since!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
-    g = _read(store_dir, project)
+    g = _read(store_dir, _in_time(project, as_of, known_by))
     g = select(g, focus=focus, depth=depth, relations=list(relations), types=list(types), since=since)
     v = write_view(g, load_ontology(), out, max_nodes=max_nodes, title=title)
     claimed = sum(not e["asserted"] for e in v.edges)
@@ -476,8 +503,9 @@ def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
 @click.option("--claims", is_flag=True, help="Also walk relations that are only claimed (alleged, denied, planned).")
 @click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 100), help="At most this many paths.")
+@_time_options
 @command
-def path(source, target, store_dir, claims, limit):
+def path(source, target, store_dir, claims, limit, as_of, known_by):
     """Print the shortest typed paths between two entities, each hop with its evidence.
 
     \b
@@ -485,7 +513,7 @@ def path(source, target, store_dir, claims, limit):
       sckg path Alibaba "Liège Airport"
     """
     from .analyze import find_node, project, shortest_paths
-    g = _read(store_dir, project)
+    g = _read(store_dir, _in_time(project, as_of, known_by))
     a, b = find_node(g, source), find_node(g, target)
     paths = shortest_paths(g, a, b, limit=limit, asserted_only=not claims)
     if not paths:
@@ -505,8 +533,9 @@ def path(source, target, store_dir, claims, limit):
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, None), help="Rows per table.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Also write the entity graph: .graphml, .gexf (Gephi) or .csv (edges).")
+@_time_options
 @command
-def analyze(store_dir, top, out):
+def analyze(store_dir, top, out, as_of, known_by):
     """Centrality and the state-exposure ranking of companies and facilities.
 
     \b
@@ -514,7 +543,7 @@ def analyze(store_dir, top, out):
       sckg analyze --top 5 --out graph.gexf
     """
     from .analyze import centrality, project, state_exposure, write_network
-    g = _read(store_dir, project)
+    g = _read(store_dir, _in_time(project, as_of, known_by))
     claimed = sum(not d["asserted"] for _, _, d in g.edges(data=True))
     click.echo(f"{g.number_of_nodes()} entities, {_relations(g.number_of_edges(), claimed)}")
     click.echo("\nmost central (degree, betweenness):")

@@ -284,7 +284,8 @@ class QueryLimitError(RuntimeError):
 
 
 def limited_query_text(location: str | Path, sparql: str, *, fmt: str = "table", bindings: dict | None = None,
-                       timeout: float = 60.0, max_rows: int = 1_000_000) -> str:
+                       timeout: float = 60.0, max_rows: int = 1_000_000, as_of: str | None = None,
+                       known_by: str | None = None) -> str:
     """Like :func:`query_text`, with a time limit and a row limit.
 
     A syntax error is raised as :class:`SyntaxError` explained by :func:`explain_syntax_error`.
@@ -294,6 +295,9 @@ def limited_query_text(location: str | Path, sparql: str, *, fmt: str = "table",
     """
     from .store import RemoteStore, check_store, open_store
     from .workers import WorkerPool
+    if as_of or known_by:
+        return _query_in_time(location, sparql, fmt=fmt, bindings=bindings, timeout=timeout, max_rows=max_rows,
+                              as_of=as_of, known_by=known_by)
     if isinstance(location, str) and location.startswith(("http://", "https://")):
         store = open_store(location)
         assert isinstance(store, RemoteStore)
@@ -330,6 +334,27 @@ def limited_query_text(location: str | Path, sparql: str, *, fmt: str = "table",
     if status != 200:
         raise ValueError(message)
     return _table(body.decode("utf-8")) if fmt == "table" else body.decode("utf-8")
+
+
+def _query_in_time(location, sparql: str, *, fmt: str, bindings, timeout: float, max_rows: int,
+                   as_of: str | None, known_by: str | None) -> str:
+    """A query over the store as of a date (graph.temporal), within the same time and row limits."""
+    from .store import read_store
+    from .temporal import as_of as at_date
+
+    def work(store):
+        text = query_text(at_date(store, valid_at=as_of, known_by=known_by), sparql,
+                          fmt="tsv" if fmt == "table" else fmt, bindings=bindings)
+        return text
+
+    try:
+        text = read_store(location, work, timeout=timeout)
+    except SyntaxError as exc:
+        raise SyntaxError(explain_syntax_error(sparql, str(exc))) from None
+    rows = max(0, text.count("\n") - 1) if fmt in ("table", "tsv", "csv") else 0
+    if rows > max_rows:
+        raise QueryLimitError(f"the result has more than {max_rows:,} rows; add a LIMIT or raise --max-rows")
+    return _table(text) if fmt == "table" else text
 
 
 def _table(tsv: str) -> str:
