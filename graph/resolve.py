@@ -14,6 +14,7 @@ Three things live here:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -156,8 +157,9 @@ class NameIndex:
 
     Names are looked up in the store by their keys (``sckg:nameKey``) as documents need
     them, one query per document, so a build's cost does not grow with the size of the
-    store. Candidates for a key are kept in order: stored nodes (sorted), then the nodes
-    this build added.
+    store. Candidates for a key are kept sorted, whether stored or added by this build: a
+    mention joins the same node whichever earlier build stored it, so a build killed part
+    way and run again ends as one that was not interrupted.
     """
 
     def __init__(self, ontology: Ontology, store=None):
@@ -203,7 +205,7 @@ class NameIndex:
         for e in named:
             for key in self._keys(e):
                 if e.iri not in self.by_name[key]:
-                    self.by_name[key].append(e.iri)
+                    bisect.insort(self.by_name[key], e.iri)
             self._type(e.iri, e.type)
 
     def match(self, ent: Entity, curation: Curation) -> str | None:
