@@ -25,6 +25,34 @@ _DOCUMENTS = """SELECT ?doc ?title ?ddate ?file WHERE { ?doc a sckg:Document .
 _STATUSES = "SELECT ?status ?asserts WHERE { ?status sckg:assertsFact ?asserts }"
 
 
+class BadEvidence(ValueError):
+    """A stored evidence record holds a value that cannot be what it says (written by hand)."""
+
+
+def _number(ev_iri: str, field: str, value: str, *, doc: str | None, kind: type):
+    """``value`` of an evidence ``field`` as a ``kind``; a confidence must lie in [0, 1].
+
+    >>> _number("urn:ev:1", "confidence", "0.8", doc=None, kind=float)
+    0.8
+    >>> _number("urn:ev:1", "confidence", "INF", doc="urn:doc:1", kind=float)
+    Traceback (most recent call last):
+    ...
+    graph.analyze.BadEvidence: evidence <urn:ev:1> (in <urn:doc:1>) has sckg:confidence 'INF': not a number between 0 and 1; correct or retract that document (sckg validate lists such records)
+    """
+    import math
+    try:
+        number = kind(value)
+    except ValueError:
+        number = None
+    if kind is float and number is not None and not (math.isfinite(number) and 0 <= number <= 1):
+        number = None
+    if number is None:
+        what = "a number between 0 and 1" if field == "confidence" else "a whole number"
+        raise BadEvidence(f"evidence <{ev_iri}>{f' (in <{doc}>)' if doc else ''} has sckg:{field} {value[:40]!r}: "
+                          f"not {what}; correct or retract that document (sckg validate lists such records)")
+    return number
+
+
 def _value(sol, name):
     term = sol[name]
     return None if term is None else term.value
@@ -72,13 +100,13 @@ def project(store: Store) -> nx.MultiDiGraph:
         ev = {
             "sentence": cols["sentence"][ev_iri],
             "status": status.rsplit("#", 1)[-1],
-            "confidence": float(cols["conf"][ev_iri]),
+            "confidence": _number(ev_iri, "confidence", cols["conf"][ev_iri], doc=doc, kind=float),
             "document": doc,
             "title": title,
             "file": file_name,
             "document_date": ddate,
-            "start": int(cols["start"][ev_iri]),
-            "end": int(cols["end"][ev_iri]),
+            "start": _number(ev_iri, "startChar", cols["start"][ev_iri], doc=doc, kind=int),
+            "end": _number(ev_iri, "endChar", cols["end"][ev_iri], doc=doc, kind=int),
             "date": cols["date"].get(ev_iri),
             "asserted_by": cols["by"].get(ev_iri),
             "method": cols["method"][ev_iri],

@@ -29,3 +29,13 @@ def one_clear_line(code: int, out: str, err: str, needle: str) -> None:
     assert "Traceback" not in text, text
     assert needle in text, text
     assert len([line for line in err.strip().splitlines() if line.strip()]) <= 1, err
+
+
+@pytest.fixture()
+def seed_copy(tmp_path, seed_store):
+    """A writable copy of the seed store. A file copy of the open store raced RocksDB's
+    background compaction ("000015.sst: No such file or directory" in the copy); a
+    checkpoint (pyoxigraph's backup) is consistent."""
+    path = tmp_path / "store"
+    seed_store._store.backup(str(path))
+    return path

@@ -43,12 +43,28 @@ def test_build_of_a_device_is_refused_at_once(sckg, tmp_path):
     one_clear_line(*sckg("build", "/dev/zero", "--store", tmp_path / "s"), "/dev/zero: not a regular file")
 
 
-def test_readers_work_while_a_build_holds_the_store(sckg, tmp_path, seed_store):
-    import shutil
-    path = tmp_path / "store"
-    shutil.copytree(seed_store.location, path, ignore=shutil.ignore_patterns("LOCK"))
+def test_readers_work_while_a_build_holds_the_store(sckg, seed_copy):
+    path = seed_copy
     with Store(path):  # the writer's lock, as during a build
         code, out, err = sckg("stats", "--store", path)
         assert code == 0 and "documents" in out, out + err
         code, out, err = sckg("query", "--store", path, "ASK { ?s sckg:owns ?o }")
         assert code == 0 and "true" in out, out + err
+
+
+@pytest.mark.parametrize("value", ['"abc"', '"INF"', '"NaN"', '"1.5"', '"-1"^^<http://www.w3.org/2001/XMLSchema#decimal>'])
+@pytest.mark.parametrize("command", [["view", "--out", "{out}"], ["analyze"]])
+def test_confidence_written_by_hand_that_is_not_a_probability_fails_view_and_analyze_naming_the_evidence(
+        sckg, tmp_path, seed_copy, value, command):
+    # "abc" failed with "could not convert string to float" and no node; "INF" wrote a view
+    # whose data held Infinity (a blank page); "1.5" was drawn as it was
+    path = seed_copy
+    with Store(path, mode="write") as s:  # as a SPARQL update through serve --allow-update would
+        ev = next(iter(s.query("SELECT ?ev WHERE { ?ev a sckg:Evidence } ORDER BY ?ev LIMIT 1")))["ev"]
+        s.update(f"DELETE {{ GRAPH ?g {{ {ev} sckg:confidence ?c }} }} INSERT {{ GRAPH ?g {{ {ev} sckg:confidence "
+                 f"{value} }} }} WHERE {{ GRAPH ?g {{ {ev} sckg:confidence ?c }} }}")
+    out = tmp_path / "view.html"
+    code, stdout, err = sckg(*[a.replace("{out}", str(out)) for a in command], "--store", path)
+    one_clear_line(code, stdout, err, f"evidence {ev} (in <https://w3id.org/sckg/id/doc/")
+    assert "has sckg:confidence" in err and "not a number between 0 and 1" in err, err
+    assert not out.exists()
