@@ -108,9 +108,13 @@ def _curation_dir(given: str | None):
 def _open_store(location: str, *, mode: str):
     """An embedded store for a directory, a SPARQL server for an http(s) URL.
 
-    ``mode`` is ``create`` (build, import), ``write`` (an existing store) or ``read``.
+    ``mode`` is ``create`` (build, import), ``write`` (an existing store) or ``read``. A
+    command that writes a store directory first removes snapshots left by killed servers.
     """
     from .store import open_store
+    if mode != "read" and not str(location).startswith(("http://", "https://")):
+        from .serve import remove_stale_snapshots
+        remove_stale_snapshots(Path(location))
     return open_store(location, mode=mode)
 
 

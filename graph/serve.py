@@ -302,22 +302,94 @@ class SparqlServer(ThreadingHTTPServer):
             self._reloading.release()
 
 
+#: a file in each snapshot's directory naming the server that uses it ("host pid start"), so a
+#: later command can tell the snapshot of a killed server from one in use
+SNAPSHOT_OWNER = "owner"
+#: seconds after which a snapshot directory without an owner file is stale (a server writes
+#: that file as soon as it creates the directory, before copying the store)
+_UNOWNED_GRACE = 60.0
+
+
+def _process_start(pid: int) -> str:
+    """When process ``pid`` started, in clock ticks since boot ('' where /proc cannot say)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat[stat.rindex(")") + 2:].split()[19]  # field 22; the name in brackets may hold spaces
+
+
+def _owner_alive(owner: str) -> bool:
+    """Whether the process an owner line names still runs (True when this host cannot tell)."""
+    import os
+    import socket
+    parts = owner.split()
+    if len(parts) != 3 or not parts[1].isdigit():
+        return False
+    host, pid, start = parts[0], int(parts[1]), parts[2]
+    if host != socket.gethostname():
+        return True  # another machine's server, on a shared file system
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # another user's process
+    now = _process_start(pid)
+    return start == "-" or not now or now == start  # a new process under a reused pid is not the owner
+
+
+def remove_stale_snapshots(location: Path | str) -> list[Path]:
+    """Remove the snapshots of ``location`` (and temporary ones) whose server is no longer running.
+
+    A server killed with SIGKILL cannot remove its snapshot; the next server, or the next
+    command that writes the store, does. A snapshot whose server still runs is never
+    touched. Returns the directories removed.
+    """
+    import tempfile
+    location = Path(location)
+    candidates = [*location.parent.glob(f".{location.name}.snapshot-*"),
+                  *Path(tempfile.gettempdir()).glob("sckg-snapshot-*")]
+    removed = []
+    for d in sorted(candidates):
+        try:
+            owner = (d / SNAPSHOT_OWNER).read_text(encoding="ascii", errors="replace")
+            stale = not _owner_alive(owner)
+        except FileNotFoundError:
+            try:
+                stale = time.time() - d.stat().st_mtime > _UNOWNED_GRACE
+            except OSError:
+                continue
+        except OSError:
+            continue
+        if stale and d.is_dir() and not d.is_symlink():
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+    return removed
+
+
 def take_snapshot(location: Path) -> Path:
     """A frozen copy of the store (hard links to its immutable files, so cheap) for the workers.
 
     Every read-only worker opens the same snapshot, so all answer from the same data, a
     restarted worker included, while another process writes to the store. It sits next
     to the store when that directory's parent is writable (hard links need the same file
-    system), else in the temporary directory.
+    system), else in the temporary directory. Its directory names this process as its
+    owner (see :func:`remove_stale_snapshots`).
     """
-    import pyoxigraph as ox
+    import os
+    import socket
     import tempfile
+
+    import pyoxigraph as ox
     try:
         parent = tempfile.mkdtemp(prefix=f".{location.name}.snapshot-", dir=location.parent)
     except OSError:
         parent = tempfile.mkdtemp(prefix="sckg-snapshot-")
     target = Path(parent) / "store"
     try:
+        (Path(parent) / SNAPSHOT_OWNER).write_text(
+            f"{socket.gethostname()} {os.getpid()} {_process_start(os.getpid()) or '-'}\n", encoding="ascii")
         ox.Store.read_only(str(location)).backup(str(target))
     except (OSError, RuntimeError) as exc:
         shutil.rmtree(parent, ignore_errors=True)
@@ -341,6 +413,7 @@ def make_server(location: Path | str, *, host: str = "127.0.0.1", port: int = 78
                           max_bytes=max_bytes)
     else:
         check_store(location, mode="read")
+        remove_stale_snapshots(location)
         snapshot = take_snapshot(location)
         try:
             pool = WorkerPool(snapshot, size=max(1, workers), writable=False, network=allow_service,

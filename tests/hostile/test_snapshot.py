@@ -71,3 +71,43 @@ def test_sighup_makes_new_data_visible_to_every_worker(sckg, served, tmp_path):
     answers = {count(url) for _ in range(30)}
     assert answers == {old + 5000}, answers
     assert len(list(store.parent.glob(".store.snapshot-*"))) == 1, "the old snapshot was not removed"
+
+
+def snapshots(store):
+    return sorted(store.parent.glob(f".{store.name}.snapshot-*"))
+
+
+def test_snapshot_of_a_sigkilled_server_is_removed_by_the_next_serve_never_a_live_ones(sckg, tmp_path):
+    # a SIGKILLed serve left its snapshot (hard links holding old store files) for ever
+    store = tmp_path / "store"
+    with Store(store) as s:
+        s.load(nquads(tmp_path, 100, "first"))
+    killed, _ = start(store)
+    (left,) = snapshots(store)
+    killed.kill()
+    killed.wait(10)
+    assert left.exists()
+    live, url = start(store)
+    try:
+        kept = [d for d in snapshots(store) if d != left]
+        assert not left.exists(), "the next serve kept the killed server's snapshot"
+        assert len(kept) == 1, kept
+        other, other_url = start(store)  # a second server leaves the first one's snapshot alone
+        try:
+            assert kept[0].exists() and count(url) == count(other_url)
+            assert len(snapshots(store)) == 2
+        finally:
+            other.terminate()
+            other.wait(10)
+        # a process that reuses the killed server's pid is not its owner
+        before = count(url)
+        (tmp_path / f".{store.name}.snapshot-reused").mkdir()
+        owner = (kept[0] / "owner").read_text().split()
+        (tmp_path / f".{store.name}.snapshot-reused" / "owner").write_text(f"{owner[0]} {live.pid} 1\n")
+        code, out, err = sckg("import", nquads(tmp_path, 10, "second"), "--store", store)  # a write command cleans too
+        assert code == 0, out + err
+        assert snapshots(store) == kept and count(url) == before
+    finally:
+        live.terminate()
+        live.wait(10)
+    assert snapshots(store) == []
