@@ -33,10 +33,22 @@ class GoldRelation:
     relation: str
     objects: tuple[str, ...]
     required: bool
+    start: str | None = None  # when the text says it began / ended (YYYY, YYYY-MM or YYYY-MM-DD)
+    end: str | None = None
 
     def __str__(self) -> str:
         obj = self.objects[0] if len(self.objects) == 1 else "[" + " | ".join(self.objects) + "]"
         return f"{self.subject} {self.relation} {obj} ({self.document})"
+
+
+@dataclass(frozen=True)
+class GoldDecision:
+    document: str
+    actor: str
+    kind: str
+    date: str | None
+    targets: tuple[str, ...]
+    effects: tuple[tuple[str, str, tuple[str, ...], str], ...]  # subject, relation, objects, change
 
 
 @dataclass
@@ -44,6 +56,7 @@ class Gold:
     entities: dict[str, GoldEntity] = field(default_factory=dict)  # by document/name
     relations: list[GoldRelation] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
+    decisions: list[GoldDecision] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,28 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+@dataclass(frozen=True)
+class TimeScore:
+    """Dates on relations, and decisions, against the gold's ``start``/``end`` and ``decisions``."""
+
+    dated: int  # gold relations (required or optional) that carry a start or an end
+    dated_found: int  # ... whose relation was found
+    dates_right: int  # ... whose start and end, as found in that document, equal the gold's
+    undated_found: int  # found gold relations with no gold date
+    spurious_dates: int  # ... to which the graph gives a start or an end anyway
+    decisions: int  # gold decisions
+    predicted_decisions: int
+    decisions_found: int  # gold decisions matched (same document, actor, and a target when the gold names one)
+    decision_dates: int  # matched gold decisions with a date
+    decision_dates_right: int
+    effects: int  # gold effects
+    effects_found: int
+
+    @property
+    def date_accuracy(self) -> float:
+        return self.dates_right / self.dated_found if self.dated_found else 1.0
+
+
 @dataclass
 class EvalReport:
     by_relation: dict[str, Score]
@@ -77,6 +112,7 @@ class EvalReport:
     duplicates: dict[str, list[str]]  # gold entity -> node labels
     documents: list[str]
     missing_documents: list[str]
+    time: TimeScore | None = None
 
 
 def _line_of(exc: yaml.YAMLError) -> int:
@@ -124,8 +160,39 @@ def load_gold(directory: Path | str) -> Gold:
                     if str(name) not in ents:
                         raise GoldError(f"{path}: {section} #{i + 1} names {name!r}, which is not in entities")
                 gold.relations.append(GoldRelation(doc, str(r["subject"]), str(r["relation"]),
-                                                   tuple(map(str, objs)), required))
+                                                   tuple(map(str, objs)), required,
+                                                   _gold_date(r.get("start"), path, f"{section} #{i + 1}"),
+                                                   _gold_date(r.get("end"), path, f"{section} #{i + 1}")))
+        for i, d in enumerate(data.get("decisions") or []):
+            where = f"decisions #{i + 1}"
+            if not isinstance(d, dict) or not {"actor", "kind"} <= set(d):
+                raise GoldError(f"{path}: {where} needs actor and kind")
+            targets = d.get("targets") or []
+            effects = []
+            for j, e in enumerate(d.get("effects") or []):
+                if not isinstance(e, dict) or not {"subject", "relation", "object", "change"} <= set(e):
+                    raise GoldError(f"{path}: {where} effect #{j + 1} needs subject, relation, object and change")
+                objs = e["object"] if isinstance(e["object"], list) else [e["object"]]
+                effects.append((str(e["subject"]), str(e["relation"]), tuple(map(str, objs)), str(e["change"])))
+            for name in [d["actor"], *targets, *(n for e in effects for n in (e[0], *e[2]))]:
+                if str(name) not in ents:
+                    raise GoldError(f"{path}: {where} names {name!r}, which is not in entities")
+            gold.decisions.append(GoldDecision(doc, str(d["actor"]), str(d["kind"]),
+                                               _gold_date(d.get("date"), path, where),
+                                               tuple(map(str, targets)), tuple(effects)))
     return gold
+
+
+def _gold_date(value, path: Path, where: str) -> str | None:
+    """A gold date as its ISO text ("2018", "2018-07", "2018-07-04"); YAML may give a number or a date."""
+    import datetime as dt
+    import re
+    if value is None:
+        return None
+    text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        raise GoldError(f"{path}: {where} has the date {text!r}; use YYYY, YYYY-MM or YYYY-MM-DD")
+    return text
 
 
 def _graph(store: Store):
@@ -183,6 +250,7 @@ def evaluate(store: Store, gold_dir: Path | str, *, all_documents: bool = False)
             false_positives=sum(1 for f in fps if rel is None or f[1] == rel),
         )
 
+    time = _time_score(store, gold, grels, docs, predicted, hit, matches)
     dups = {}
     for key, ge in gold.entities.items():
         if key.split("/", 1)[0] not in docs:
@@ -198,7 +266,89 @@ def evaluate(store: Store, gold_dir: Path | str, *, all_documents: bool = False)
         duplicates=dups,
         documents=docs,
         missing_documents=missing,
+        time=time,
     )
+
+
+_EVIDENCE_TIME = """SELECT ?s ?p ?o ?file ?from ?until WHERE {
+  ?ev a sckg:Evidence ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?d .
+  ?d sckg:fileName ?file . OPTIONAL { ?ev sckg:validFrom ?from } OPTIONAL { ?ev sckg:validUntil ?until } }"""
+_DECISIONS = """SELECT ?dec ?file ?actor ?date ?target ?change ?s ?p ?o WHERE {
+  ?dec a sckg:Decision ; sckg:decidedBy ?actor ; prov:wasDerivedFrom ?d . ?d sckg:fileName ?file .
+  OPTIONAL { ?dec sckg:decisionDate ?date } OPTIONAL { ?dec sckg:target ?target }
+  OPTIONAL { ?dec ?c ?ev . ?c rdfs:subPropertyOf sckg:affects .
+             ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . BIND(STRAFTER(STR(?c), "#") AS ?change) } }"""
+
+
+def _time_score(store: Store, gold: Gold, grels, docs, predicted, hit, matches) -> TimeScore:
+    """How many gold dates the graph gives right (start: the earliest a document's evidence
+    gives, end: the latest; compared exactly, at the gold's precision) and how many gold
+    decisions and effects it finds."""
+    dates: dict[tuple, tuple[set, set]] = {}
+    for sol in store.query(_EVIDENCE_TIME):
+        p = sol["p"].value.rsplit("#", 1)[-1]
+        starts, ends = dates.setdefault((sol["s"].value, p, sol["o"].value, sol["file"].value), (set(), set()))
+        if sol["from"] is not None:
+            starts.add(sol["from"].value)
+        if sol["until"] is not None:
+            ends.add(sol["until"].value)
+    dated = dated_found = right = undated_found = spurious = 0
+    for g in grels:
+        preds = [pr for pr in predicted if hit(pr, g)]
+        starts, ends = set(), set()
+        for s, p, o in preds:
+            for key in ((s, p, o, g.document), (o, p, s, g.document)):
+                if key in dates:
+                    starts |= dates[key][0]
+                    ends |= dates[key][1]
+        if g.start or g.end:
+            dated += 1
+            if preds:
+                dated_found += 1
+                right += (min(starts, default=None) == g.start) and (max(ends, default=None) == g.end)
+        elif preds:
+            undated_found += 1
+            spurious += bool(starts or ends)
+    decisions: dict[str, dict] = {}
+    for sol in store.query(_DECISIONS):
+        d = decisions.setdefault(sol["dec"].value, {"file": sol["file"].value, "actor": sol["actor"].value,
+                                                    "date": None, "targets": set(), "effects": set()})
+        if sol["date"] is not None:
+            d["date"] = sol["date"].value
+        if sol["target"] is not None:
+            d["targets"].add(sol["target"].value)
+        if sol["change"] is not None:
+            d["effects"].add((sol["change"].value, sol["s"].value, sol["p"].value.rsplit("#", 1)[-1], sol["o"].value))
+    gdecs = [d for d in gold.decisions if d.document in docs]
+    found = dated_dec = dec_right = effects = effects_found = 0
+    for gd in gdecs:
+        cands = [d for d in decisions.values() if d["file"] == gd.document
+                 and matches(d["actor"], gd.document, gd.actor, also=True)
+                 and (not gd.targets or any(matches(t, gd.document, name, also=True)
+                                            for t in d["targets"] for name in gd.targets))]
+        found += bool(cands)
+        if cands and gd.date:
+            dated_dec += 1
+            dec_right += any(d["date"] == gd.date for d in cands)
+        for subj, rel, objs, change in gd.effects:
+            effects += 1
+            effects_found += any(ch == change and p == rel and matches(s, gd.document, subj, also=True)
+                                 and any(matches(o, gd.document, ob, also=True) for ob in objs)
+                                 for d in cands for ch, s, p, o in d["effects"])
+    predicted_decisions = sum(1 for d in decisions.values() if d["file"] in docs)
+    return TimeScore(dated, dated_found, right, undated_found, spurious, len(gdecs), predicted_decisions,
+                     found, dated_dec, dec_right, effects, effects_found)
+
+
+def format_time(t: TimeScore) -> str:
+    """The time part of a report, as text."""
+    pct = lambda a, b: f"{a}/{b} ({a / b:.1%})" if b else f"{a}/{b}"  # noqa: E731
+    return "\n".join([
+        f"dates on relations: right {pct(t.dates_right, t.dated_found)} of the dated gold relations found "
+        f"({pct(t.dated_found, t.dated)} found); a date where the gold has none: {pct(t.spurious_dates, t.undated_found)}",
+        f"decisions: found {pct(t.decisions_found, t.decisions)} of the gold's, {t.predicted_decisions} in the graph; "
+        f"dates right {pct(t.decision_dates_right, t.decision_dates)}; effects found {pct(t.effects_found, t.effects)}",
+    ])
 
 
 def format_report(report: EvalReport) -> str:
@@ -206,6 +356,8 @@ def format_report(report: EvalReport) -> str:
     lines = [f"{'relation':<14} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5} {'fp':>4}"]
     for name, s in [*report.by_relation.items(), ("overall", report.overall)]:
         lines.append(f"{name:<14} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.required:5d} {s.false_positives:4d}")
+    if report.time is not None:
+        lines.append(format_time(report.time))
     lines.append(f"documents scored: {len(report.documents)}")
     if report.missing_documents:
         lines.append("not in the store (not scored): " + ", ".join(report.missing_documents))

@@ -14,7 +14,7 @@ from .gazetteer import Gazetteer, phrase_matcher
 from .mentions import Mentions, find_mentions
 from .claims import ownership_share
 from .decisions import DecisionFinder
-from .timing import valid_time
+from .timing import date_phrases, valid_time
 from .relations import Candidate, RelationFinder, TriggerIndex
 
 METHOD = "sckg-rules"
@@ -233,7 +233,7 @@ class Extractor:
         onto = self.ontology
         rule_set = set(an.rule_candidates)
         offsets = article.compact[1]
-        dates = [(e.start, e.end, e.text) for e in ms.doc.ents if e.label_ == "DATE"]
+        dates = date_phrases(ms.doc)
         cues = onto.time_cues
 
         def cite(sent) -> tuple[str, int, int]:

@@ -42,7 +42,7 @@ class DecisionFinder:
         """The kind of decision a blocked or monitors relation reports, from its trigger's clause."""
         near = {trigger, trigger.head, *trigger.children}
         clause = trigger
-        while clause.dep_ not in ("ROOT", "ccomp", "advcl", "relcl") and clause.head is not clause:
+        while clause.dep_ not in ("ROOT", "ccomp", "advcl", "relcl") and clause.head.i != clause.i:
             clause = clause.head
             near.add(clause)
         words = _lemmas(near)

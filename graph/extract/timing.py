@@ -27,7 +27,7 @@ class ValidTime:
 
 def clause_of(tok: Token) -> Token:
     """The head of the clause a token belongs to (the root, or a complement, adverbial or relative clause)."""
-    while tok.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp") and tok.head is not tok:
+    while tok.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp") and tok.head.i != tok.i:
         tok = tok.head
     return tok
 
@@ -58,18 +58,20 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
     the relation holds ("owned 67% in 2018"). All the words are the ontology's.
     """
     clause = clause_of(trigger)
-    lo, hi = clause.left_edge.i, clause.right_edge.i
     heads = _forms(trigger) | _forms(clause)
     ending = bool(heads & cues.end_triggers)
-    stative = bool(_forms(trigger) & cues.stative) and (bool(_forms(clause) & cues.stative) or clause is trigger)
+    stative = bool(_forms(trigger) & cues.stative) and (bool(_forms(clause) & cues.stative) or clause.i == trigger.i)
     start = end = None
     doc = trigger.doc
+    ranked = []
     for s, e, text in dates:
-        if not (lo <= s and e - 1 <= hi):
+        hops = _attachment(doc[s:e].root, clause, trigger)
+        if hops is None:
             continue
         value = parse_date(text, doc_date)
-        if value is None:
-            continue
+        if value is not None:
+            ranked.append((hops, s, e, value))
+    for _hops, s, e, value in sorted(ranked):
         prep = _preposition(doc, s, e)
         if prep in cues.start:
             start = start or value
@@ -81,6 +83,35 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
             start = start or value
     before, after = share_change(trigger.sent)
     return ValidTime(start, end, before, after)
+
+
+def _attachment(tok: Token, clause: Token, trigger: Token) -> int | None:
+    """How closely a date attaches to the clause: the hops from the date up to the clause's
+    head (or the trigger), counting a noun passed on the way as three ("the summit in
+    September" dates the summit, not the clause); None when the way leaves the clause or
+    enters it from a clause of its own ("as announced in November, ...")."""
+    hops = 0
+    stops = (clause.i, trigger.i)
+    while tok.i not in stops:
+        if tok.dep_ in ("advcl", "relcl", "ccomp", "acl", "csubj", "parataxis") or tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        hops += 3 if tok.pos_ in ("NOUN", "PROPN") and tok.i not in stops else 1
+    return hops
+
+
+def date_phrases(doc) -> list[tuple[int, int, str]]:
+    """Date phrases: the parser's DATE entities, and "today", "yesterday" or a weekday it left untagged."""
+    out = [(e.start, e.end, e.text) for e in doc.ents if e.label_ == "DATE"]
+    tagged = {i for s, e, _ in out for i in range(s, e)}
+    for tok in doc:
+        if tok.i not in tagged and tok.lower_ in _DAY_WORDS:
+            out.append((tok.i, tok.i + 1, tok.text))
+    return sorted(out)
+
+
+_DAY_WORDS = frozenset(["today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday",
+                        "saturday", "sunday"])
 
 
 def share_change(sent: Span) -> tuple[float | None, float | None]:
