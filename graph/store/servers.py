@@ -10,6 +10,8 @@ from .dataset import StoreError
 SERVERS_FILE = Path(__file__).with_name("sparql_servers.toml")
 #: how a query sees the union of the document graphs (see the table's header)
 UNION_MODES = ("parameter", "server", "exclude")
+#: what a union mode needs besides the endpoints
+_UNION_NEEDS = {"parameter": ("union_parameter",), "server": (), "exclude": ("exclude_graph",)}
 
 
 @functools.cache
@@ -31,5 +33,8 @@ def server_profiles(path: Path = SERVERS_FILE) -> dict[str, dict]:
             raise StoreError(f"{path}: [{name}] lacks {', '.join(missing)}")
         if p["union"] not in UNION_MODES:
             raise StoreError(f"{path}: [{name}] union = {p['union']!r}; use one of {', '.join(UNION_MODES)}")
+        missing = [k for k in _UNION_NEEDS[p["union"]] if k not in p]
+        if missing:
+            raise StoreError(f"{path}: [{name}] union = {p['union']!r} needs {', '.join(missing)}")
     return profiles
 
