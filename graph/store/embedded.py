@@ -20,6 +20,14 @@ STORE_MODES = ("read", "write", "create")
 _ROCKSDB_FILES = re.compile(r"(CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|OPTIONS-\d+|\d+\.(sst|log|blob))")
 
 
+def damage_error(location, exc: BaseException) -> BaseException:
+    """Oxigraph's error about a damaged store (a checksum mismatch…) as a StoreError; others unchanged."""
+    if isinstance(exc, (RuntimeError, OSError)) and not isinstance(exc, StoreError) and \
+            re.search(r"corrupt|checksum|bad magic|truncated|unexpected end", str(exc), re.IGNORECASE):
+        return StoreError(damaged_message(location, str(exc)))
+    return exc
+
+
 def _build_hint(path: Path) -> str:
     return f"build one with: sckg build ARTICLES --store {path}"
 
@@ -151,6 +159,20 @@ class Store(DatasetStore):
     def flush(self) -> None:
         if self._store is not None and self.location is not None and not getattr(self, "read_only", False):
             self._store.flush()
+
+    def __exit__(self, kind, error, traceback) -> None:
+        """Close; an error that says the store is damaged leaves as the StoreError that reports it.
+
+        A corrupted block is met wherever a command reads it, not when the store opens.
+        """
+        damaged = damage_error(self.location, error) if error is not None else None
+        try:
+            self.close()
+        except (OSError, RuntimeError) as exc:
+            if error is None:
+                raise damage_error(self.location, exc) from None
+        if damaged is not error:
+            raise damaged from None
 
     def close(self) -> None:
         """Flush and release the directory (its lock goes with the last reference)."""

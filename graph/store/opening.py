@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .dataset import DatasetStore, StoreError
-from .embedded import Store, check_store, damaged_message
+from .embedded import Store, check_store, damage_error, damaged_message
 from .remote import RemoteStore
 
 def open_store(location: str | Path | None, **kwargs) -> DatasetStore:
@@ -54,20 +53,12 @@ def _is_remote(location) -> bool:
     return isinstance(location, str) and location.startswith(("http://", "https://"))
 
 
-def _as_store_error(location, exc: BaseException) -> BaseException:
-    """Oxigraph's errors about a damaged store as a StoreError; others unchanged."""
-    if isinstance(exc, (RuntimeError, OSError)) and not isinstance(exc, StoreError) and \
-            re.search(r"corrupt|checksum|bad magic|truncated|unexpected end", str(exc), re.IGNORECASE):
-        return StoreError(damaged_message(location, str(exc)))
-    return exc
-
-
 def _read_child(location: Path, work, conn) -> None:  # runs in a forked child
     try:
         with Store(location, mode="read") as store:
             result = (True, work(store))
     except BaseException as exc:  # sent back, raised in the parent
-        result = (False, _as_store_error(location, exc))
+        result = (False, damage_error(location, exc))
     try:
         conn.send(result)
     except Exception as exc:  # an unpicklable result or error
