@@ -255,3 +255,17 @@ def test_a_large_graph_sent_in_pieces_arrives_whole_and_put_still_replaces(virtu
     store._put_graph(g.value, quads[:10])  # PUT still replaces the whole graph
     rows = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": g}))
     assert int(rows[0]["n"].value) == 10
+
+
+@pytest.mark.parametrize("entry, needs", [
+    ('query = "/q"\nupdate = "/u"\nstore = "/s"\nunion = "parameter"\n', "union_parameter"),
+    ('query = "/q"\nupdate = "/u"\nstore = "/s"\nunion = "exclude"\n', "exclude_graph"),
+    ('query = "/q"\nupdate = "/u"\nunion = "server"\n', "lacks store"),
+])
+def test_a_server_table_entry_missing_what_it_needs_names_the_file_and_entry(tmp_path, entry, needs):
+    from graph.store import server_profiles
+    table = tmp_path / "servers.toml"
+    table.write_text("[myserver]\n" + entry, encoding="utf-8")
+    with pytest.raises(StoreError) as err:
+        server_profiles(table)
+    assert str(table) in str(err.value) and "[myserver]" in str(err.value) and needs in str(err.value), err.value

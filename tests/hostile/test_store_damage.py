@@ -21,6 +21,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.store import Store, StoreError
+from tests.conftest import SEEDS
 from tests.servers import free_port
 
 from .conftest import one_clear_line
@@ -172,3 +173,19 @@ def test_check_store_names_a_file_given_as_store(tmp_path):
     f.write_text("x", encoding="utf-8")
     with pytest.raises(StoreError, match="not a store directory"):
         check_store(f, mode="create")
+
+
+@pytest.mark.parametrize("cmd", [["import", "{tmp}/x.nq"], ["build", "{tmp}/articles"]], ids=lambda c: c[0])
+def test_write_commands_on_corrupted_blocks_report_the_damage_not_an_internal_error(big_store, tmp_path, cmd):
+    """A write opens such a store (its CURRENT intact) at once and meets the bad block later,
+    where it reads: that was "internal error: RuntimeError: Corruption…", exit 2."""
+    store = tmp_path / "store"
+    shutil.copytree(big_store, store)
+    corrupt(store, 1)
+    (tmp_path / "x.nq").write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    shutil.copytree(SEEDS, tmp_path / "articles")
+    args = args_for(cmd, tmp_path)
+    code, out, err, took = sckg_process(*args, "--store", store, timeout=120)
+    assert code == 1 and "the store is damaged" in err and "checksum" in err.lower(), (code, out, err)
+    assert "internal error" not in err and len(err.strip().splitlines()) == 1, err
+    assert took < 60, f"{took:.0f} s to report a damaged store"

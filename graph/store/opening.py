@@ -1,0 +1,141 @@
+"""Opening a store by location (a directory or a server's URL), and reads bounded in time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .dataset import DatasetStore, StoreError
+from .embedded import Store, check_store, damage_error, damaged_message
+from .remote import RemoteStore
+
+def open_store(location: str | Path | None, **kwargs) -> DatasetStore:
+    """An embedded store for a directory, a remote one for an http(s) URL.
+
+    For a URL, the environment says which server it is and how to reach it:
+    ``SCKG_SPARQL_SERVER`` (an entry of ``sparql_servers.toml``: oxigraph, the default,
+    virtuoso, fuseki, graphdb); ``SCKG_SPARQL_USER`` and ``SCKG_SPARQL_PASSWORD``
+    (credentials are read only from here, never from the URL or the command line);
+    ``SCKG_SPARQL_AUTH=basic`` to send Basic credentials up front; and, for a layout of
+    its own, ``SCKG_SPARQL_QUERY_URL``, ``SCKG_SPARQL_UPDATE_URL``, ``SCKG_SPARQL_STORE_URL``.
+    ``SCKG_SPARQL_UNION_PARAM=0`` (older settings) means the server's default graph is
+    already the union.
+    """
+    import os
+    import urllib.parse
+    if isinstance(location, str) and location.startswith(("http://", "https://")):
+        kwargs.pop("mode", None)  # a server's store always exists
+        if urllib.parse.urlsplit(location).password is not None or "@" in urllib.parse.urlsplit(location).netloc:
+            raise StoreError("credentials do not go in the store URL (it shows in logs and process lists); "
+                             "set SCKG_SPARQL_USER and SCKG_SPARQL_PASSWORD")
+        env = os.environ
+        kwargs.setdefault("server", env.get("SCKG_SPARQL_SERVER") or "oxigraph")
+        kwargs.setdefault("query_url", env.get("SCKG_SPARQL_QUERY_URL"))
+        kwargs.setdefault("update_url", env.get("SCKG_SPARQL_UPDATE_URL"))
+        kwargs.setdefault("store_url", env.get("SCKG_SPARQL_STORE_URL"))
+        if env.get("SCKG_SPARQL_UNION_PARAM", "1") in ("0", "false", "no"):
+            kwargs.setdefault("union", "server")
+        kwargs.setdefault("user", env.get("SCKG_SPARQL_USER"))
+        kwargs.setdefault("password", env.get("SCKG_SPARQL_PASSWORD"))
+        kwargs.setdefault("auth", env.get("SCKG_SPARQL_AUTH") or "challenge")
+        return RemoteStore(location, **kwargs)
+    return Store(location, **kwargs)
+
+
+#: seconds a read of the store (stats, export, validate, a view…) may take; env SCKG_READ_TIMEOUT
+DEFAULT_READ_TIMEOUT = 900.0
+#: seconds after which a slow read starts a scan of the store that reports a corrupted block
+_SCAN_AFTER = 3.0
+
+
+def _is_remote(location) -> bool:
+    return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+def _read_child(location: Path, work, conn) -> None:  # runs in a forked child
+    try:
+        with Store(location, mode="read") as store:
+            result = (True, work(store))
+    except BaseException as exc:  # sent back, raised in the parent
+        result = (False, damage_error(location, exc))
+    try:
+        conn.send(result)
+    except Exception as exc:  # an unpicklable result or error
+        conn.send((False, StoreError(f"{location}: {type(exc).__name__}: {exc}")))
+
+
+def _scan_child(location: Path, conn) -> None:  # runs in a forked child
+    """Read every quad once: a corrupted block fails here with its checksum error."""
+    try:
+        store = ox.Store.read_only(str(location))
+        for _ in store:
+            pass
+        conn.send(None)
+    except BaseException as exc:
+        conn.send(str(exc))
+
+
+def read_store(location: str | Path, work, *, timeout: float | None = None):
+    """``work(store)`` on a read-only store, in a child process stopped at ``timeout`` seconds.
+
+    The store must exist (it is never created, and never written). A corrupted block can
+    make Oxigraph loop instead of failing, so the work runs in a forked process; when it is
+    slow, a second process reads every quad once and, if that meets a checksum error,
+    the work is stopped and the error reported. Past ``timeout`` (default
+    ``SCKG_READ_TIMEOUT`` or 900 s) the work is stopped too. A SPARQL server's store is
+    read directly (its own HTTP timeout bounds it).
+    """
+    import multiprocessing as mp
+    import os
+    import time
+    if _is_remote(location):
+        with open_store(location) as store:
+            return work(store)
+    path = Path(location)
+    check_store(path, mode="read")
+    if timeout is None:
+        timeout = float(os.environ.get("SCKG_READ_TIMEOUT", DEFAULT_READ_TIMEOUT))
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_read_child, args=(path, work, send), daemon=True)
+    child.start()
+    send.close()
+    scan = scan_conn = None
+    start = time.monotonic()
+    try:
+        while True:
+            elapsed = time.monotonic() - start
+            if receive.poll(min(0.2, max(0.0, timeout - elapsed))):
+                try:
+                    ok, value = receive.recv()
+                except EOFError:
+                    child.join(5)
+                    raise StoreError(f"{path}: reading the store failed (the reading process ended with "
+                                     f"{child.exitcode})") from None
+                if ok:
+                    return value
+                raise value
+            if scan is None and elapsed > _SCAN_AFTER:
+                scan_conn, scan_send = ctx.Pipe(duplex=False)
+                scan = ctx.Process(target=_scan_child, args=(path, scan_send), daemon=True)
+                scan.start()
+                scan_send.close()
+            if scan_conn is not None and scan_conn.poll(0):
+                try:
+                    problem = scan_conn.recv()
+                except EOFError:
+                    problem = None
+                scan_conn = None
+                if problem:
+                    raise StoreError(damaged_message(path, problem))
+            if time.monotonic() - start >= timeout:
+                raise StoreError(f"{path}: reading the store did not finish within {timeout:g} s and was "
+                                 "stopped (a damaged store can make it loop; raise SCKG_READ_TIMEOUT for a "
+                                 "very large one)")
+    finally:
+        for proc in (child, scan):
+            if proc is not None and proc.is_alive():
+                proc.kill()
+            if proc is not None:
+                proc.join(5)
