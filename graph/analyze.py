@@ -18,7 +18,9 @@ SCKG = "https://w3id.org/sckg/ontology#"
 _EVIDENCE_FIELDS = {"s": "rdf:subject", "p": "rdf:predicate", "o": "rdf:object", "sentence": "sckg:sentence",
                     "status": "sckg:status", "conf": "sckg:confidence", "doc": "prov:wasDerivedFrom",
                     "start": "sckg:startChar", "end": "sckg:endChar", "method": "sckg:method"}
-_EVIDENCE_OPTIONAL = {"date": "sckg:date", "by": "sckg:assertedBy"}
+_EVIDENCE_OPTIONAL = {"date": "sckg:date", "by": "sckg:assertedBy", "from": "sckg:validFrom",
+                      "until": "sckg:validUntil", "share": "sckg:share", "before": "sckg:shareBefore",
+                      "after": "sckg:shareAfter"}
 _DOCUMENTS = """SELECT ?doc ?title ?ddate ?file WHERE { ?doc a sckg:Document .
   OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc dcterms:date ?ddate }
   OPTIONAL { ?doc sckg:fileName ?file } }"""
@@ -65,7 +67,9 @@ def project(store: Store) -> nx.MultiDiGraph:
     (all labels), ``same_as``. One edge per (subject, relation, object), keyed by the
     relation, with ``relation``, ``asserted`` (False when every source denies, negates or
     only plans it) and ``evidence`` (a list of dicts sorted by document and offset, each
-    with the sentence, status, document IRI, title and file name, offsets and method).
+    with the sentence, status, document IRI, title and file name, offsets and method, and
+    where the text gives them its valid time ``valid_from``/``valid_until`` and the stake
+    ``share``, ``share_before``, ``share_after``, as strings).
     No literals or classes become nodes.
 
     Examples
@@ -110,6 +114,11 @@ def project(store: Store) -> nx.MultiDiGraph:
             "date": cols["date"].get(ev_iri),
             "asserted_by": cols["by"].get(ev_iri),
             "method": cols["method"][ev_iri],
+            "valid_from": cols["from"].get(ev_iri),
+            "valid_until": cols["until"].get(ev_iri),
+            "share": cols["share"].get(ev_iri),
+            "share_before": cols["before"].get(ev_iri),
+            "share_after": cols["after"].get(ev_iri),
         }
         asserts = asserting.get(status, False)
         if g.has_edge(s, o, key=rel):
