@@ -464,8 +464,11 @@ def _ontology_names(kind: str) -> list[str]:
 
 @cli.command()
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
-@click.option("--out", default="graph.html", show_default=True, type=click.Path(dir_okay=False),
-              help="The HTML file to write (self-contained, opens offline).")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="The HTML file to write (self-contained, opens offline). [default: graph.html, "
+                   "timeline.html with --timeline]")
+@click.option("--timeline", is_flag=True,
+              help="A timeline instead: a row per entity, relations as bars in time, decisions as marks.")
 @click.option("--focus", help="Show only the neighbourhood of this entity (name, alias or IRI).")
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(0, 10), help="Hops around --focus.")
 @click.option("--relation", "relations", multiple=True, type=click.Choice(_ontology_names("relation")),
@@ -478,13 +481,17 @@ def _ontology_names(kind: str) -> list[str]:
 @click.option("--title", default="sckg graph", show_default=True, help="Page title.")
 @_time_options
 @command
-def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title, as_of, known_by):
+def view(store_dir, out, timeline, focus, depth, relations, types, since, max_nodes, title, as_of, known_by):
     """Write an interactive HTML view: legend, filters, search, evidence on hover.
+
+    With --timeline, a timeline: one row per entity, each relation a bar from its start to its
+    end (open to the latest date in the graph), each decision a mark; undated ones listed below.
 
     \b
     Example:
       sckg view --out graph.html
       sckg view --focus Alibaba --depth 2 --relation owns --relation monitors --out alibaba.html
+      sckg view --timeline --focus Cosco --out timeline.html
     """
     from .analyze import project
     from .ontology import load_ontology
@@ -493,6 +500,18 @@ def view(store_dir, out, focus, depth, relations, types, since, max_nodes, title
         import re
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", since):
             raise UserError(f"--since: {since!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+    if timeline:
+        from .timeline import read_decisions, write_timeline
+        g, decisions = _read(store_dir, _in_time(lambda store: (project(store), read_decisions(store)), as_of, known_by))
+        g = select(g, focus=focus, depth=depth, relations=list(relations), types=list(types), since=since)
+        out = out or "timeline.html"
+        t = write_timeline(g, decisions, load_ontology(), out, max_rows=max_nodes,
+                           title="sckg timeline" if title == "sckg graph" else title)
+        marks = sum(i["kind"] == "decision" for i in t.items)
+        click.echo(f"wrote {out}: {len(t.groups)} entities, {len(t.items) - marks} relations and {marks} decisions "
+                   f"in time, {len(t.undated)} without a date" + (f"; {t.notice}" if t.notice else ""))
+        return
+    out = out or "graph.html"
     g = _read(store_dir, _in_time(project, as_of, known_by))
     g = select(g, focus=focus, depth=depth, relations=list(relations), types=list(types), since=since)
     v = write_view(g, load_ontology(), out, max_nodes=max_nodes, title=title)
