@@ -32,6 +32,9 @@ def test_wheel_ships_the_ontology_and_the_data_packages(wheel):
     for ttl in sorted(p.name for p in (ROOT / "ontology").glob("*.ttl")):
         assert f"graph/ontology_files/{ttl}" in names, sorted(names)
     assert "graph/templates/view.html" in names and "graph/queries/who-monitors-whom.rq" in names, sorted(names)
+    for vendored in ("timeline.html", "vis-timeline-graph2d.min.js", "vis-timeline-graph2d.min.css",
+                     "vis-timeline-LICENSE.md", "vis-timeline-LICENSE.MIT.txt", "vis-timeline-LICENSE.Apache-2.0.txt"):
+        assert f"graph/templates/{vendored}" in names, sorted(names)
 
 
 def test_wheel_build_has_no_package_would_be_ignored_warning(tmp_path):
@@ -71,6 +74,9 @@ def test_installed_wheel_runs_outside_the_source_tree(wheel, tmp_path):
     r = _sckg(exe, "view", "--out", "graph.html", cwd=work)
     assert r.returncode == 0 and "entities" in r.stdout, r.stdout + r.stderr
     assert "vis-network" in (work / "graph.html").read_text(encoding="utf-8")
+    r = _sckg(exe, "view", "--timeline", cwd=work)
+    assert r.returncode == 0 and "wrote timeline.html" in r.stdout, r.stdout + r.stderr
+    assert "vis-timeline and vis-graph2d" in (work / "timeline.html").read_text(encoding="utf-8")
 
     port = free_port()
     proc = subprocess.Popen([str(exe), "serve", "--port", str(port)], cwd=work,
