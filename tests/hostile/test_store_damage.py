@@ -31,6 +31,7 @@ READS = [
     ["stats"],
     ["path", "Alibaba", "Cainiao"],
     ["view", "--out", "{tmp}/v.html"],
+    ["view", "--timeline", "--out", "{tmp}/t.html"],
     ["export", "--out", "{tmp}/x.ttl"],
     ["validate"],
     ["analyze"],
