@@ -135,6 +135,9 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
             f.append("adjacent")
     else:
         f.append("far")
+        for t in between[:20]:
+            if t.pos_ in ("VERB", "NOUN"):
+                f.append(f"fw={_lemma(t)}")
     # negation and modality on the path or attached to it
     for t in [lca, *on_path]:
         for c in t.children:
