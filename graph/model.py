@@ -85,12 +85,70 @@ def name_keys(name: str, ontology: Ontology) -> set[str]:
     bare = without_state_prefix(name, ontology)
     if bare:
         keys.add(bare)  # "U.S. Department of Energy" joins "Department of Energy"
+    if len(words) >= 2 and all(w.isalnum() for w in words):
+        keys.add("".join(words))  # "Exxon Mobil" joins "ExxonMobil", "U.A.E." joins "UAE"
+    keys |= variant_keys(full)
     stripped = name.strip()
     if stripped.replace(".", "").isalpha() and stripped.replace(".", "").isupper() and 3 <= len(stripped.replace(".", "")) <= 6:
         keys.add("acr:" + stripped.replace(".", "").casefold())  # "NNSA"
     elif len(full.split()) >= 3:
         keys |= {"acr:" + a for a in acronyms(name) if 3 <= len(a) <= 6}
     return keys
+
+
+def variant_keys(norm: str) -> set[str]:
+    """Keys that two spellings of one name share: "Justice Department" and "Department of
+    Justice"; "Republic of Angola" and "Angola" (one ISO country code); "U.A.E." and "UAE".
+
+    >>> sorted(variant_keys("u s treasury department")), sorted(variant_keys("department of the treasury"))
+    (['department of treasury'], ['department of treasury'])
+    >>> variant_keys("republic of zambia") == variant_keys("zambia")
+    True
+    """
+    keys = set()
+    m = re.fullmatch(r"(?:\S+ ){0,2}?(\S+) (department|ministry)", norm)
+    if m:
+        keys.add(f"{m.group(2)} of {m.group(1)}")
+    m = re.fullmatch(r"(?:\S+ ){0,2}?(department|ministry) of (?:the )?(\S+)", norm)
+    if m:
+        keys.add(f"{m.group(1)} of {m.group(2)}")
+    code = country_code(norm)
+    if code:
+        keys.add("iso:" + code)
+    words = norm.split()
+    if len(words) >= 2 and all(len(w) == 1 for w in words):
+        keys.add("".join(words))  # initials written with stops
+    return keys
+
+
+@functools.lru_cache(maxsize=1)
+def _country_codes() -> dict[str, str]:
+    """Normalised country names (short, common, official; "the" dropped) -> ISO alpha-3 code,
+    for the names that belong to one country only (pycountry)."""
+    import pycountry
+    seen: dict[str, set[str]] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(c, attr, None)
+            if not value:
+                continue
+            forms = [value]
+            if ", " in value:  # "Congo, The Democratic Republic of the"
+                head, tail = value.split(", ", 1)
+                forms += [f"{tail} {head}", head]
+            for form in forms:
+                key = " ".join(w for w in normalise_name(form).split() if w != "the")
+                seen.setdefault(key, set()).add(c.alpha_3)
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def country_code(norm: str) -> str | None:
+    """The ISO 3166-1 alpha-3 code of a normalised country name, when it names one country.
+
+    >>> country_code("republic of angola"), country_code("democratic republic of congo")
+    ('AGO', 'COD')
+    """
+    return _country_codes().get(" ".join(w for w in norm.split() if w != "the"))
 
 
 SMALL_WORDS = frozenset({"of", "and", "for", "the", "on", "in", "&"})

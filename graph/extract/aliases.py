@@ -8,7 +8,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
-from ..model import acronyms, normalise_name, without_legal_form
+from ..model import acronyms, normalise_name, variant_keys, without_legal_form
 from .typer import noun_type
 
 def _initials(name: str) -> str:
@@ -49,13 +49,25 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
     """
     words = norm.split()
     bare = without_legal_form(text)
+    if len(words) == 1 and words[0] in head_words and not text.isupper():
+        # "the Department" for the one "U.S. Department of Energy" of the article
+        w = words[0]
+        heads = [c for c in clusters if any(
+            len(nw) >= 2 and (nw[-1] == w or any(a == w and b == "of" for a, b in zip(nw, nw[1:])))
+            for nw in (normalise_name(m).split() for m in c["names"]))]
+        if len(heads) == 1:
+            return heads[0]
+    variants = variant_keys(norm) | ({norm.replace(" ", "")} if len(words) >= 2 else set())
     for c in reversed(clusters):
         for name in c["names"]:
             n = normalise_name(name)
             nw = n.split()
+            if variants & (variant_keys(n) | {n.replace(" ", "")}):
+                return c  # "Zambia" and "Republic of Zambia", "U.A.E." and "UAE", "Exxon Mobil" and "ExxonMobil"
             if bare == without_legal_form(name) and len(bare) > 2:
                 return c  # "Qualcomm" and "Qualcomm Incorporated"
-            if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and text.casefold() in acronyms(name):
+            if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 \
+                    and text.replace(".", "").casefold() in acronyms(name):
                 return c  # "DHS" for "Department of Homeland Security"
             if len(words) == 1 and len(nw) >= 2 and nw[-1] == words[0] and words[0] in head_words \
                     and not text.isupper():
@@ -181,10 +193,14 @@ def _join(keep: dict, other: dict, clusters: list[dict], span_cluster: dict) -> 
 
 
 
-def preferred_name(names: list[str]) -> str:
-    """The most used name that is not all capitals (the fuller one on a tie), else the first."""
-    mixed = [n for n in names if not n.isupper()]
-    pool = mixed or names
+def preferred_name(names: list[str], *, generic: frozenset[str] = frozenset()) -> str:
+    """The most used name that is not all capitals (the fuller one on a tie), else the first.
+
+    A bare ``generic`` word ("Department", "Commission") is never preferred to a full name.
+    """
+    named = [n for n in names if normalise_name(n) not in generic] or names
+    mixed = [n for n in named if not n.isupper()]
+    pool = mixed or named
     return max(pool, key=lambda n: (pool.count(n), len(n.split()), -pool.index(n)))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from .mentions import PRONOUNS, RELATIVE, Mentions
+from .typer import noun_type
 
 #: the longest dependency path (in arcs) a candidate may span
 MAX_PATH = 14
@@ -74,12 +75,30 @@ def sentence_mentions(ms: Mentions, resolve) -> dict[int, list[tuple[str, Token,
         seen.add(head.i)
         out.setdefault(head.sent.start, []).append((m.key, head, False))
     for tok in doc:
+        if ms.at[tok.i] is not None or tok.i in seen:
+            continue
         low = tok.lower_
-        if (low in PRONOUNS or low in RELATIVE) and ms.at[tok.i] is None and tok.i not in seen:
+        if low in PRONOUNS or low in RELATIVE:
             key = resolve(tok)
             if key and key in ms.entities:
                 out.setdefault(tok.sent.start, []).append((key, tok, True))
+        elif _definite(tok, ms):
+            # "the company", "the New York-based bank": a description that refers back to a
+            # named entity, in this sentence or an earlier one
+            key = resolve(tok)
+            if key and key in ms.entities and not ms.entities[key].described \
+                    and any(m.key == key and m.end <= tok.i for m in ms.mentions):
+                out.setdefault(tok.sent.start, []).append((key, tok, True))
     return out
+
+
+def _definite(tok: Token, ms: Mentions) -> bool:
+    """A singular common noun with "the" or "this" that names an entity type."""
+    if tok.pos_ != "NOUN" or tok.tag_ != "NN":
+        return False
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+        return False
+    return noun_type(tok, ms.ontology) is not None
 
 
 def find_pairs(ms: Mentions, resolve) -> list[Pair]:

@@ -87,10 +87,9 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
             f.append(f"{tag}_digit")
         if ent.same_as:
             f.append(f"{tag}_known")
-    if pair.s_pron:
-        f.append("s_pron")
-    if pair.o_pron:
-        f.append("o_pron")
+    for tag, pron, tok in (("s", pair.s_pron, pair.s_tok), ("o", pair.o_pron, pair.o_tok)):
+        if pron:  # a pronoun, or a description such as "the company", standing for a name
+            f.append(f"{tag}_pron" if tok.pos_ != "NOUN" else f"{tag}_ref")
     a, b = pair.s_tok, pair.o_tok
     f.append("order=so" if a.i < b.i else "order=os")
     up, down = path(a, b)
@@ -136,6 +135,9 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
             f.append("adjacent")
     else:
         f.append("far")
+        for t in between[:20]:
+            if t.pos_ in ("VERB", "NOUN"):
+                f.append(f"fw={_lemma(t)}")
     # negation and modality on the path or attached to it
     for t in [lca, *on_path]:
         for c in t.children:

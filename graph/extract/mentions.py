@@ -345,7 +345,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if gaz is not None:
             label, iri, same = gaz.label, str(gaz.iri), tuple(str(x) for x in gaz.same_as)
         else:
-            label = preferred_name(c["names"])
+            label = preferred_name(c["names"], generic=ontology.head_words)
             iri, same = entity_iri(label), ()
         names = {n for n in c["names"] if gaz is None or normalise_name(n) not in gazetteer.metonyms} | {label}
         names |= set(c.get("aliases", []))
