@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -105,17 +106,22 @@ def _curation_dir(given: str | None):
     return DEFAULT_CURATION_DIR if DEFAULT_CURATION_DIR.is_dir() else None
 
 
+@contextlib.contextmanager
 def _open_store(location: str, *, mode: str):
     """An embedded store for a directory, a SPARQL server for an http(s) URL.
 
     ``mode`` is ``create`` (build, import), ``write`` (an existing store) or ``read``. A
-    command that writes a store directory first removes snapshots left by killed servers.
+    command that writes a store directory first removes snapshots left by killed servers. A
+    write that meets a corrupted block is stopped with the damaged store reported (see
+    stop_on_damage), as a read is.
     """
-    from .store import open_store
+    from .store import open_store, stop_on_damage
     if mode != "read" and not str(location).startswith(("http://", "https://")):
         from .serve import remove_stale_snapshots
         remove_stale_snapshots(Path(location))
-    return open_store(location, mode=mode)
+    with open_store(location, mode=mode) as store, \
+            (stop_on_damage(location) if mode != "read" else contextlib.nullcontext()):
+        yield store
 
 
 def _read(location: str, work):

@@ -35,6 +35,7 @@ def test_wheel_ships_the_ontology_and_the_data_packages(wheel):
     for vendored in ("timeline.html", "vis-timeline-graph2d.min.js", "vis-timeline-graph2d.min.css",
                      "vis-timeline-LICENSE.md", "vis-timeline-LICENSE.MIT.txt", "vis-timeline-LICENSE.Apache-2.0.txt"):
         assert f"graph/templates/{vendored}" in names, sorted(names)
+    assert "graph/store/sparql_servers.toml" in names and "graph/store/remote.py" in names, sorted(names)
 
 
 def test_wheel_build_has_no_package_would_be_ignored_warning(tmp_path):

@@ -11,7 +11,7 @@ from .dataset import (DEFAULT_STORE, FORMATS, IMPORT_MARKER_BASE, ONTOLOGY_GRAPH
                       DatasetStore, EntityRecord, IngestResult, StoreError, sparql_prologue, with_values)
 from .dialect import ask_as_select, conformant_results, query_form, server_message, with_leading_values
 from .embedded import STORE_MODES, Store, check_store, damaged_message
-from .opening import DEFAULT_READ_TIMEOUT, open_store, read_store
+from .opening import DEFAULT_READ_TIMEOUT, open_store, read_store, stop_on_damage
 from .remote import CHALLENGED_BODY, RemoteStore
 from .servers import SERVERS_FILE, UNION_MODES, server_profiles
 
@@ -20,5 +20,5 @@ __all__ = [
     "PREFIXES", "SCKG_GRAPHS", "SERVERS_FILE", "STORE_MODES", "UNION_MODES", "DatasetStore", "EntityRecord",
     "IngestResult", "RemoteStore", "Store", "StoreError", "ask_as_select", "check_store", "conformant_results",
     "damaged_message", "open_store", "query_form", "read_store", "server_message", "server_profiles",
-    "sparql_prologue", "with_leading_values", "with_values",
+    "sparql_prologue", "stop_on_damage", "with_leading_values", "with_values",
 ]

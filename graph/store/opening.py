@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,7 +29,6 @@ def open_store(location: str | Path | None, **kwargs) -> DatasetStore:
     ``SCKG_SPARQL_UNION_PARAM=0`` (older settings) means the server's default graph is
     already the union.
     """
-    import os
     import urllib.parse
     if isinstance(location, str) and location.startswith(("http://", "https://")):
         kwargs.pop("mode", None)  # a server's store always exists
@@ -65,7 +71,7 @@ def _read_child(location: Path, work, conn) -> None:  # runs in a forked child
         conn.send((False, StoreError(f"{location}: {type(exc).__name__}: {exc}")))
 
 
-def _scan_child(location: Path, conn) -> None:  # runs in a forked child
+def _scan_child(location: Path, conn) -> None:  # runs in a child process
     """Read every quad once: a corrupted block fails here with its checksum error."""
     try:
         store = ox.Store.read_only(str(location))
@@ -86,9 +92,6 @@ def read_store(location: str | Path, work, *, timeout: float | None = None):
     ``SCKG_READ_TIMEOUT`` or 900 s) the work is stopped too. A SPARQL server's store is
     read directly (its own HTTP timeout bounds it).
     """
-    import multiprocessing as mp
-    import os
-    import time
     if _is_remote(location):
         with open_store(location) as store:
             return work(store)
@@ -139,3 +142,64 @@ def read_store(location: str | Path, work, *, timeout: float | None = None):
                 proc.kill()
             if proc is not None:
                 proc.join(5)
+
+
+#: what the scan of stop_on_damage runs: read every quad once, print the error met (if any)
+_SCAN_SCRIPT = """
+import sys
+import pyoxigraph as ox
+try:
+    for _ in ox.Store.read_only(sys.argv[1]):
+        pass
+except BaseException as exc:
+    print(exc)
+"""
+
+
+@contextlib.contextmanager
+def stop_on_damage(location: str | Path, *, after: float = _SCAN_AFTER):
+    """While a write runs in this process, end the process if the store has a corrupted block.
+
+    A corrupted block can make Oxigraph loop instead of failing, in a write as in a read,
+    but a write cannot be moved to a child process and stopped (a build runs for hours,
+    with worker pools of its own). So when the write is still running after ``after``
+    seconds, another process reads every quad once; a block checksum mismatch (an SST file
+    never changes once written, so it is damage, not a race with the writer) is reported
+    as the damaged store and this process ends at once with exit status 1, as a kill would
+    end it: what was committed stays. A SPARQL server's store, or one that does not exist
+    yet, is not watched.
+    """
+    path = Path(location) if not _is_remote(location) else None
+    if path is None or not (path / "CURRENT").exists():
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        if done.wait(after):
+            return
+        # a new interpreter (not fork: the writing thread may hold locks; not multiprocessing's
+        # spawn: it would run the caller's main module again)
+        scan = subprocess.Popen([sys.executable, "-c", _SCAN_SCRIPT, str(path)], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            while not done.is_set() and scan.poll() is None:
+                time.sleep(0.2)
+            problem = scan.stdout.read().decode("utf-8", "replace") if scan.poll() is not None else ""
+            if "checksum mismatch" in problem and not done.is_set():
+                sys.stderr.write(f"Error: {damaged_message(path, problem)}\n")
+                sys.stderr.flush()
+                os._exit(1)
+        finally:
+            if scan.poll() is None:
+                scan.kill()
+            scan.wait(5)
+            scan.stdout.close()
+
+    watcher = threading.Thread(target=watch, name="sckg-damage-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join(10)

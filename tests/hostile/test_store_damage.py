@@ -190,3 +190,18 @@ def test_write_commands_on_corrupted_blocks_report_the_damage_not_an_internal_er
     assert code == 1 and "the store is damaged" in err and "checksum" in err.lower(), (code, out, err)
     assert "internal error" not in err and len(err.strip().splitlines()) == 1, err
     assert took < 60, f"{took:.0f} s to report a damaged store"
+
+
+def test_write_commands_on_a_corrupted_store_whose_current_is_intact_are_time_limited(big_store, tmp_path):
+    """A scan through a writable store spun for minutes on such a store (reads were bounded,
+    writes were not); under stop_on_damage, as every write command runs, it ends reported."""
+    store = tmp_path / "store"
+    shutil.copytree(big_store, store)
+    corrupt(store, 1)
+    code = ("import sys\nfrom graph.store import Store, stop_on_damage\n"
+            "with Store(sys.argv[1], mode='write') as s, stop_on_damage(sys.argv[1]):\n    s.stats()\n")
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", code, str(store)], capture_output=True, text=True, timeout=120)
+    took = time.monotonic() - start
+    assert proc.returncode == 1 and "the store is damaged" in proc.stderr, (proc.returncode, proc.stderr[-2000:])
+    assert "checksum" in proc.stderr.lower() and took < 60, (took, proc.stderr[-2000:])
