@@ -149,6 +149,6 @@ def test_curated_assertions_and_rejections_survive_re_extraction(corpus, tmp_pat
         sentence = [r["x"].value for r in store.query(
             "SELECT ?x WHERE { ?ev rdf:predicate sckg:operates ; sckg:sentence ?x ; "
             "rdf:subject <https://w3id.org/sckg/id/landbridge-group-ltd> }")]
-        assert sentence == ["Landbridge runs the port under a 99-year lease."]
+        assert "Landbridge runs the port under a 99-year lease." in sentence  # the curated one, beside any extracted
         store.close()
 
