@@ -374,16 +374,7 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
         add(ev, RDF_SUBJECT, s)
         add(ev, RDF_PREDICATE, p)
         add(ev, RDF_OBJECT, o)
-        add(ev, PROV_DERIVED, doc)
-        add(ev, sckg("sentence"), Literal(e.sentence))
-        add(ev, P_START, Literal(str(e.start), datatype=XSD_INTEGER))
-        add(ev, P_END, Literal(str(e.end), datatype=XSD_INTEGER))
-        add(ev, P_METHOD, term(Literal, e.method))
-        add(ev, P_METHOD_VERSION, term(Literal, e.method_version))
-        add(ev, P_CONFIDENCE, Literal(f"{e.confidence:.2f}", datatype=XSD_DECIMAL))
-        add(ev, P_STATUS, term(sckg, e.status))
-        if e.trigger:
-            add(ev, sckg("trigger"), Literal(e.trigger))
+        _citation(add, term, ev, doc, e)
         if e.asserted_by:
             add(ev, sckg("assertedBy"), NamedNode(e.asserted_by))
         if e.date:
@@ -396,6 +387,21 @@ def to_quads(extraction: Extraction, ontology: Ontology) -> list[Quad]:
 
 def _decimal(value: float) -> Literal:
     return Literal(f"{value:.4f}".rstrip("0").rstrip("."), datatype=XSD_DECIMAL)
+
+
+def _citation(add, term, node: NamedNode, doc: NamedNode, e: Evidence) -> None:
+    """What every evidenced node carries, an evidence record or a decision: its document,
+    sentence, offsets, method and version, confidence, status and trigger."""
+    add(node, PROV_DERIVED, doc)
+    add(node, sckg("sentence"), Literal(e.sentence))
+    add(node, P_START, Literal(str(e.start), datatype=XSD_INTEGER))
+    add(node, P_END, Literal(str(e.end), datatype=XSD_INTEGER))
+    add(node, P_METHOD, term(Literal, e.method))
+    add(node, P_METHOD_VERSION, term(Literal, e.method_version))
+    add(node, P_CONFIDENCE, Literal(f"{e.confidence:.2f}", datatype=XSD_DECIMAL))
+    add(node, P_STATUS, term(sckg, e.status))
+    if e.trigger:
+        add(node, sckg("trigger"), Literal(e.trigger))
 
 
 def _time_and_stake(add, ev: NamedNode, e: Evidence) -> None:
@@ -436,15 +442,6 @@ def _decision_quads(add, term, doc: NamedNode, extraction: Extraction, dec: Deci
         add(node, sckg("decisionDate"), _date_literal(e.date))
     if dec.basis:
         add(node, sckg("legalBasis"), Literal(dec.basis))
-    add(node, PROV_DERIVED, doc)
-    add(node, sckg("sentence"), Literal(e.sentence))
-    add(node, P_START, Literal(str(e.start), datatype=XSD_INTEGER))
-    add(node, P_END, Literal(str(e.end), datatype=XSD_INTEGER))
-    add(node, P_METHOD, term(Literal, e.method))
-    add(node, P_METHOD_VERSION, term(Literal, e.method_version))
-    add(node, P_CONFIDENCE, Literal(f"{e.confidence:.2f}", datatype=XSD_DECIMAL))
-    add(node, P_STATUS, term(sckg, e.status))
-    if e.trigger:
-        add(node, sckg("trigger"), Literal(e.trigger))
+    _citation(add, term, node, doc, e)
     for eff in dec.effects:
         add(node, sckg(eff.change), NamedNode(_evidence_iri(extraction.iri, eff.relation)))

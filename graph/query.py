@@ -302,14 +302,8 @@ def limited_query_text(location: str | Path, sparql: str, *, fmt: str = "table",
         store = open_store(location)
         assert isinstance(store, RemoteStore)
         store.timeout = timeout
-        try:
-            text = query_text(store, sparql, fmt="tsv" if fmt == "table" else fmt, bindings=bindings)
-        except SyntaxError as exc:
-            raise SyntaxError(explain_syntax_error(sparql, str(exc))) from None
-        rows = max(0, text.count("\n") - 1) if fmt in ("table", "tsv", "csv") else 0
-        if rows > max_rows:
-            raise QueryLimitError(f"the result has more than {max_rows:,} rows; add a LIMIT or raise --max-rows")
-        return _table(text) if fmt == "table" else text
+        return _limited(lambda: query_text(store, sparql, fmt="tsv" if fmt == "table" else fmt, bindings=bindings),
+                        sparql, fmt, max_rows)
     import time
     location = Path(location)
     check_store(location, mode="read")  # never created; opened read-only in the worker, within the time limit
@@ -343,12 +337,16 @@ def _query_in_time(location, sparql: str, *, fmt: str, bindings, timeout: float,
     from .temporal import as_of as at_date
 
     def work(store):
-        text = query_text(at_date(store, valid_at=as_of, known_by=known_by), sparql,
+        return query_text(at_date(store, valid_at=as_of, known_by=known_by), sparql,
                           fmt="tsv" if fmt == "table" else fmt, bindings=bindings)
-        return text
 
+    return _limited(lambda: read_store(location, work, timeout=timeout), sparql, fmt, max_rows)
+
+
+def _limited(run, sparql: str, fmt: str, max_rows: int) -> str:
+    """``run()``'s result text, with a syntax error explained and the row limit applied."""
     try:
-        text = read_store(location, work, timeout=timeout)
+        text = run()
     except SyntaxError as exc:
         raise SyntaxError(explain_syntax_error(sparql, str(exc))) from None
     rows = max(0, text.count("\n") - 1) if fmt in ("table", "tsv", "csv") else 0
