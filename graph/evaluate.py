@@ -208,6 +208,31 @@ def _graph(store: Store):
     return labels, display, rels, files
 
 
+def _duplicates(gold: Gold, docs, labels: dict[str, set[str]], display: dict[str, str]) -> dict[str, list[str]]:
+    """Scoring rule 4: per gold entity (one name across articles), the nodes matching it by
+    name or alias when there is more than one. A name shared by several gold entities ("the
+    Commission") counts for a node only when none of the node's labels names one alone."""
+    names: dict[str, set[str]] = {}
+    for key, ge in gold.entities.items():
+        if key.split("/", 1)[0] in docs:
+            names.setdefault(ge.name, set()).update(ge.names)
+    owners: dict[str, set[str]] = {}
+    for entity, ns in names.items():
+        for n in ns:
+            owners.setdefault(n, set()).add(entity)
+
+    def counted(ls: set[str]) -> set[str]:
+        alone = {n for n in ls if len(owners.get(n, ())) == 1}
+        return alone or ls
+
+    dups = {}
+    for entity, ns in sorted(names.items()):
+        nodes = sorted(n for n, ls in labels.items() if counted(ls) & ns)
+        if len(nodes) > 1:
+            dups[entity] = [display.get(n, n) for n in nodes]
+    return dups
+
+
 def evaluate(store: Store, gold_dir: Path | str, *, all_documents: bool = False) -> EvalReport:
     """Score the store's relations against the gold files in ``gold_dir``.
 
@@ -251,19 +276,12 @@ def evaluate(store: Store, gold_dir: Path | str, *, all_documents: bool = False)
         )
 
     time = _time_score(store, gold, grels, docs, predicted, hit, matches)
-    dups = {}
-    for key, ge in gold.entities.items():
-        if key.split("/", 1)[0] not in docs:
-            continue
-        nodes = sorted(n for n, ls in labels.items() if ls & ge.names)
-        if len(nodes) > 1:
-            dups[ge.name] = [display.get(n, n) for n in nodes]
     return EvalReport(
         by_relation={r: score(r) for r in SCORED},
         overall=score(None),
         misses=[grels[i] for i, g in enumerate(grels) if g.required and i not in matched_gold],
         false_positives=[(display.get(s, s), p, display.get(o, o)) for s, p, o in fps],
-        duplicates=dups,
+        duplicates=_duplicates(gold, docs, labels, display),
         documents=docs,
         missing_documents=missing,
         time=time,

@@ -66,6 +66,10 @@ def normalise_name(name: str) -> str:
     return text
 
 
+#: words that join two parts of a name ("Department of Energy", "Bureau for ...")
+_JOINING_WORDS = frozenset({"of", "for", "and", "the", "on", "de", "du", "des", "der", "und"})
+
+
 def name_keys(name: str, ontology: Ontology) -> set[str]:
     """The lookup keys that join a name across documents (stored as ``sckg:nameKey``).
 
@@ -79,8 +83,10 @@ def name_keys(name: str, ontology: Ontology) -> set[str]:
     """
     words = normalise_name(name).split()
     full = " ".join(words)
-    while len(words) > 1 and words[-1] in ontology.company_suffixes:
-        words.pop()
+    while len(words) > 1 and words[-1] in ontology.company_suffixes and words[-2] not in _JOINING_WORDS:
+        words.pop()  # "Landbridge Group" -> "Landbridge", not "Department of Energy" -> "Department of"
+    if " ".join(words) in ontology.state_prefixes:
+        words = full.split()  # "U.S. Energy" is not "U.S."
     keys = {k for k in (full, " ".join(words), without_legal_form(name)) if k}
     bare = without_state_prefix(name, ontology)
     if bare:
@@ -88,12 +94,25 @@ def name_keys(name: str, ontology: Ontology) -> set[str]:
     if len(words) >= 2 and all(w.isalnum() for w in words):
         keys.add("".join(words))  # "Exxon Mobil" joins "ExxonMobil", "U.A.E." joins "UAE"
     keys |= variant_keys(full)
+    keys = {k for k in keys if not (" " not in k and k in ontology.generic_words)}  # "department", "court"
     stripped = name.strip()
     if stripped.replace(".", "").isalpha() and stripped.replace(".", "").isupper() and 3 <= len(stripped.replace(".", "")) <= 6:
         keys.add("acr:" + stripped.replace(".", "").casefold())  # "NNSA"
     elif len(full.split()) >= 3:
         keys |= {"acr:" + a for a in acronyms(name) if 3 <= len(a) <= 6}
     return keys
+
+
+def is_generic(name: str, ontology: Ontology) -> bool:
+    """A name that is only a type's head word ("Department", "Court", "the Commission"):
+    it names one body within an article but nothing across articles.
+
+    >>> from graph.ontology import load_ontology
+    >>> is_generic("the Department", load_ontology()), is_generic("Department of Energy", load_ontology())
+    (True, False)
+    """
+    words = normalise_name(name).split()
+    return len(words) == 1 and words[0] in ontology.generic_words
 
 
 def variant_keys(norm: str) -> set[str]:

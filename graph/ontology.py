@@ -54,6 +54,7 @@ class EntityType:
     type_nouns: tuple[str, ...] = ()
     name_words: tuple[str, ...] = ()
     ner_labels: tuple[str, ...] = ()
+    institution_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,13 @@ class Ontology:
         return frozenset(words)
 
     @functools.cached_property
+    def generic_words(self) -> frozenset[str]:
+        """Head words that alone name a body within one article only ("Department", "Court"),
+        unlike a state's one institution of a kind ("Congress")."""
+        institutions = {w for t in self.entity_types.values() for w in t.institution_names}
+        return self.head_words - institutions
+
+    @functools.cached_property
     def company_suffixes(self) -> frozenset[str]:
         """Words that extend a company's short name ("Shipping", "Group")."""
         return frozenset(w for n in self.entity_types["Company"].name_words for w in n.split())
@@ -330,6 +338,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             type_nouns=_strs(g, cls, SCKG.typeNoun),
             name_words=_strs(g, cls, SCKG.nameWord),
             ner_labels=_strs(g, cls, SCKG.nerLabel),
+            institution_names=_strs(g, cls, SCKG.institutionName),
         )
     if not types:
         raise OntologyError(f"{path}: declares no sckg:EntityType")

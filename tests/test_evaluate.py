@@ -76,3 +76,19 @@ def test_eval_build_reads_only_the_documents_gold_names(tmp_path):
     res = CliRunner().invoke(cli, ["eval", "--build", str(tmp_path / "dev")])
     assert res.exit_code == 0, res.output
     assert "Elmos" not in res.output and "documents scored: 5" in res.output, res.output
+
+
+def test_a_name_two_gold_entities_share_counts_only_for_a_node_with_no_name_of_its_own(tmp_path, ontology):
+    """Scoring rule 4: 'Commission' is an alias of two gold commissions; a node labelled
+    'Federal Communications Commission' and 'Commission' is not a duplicate of the European
+    Commission, a node labelled only 'Commission' is a candidate for both."""
+    from graph.evaluate import Gold, GoldEntity, _duplicates
+    gold = Gold()
+    for doc, name in (("a.txt", "European Commission"), ("b.txt", "Federal Communications Commission")):
+        gold.entities[f"{doc}/{name}"] = GoldEntity(name, "GovernmentBody", frozenset({name.lower(), "commission"}),
+                                                    frozenset())
+    labels = {"ec": {"european commission", "commission"}, "fcc": {"federal communications commission", "commission"}}
+    assert _duplicates(gold, ["a.txt", "b.txt"], labels, {}) == {}
+    labels["bare"] = {"commission"}
+    assert set(_duplicates(gold, ["a.txt", "b.txt"], labels, {"bare": "Commission"})) == {
+        "European Commission", "Federal Communications Commission"}

@@ -152,3 +152,40 @@ def test_curated_assertions_and_rejections_survive_re_extraction(corpus, tmp_pat
         assert "Landbridge runs the port under a 99-year lease." in sentence  # the curated one, beside any extracted
         store.close()
 
+
+
+def test_a_bare_head_word_joins_nothing_across_articles(tmp_path):
+    """'the Department' of one article was joined to every department of every other article
+    (all Departments of Justice, Energy and Commerce became one node)."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(
+        "The Department said on Monday that it was reviewing Holtec. The Department of Energy signed a contract.\n")
+    (tmp_path / "in" / "b.txt").write_text(
+        "The Department of Justice is investigating Pearson. The Department said it had opened the case.\n")
+    store = Store(None)
+    build([tmp_path / "in"], store=store)
+    energy, justice = _nodes_named(store, "Department of Energy"), _nodes_named(store, "Department of Justice")
+    assert energy and justice and not energy & justice, (energy, justice)
+    keys = {r["k"].value for r in store.query("SELECT ?k WHERE { ?e sckg:nameKey ?k }")}
+    assert "department" not in keys and "department of" not in keys, sorted(keys)
+
+
+def test_a_state_institution_named_alone_still_joins_across_articles(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Members of Congress criticised the bid by CNOOC for Unocal.\n")
+    (tmp_path / "in" / "b.txt").write_text("Congress is reviewing the sale of the ports to DP World.\n")
+    store = Store(None)
+    build([tmp_path / "in"], store=store)
+    assert len(_nodes_named(store, "Congress")) == 1
+
+
+def test_a_case_title_is_two_parties_not_one_name(extractor):
+    from graph.document import parse_article
+    x = extractor.extract(parse_article(
+        "Altice Group Lux v Commission\n\nThe European Commission found that Altice breached the "
+        "notification requirement when it acquired PT Portugal.\n", name="case.txt"))
+    labels = {e.label: e for e in x.entities.values()}
+    assert "Altice Group Lux v Commission" not in {n for e in x.entities.values() for n in e.names}
+    assert "Commission" in labels["European Commission"].names, {k: e.names for k, e in labels.items()}
+    altice = next(e for e in x.entities.values() if "Altice" in e.names)
+    assert altice.type.endswith("#Company") and "Commission" not in altice.names

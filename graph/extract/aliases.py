@@ -193,6 +193,33 @@ def _join(keep: dict, other: dict, clusters: list[dict], span_cluster: dict) -> 
 
 
 
+def join_bare_heads(clusters: list[dict], head_words: frozenset[str]) -> None:
+    """A name that is only a head word ("the Commission") joins the one fuller name of the
+    article it heads ("European Commission"), wherever that comes in the text: a title or a
+    first paragraph often uses the short form before the full one."""
+    for c in list(clusters):
+        if c["gaz"] is not None:
+            continue
+        bare = {normalise_name(n) for n in c["names"]}
+        if len(bare) != 1:
+            continue
+        word = next(iter(bare))
+        if " " in word or word not in head_words:
+            continue
+        heads = []
+        for other in clusters:
+            if other is c:
+                continue
+            for n in other["names"]:
+                words = normalise_name(n).split()
+                if len(words) > 1 and (words[-1] == word or (word in words[:-1] and
+                                                              words[words.index(word) + 1] == "of")):
+                    heads.append(other)
+                    break
+        if len(heads) == 1:
+            _join(heads[0], c, clusters, {})
+
+
 def preferred_name(names: list[str], *, generic: frozenset[str] = frozenset()) -> str:
     """The most used name that is not all capitals (the fuller one on a tie), else the first.
 

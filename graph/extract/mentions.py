@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Entity, entity_iri, normalise_name
+from ..model import Entity, entity_iri, is_generic, normalise_name
 from ..ontology import SCKG, Ontology
-from .aliases import is_legal_form, match_earlier, merge_aliases, preferred_name, trim_span
+from .aliases import is_legal_form, join_bare_heads, match_earlier, merge_aliases, preferred_name, trim_span
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .typer import acts_as_agent, cluster_type, government_context, is_facility, noun_type
 
@@ -222,6 +222,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                             all(t.lower_ in ontology.title_words for t in sp if not (ns <= t.i < ne))
                             for ns, ne, nl in named):
             spans[k] = (sp, "PAREN")
+    spans = _split_case_titles(spans)
     # longest first; a token belongs to one name; a run of proper nouns only fills the gaps
     # the gazetteer and the NER left
     spans = [(s, lab) for s, lab in spans if len(s) and s.text.strip()]
@@ -320,6 +321,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
 
     # aliases: "X, known as Y", "X (Y)", "X, Y" between two names
     merge_aliases(doc, clusters, ms)
+    join_bare_heads(clusters, ontology.head_words)
 
     types = {id(c): cluster_type(c, ontology, doc) for c in clusters}
     token_type = {}
@@ -346,7 +348,9 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             label, iri, same = gaz.label, str(gaz.iri), tuple(str(x) for x in gaz.same_as)
         else:
             label = preferred_name(c["names"], generic=ontology.head_words)
-            iri, same = entity_iri(label), ()
+            # a bare head word ("the Department", "the Court") names nothing beyond this
+            # document: its node stays in the document's scope
+            iri, same = entity_iri(label, scope=scope if is_generic(label, ontology) else None), ()
         names = {n for n in c["names"] if gaz is None or normalise_name(n) not in gazetteer.metonyms} | {label}
         names |= set(c.get("aliases", []))
         ent = Entity(iri=iri, label=label, type=type_iri, names=names, same_as=same)
@@ -355,6 +359,27 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         for s in c.get("alias_spans", []):
             ms.add(s, ent)
     return ms
+
+
+#: the token between the parties of a court case's title ("Altice Group Lux v Commission")
+CASE_SEPARATORS = frozenset({"v", "v.", "vs", "vs."})
+
+
+def _split_case_titles(spans: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """A case title is not one name: "Altice Group Lux v Commission" is two parties."""
+    out = []
+    for sp, lab in spans:
+        cuts = [t.i for t in sp[1:-1] if t.lower_ in CASE_SEPARATORS]
+        if not cuts:
+            out.append((sp, lab))
+            continue
+        doc, start = sp.doc, sp.start
+        for cut in [*cuts, sp.end]:
+            part = trim_span(doc[start:cut])
+            if len(part):
+                out.append((part, "PROPN"))
+            start = cut + 1
+    return out
 
 
 def _heading_sentences(doc: Doc) -> frozenset[int]:
