@@ -104,6 +104,7 @@ class TimeCues:
     changed: frozenset[str]  # ... or changed it (a stake cut)
     enact: frozenset[str]  # a law adopted or coming into force
     law_nouns: frozenset[str]
+    event_nouns: frozenset[str] = frozenset()  # "decision", "deal": a noun naming a dated act
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,8 @@ class Ontology:
                         end_triggers=words(SCKG.validUntil, SCKG.endTrigger),
                         stative=words(SCKG.date, SCKG.stativeTrigger),
                         ended=words(SCKG.ended, SCKG.cue), changed=words(SCKG.changed, SCKG.cue),
-                        enact=words(SCKG.law, SCKG.enactVerb), law_nouns=words(SCKG.law, SCKG.cue))
+                        enact=words(SCKG.law, SCKG.enactVerb), law_nouns=words(SCKG.law, SCKG.cue),
+                        event_nouns=words(SCKG.validFrom, SCKG.eventNoun))
 
     @functools.cached_property
     def decision_kinds(self) -> dict[str, frozenset[str]]:

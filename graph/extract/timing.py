@@ -26,8 +26,10 @@ class ValidTime:
 
 
 def clause_of(tok: Token) -> Token:
-    """The head of the clause a token belongs to (the root, or a complement, adverbial or relative clause)."""
-    while tok.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp") and tok.head.i != tok.i:
+    """The head of the clause a token belongs to (the root, or a complement, adverbial, relative
+    or participle clause: "real estate operated as a mining facility" is not dated by the
+    sentence's "today")."""
+    while tok.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "acl") and tok.head.i != tok.i:
         tok = tok.head
     return tok
 
@@ -64,8 +66,11 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
     start = end = None
     doc = trigger.doc
     ranked = []
+    stops = [clause, trigger]
+    if clause.dep_ == "acl" and _forms(clause.head) & cues.event_nouns:
+        stops.append(clause.head)  # "the 2019 decision prohibiting the joint venture"
     for s, e, text in dates:
-        hops = _attachment(doc[s:e].root, clause, trigger)
+        hops = _attachment(doc[s:e].root, stops)
         if hops is None:
             continue
         value = parse_date(text, doc_date)
@@ -85,13 +90,13 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
     return ValidTime(start, end, before, after)
 
 
-def _attachment(tok: Token, clause: Token, trigger: Token) -> int | None:
+def _attachment(tok: Token, stops: list[Token]) -> int | None:
     """How closely a date attaches to the clause: the hops from the date up to the clause's
-    head (or the trigger), counting a noun passed on the way as three ("the summit in
+    head (or the trigger, or an event noun the clause describes), counting a noun passed on the way as three ("the summit in
     September" dates the summit, not the clause); None when the way leaves the clause or
     enters it from a clause of its own ("as announced in November, ...")."""
     hops = 0
-    stops = (clause.i, trigger.i)
+    stops = {t.i for t in stops}
     while tok.i not in stops:
         if tok.dep_ in ("advcl", "relcl", "ccomp", "acl", "csubj", "parataxis") or tok.head.i == tok.i:
             return None
