@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from ..ontology import TimeCues
-from .dates import parse_date
+from .dates import parse_date, parse_range
 
 _PERCENT = r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)"
 _FROM_TO = re.compile(rf"\bfrom\s+(?:about\s+|around\s+|nearly\s+|almost\s+)?{_PERCENT}\s+to\s+(?:about\s+|around\s+|just\s+|below\s+|under\s+)?{_PERCENT}", re.I)
@@ -73,12 +73,15 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
         hops = _attachment(doc[s:e].root, stops)
         if hops is None:
             continue
-        value = parse_date(text, doc_date)
-        if value is not None:
-            ranked.append((hops, s, e, value))
-    for _hops, s, e, value in sorted(ranked):
         prep = _preposition(doc, s, e)
-        if prep in cues.start:
+        span = _range(doc, s, e, prep, doc_date)
+        value = span or parse_date(text, doc_date)
+        if value is not None:
+            ranked.append((hops, s, e, prep, value))
+    for _hops, s, e, prep, value in sorted(ranked):
+        if isinstance(value, tuple):  # "between 2009 and 2017": both ends, whatever the verb
+            start, end = start or value[0], end or value[1]
+        elif prep in cues.start:
             start = start or value
         elif prep in cues.end or (prep == "to" and start):
             end = end or value
@@ -88,6 +91,15 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
             start = start or value
     before, after = share_change(trigger.sent)
     return ValidTime(start, end, before, after)
+
+
+def _range(doc, start: int, end: int, prep: str, doc_date: str | None) -> tuple[str, str] | None:
+    """Both ends of a range a date phrase opens: "between 2009 and 2017" (the parser may tag
+    only "between 2009": the rest is the phrase's conjunct), "from 2009 to 2017"."""
+    root = doc[start:end].root
+    last = max(end, root.right_edge.i + 1)
+    text = doc[start:last].text
+    return parse_range(text, doc_date) or parse_range(f"{prep} {text}", doc_date)
 
 
 def _attachment(tok: Token, stops: list[Token]) -> int | None:
