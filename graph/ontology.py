@@ -105,6 +105,7 @@ class TimeCues:
     enact: frozenset[str]  # a law adopted or coming into force
     law_nouns: frozenset[str]
     event_nouns: frozenset[str] = frozenset()  # "decision", "deal": a noun naming a dated act
+    completion_verbs: frozenset[str] = frozenset()  # "close", "complete": the act was done
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,8 @@ class Ontology:
                         stative=words(SCKG.date, SCKG.stativeTrigger),
                         ended=words(SCKG.ended, SCKG.cue), changed=words(SCKG.changed, SCKG.cue),
                         enact=words(SCKG.law, SCKG.enactVerb), law_nouns=words(SCKG.law, SCKG.cue),
-                        event_nouns=words(SCKG.validFrom, SCKG.eventNoun))
+                        event_nouns=words(SCKG.validFrom, SCKG.eventNoun),
+                        completion_verbs=words(SCKG.validFrom, SCKG.completionVerb))
 
     @functools.cached_property
     def decision_kinds(self) -> dict[str, frozenset[str]]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
+from ..model import Relation
 from ..ontology import TimeCues
 from .dates import parse_date, parse_range
 
@@ -156,3 +157,80 @@ def share_change(sent: Span) -> tuple[float | None, float | None]:
 def _fraction(number: str) -> float | None:
     value = float(number) / 100
     return round(value, 4) if 0 < value <= 1 else None
+
+
+def carry_dates(chosen: list[tuple[Relation, object]], dates: list[tuple[int, int, str]], doc_date: str | None,
+                cues: TimeCues, cite) -> list[tuple[Relation, object]]:
+    """Dates a document gives a relation outside the sentence that states it.
+
+    ``chosen``: the document's relations with the candidates they came from (``.sentence``,
+    ``.trigger``); ``cite(sentence)`` gives a sentence's text and offsets. Only a record with
+    neither a start nor an end of its own receives one, and it cites the sentence the date
+    was read from (``Evidence.time_sentence`` and its offsets):
+
+    - another record of the same relation in the document that has a date: the earliest
+      start (with that record's end);
+    - the next sentence continues this one with an event noun as its subject and a date on
+      its verb ("... agreed to buy Y. The deal closed in 2019."): that date starts the
+      relation, or ends it when the relation's clause ends something ("sold its stake").
+    """
+    out = list(chosen)
+    dated: dict[tuple, tuple] = {}
+    for rel, cand in chosen:
+        e = rel.evidence
+        if e.valid_from or e.valid_until:
+            key = (rel.subject, rel.relation, rel.object)
+            if key not in dated or (e.valid_from or "9") < (dated[key][0].valid_from or "9"):
+                dated[key] = (e, cand)
+    sents = list(chosen[0][1].sentence.doc.sents) if chosen else []
+    follows = {a.start: b for a, b in zip(sents, sents[1:])}
+    for i, (rel, cand) in enumerate(chosen):
+        e = rel.evidence
+        if e.valid_from or e.valid_until:
+            continue
+        source = dated.get((rel.subject, rel.relation, rel.object))
+        if source is not None:
+            src = source[0]
+            ev = replace(e, valid_from=src.valid_from, valid_until=src.valid_until,
+                         time_sentence=src.sentence, time_start=src.start, time_end=src.end)
+            out[i] = (replace(rel, evidence=ev), cand)
+            continue
+        nxt = follows.get(cand.sentence.start)
+        value = _continued(nxt, dates, doc_date, cues) if nxt is not None else None
+        if value is None:
+            continue
+        clause = clause_of(cand.trigger)
+        heads = _forms(cand.trigger) | _forms(clause)
+        if _forms(cand.trigger) & cues.stative:
+            continue
+        sentence, start, end = cite(nxt)
+        ending = bool(heads & cues.end_triggers)
+        ev = replace(e, valid_from=None if ending else value, valid_until=value if ending else None,
+                     time_sentence=sentence, time_start=start, time_end=end)
+        out[i] = (replace(rel, evidence=ev), cand)
+    return out
+
+
+def _continued(sent: Span, dates, doc_date, cues: TimeCues) -> str | None:
+    """The date of a sentence that continues the previous one's event: its subject is a
+    definite event noun ("The deal", "This acquisition"), its verb says the event was done
+    ("closed", "was completed", "took effect") and a date attaches to that verb."""
+    root = sent.root
+    if not (_forms(root) & cues.completion_verbs):
+        return None
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or not (_forms(subj) & cues.event_nouns):
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subj.children):
+        return None
+    if any(c.dep_ in ("prep", "compound", "poss") and c.ent_type_ for c in subj.subtree if c.i != subj.i):
+        return None  # "The deal for X": a deal named anew, not the previous sentence's
+    ranked = []
+    for s, e, text in dates:
+        if not (sent.start <= s < sent.end):
+            continue
+        hops = _attachment(root.doc[s:e].root, [root])
+        value = parse_date(text, doc_date)
+        if hops is not None and value is not None:
+            ranked.append((hops, s, value))
+    return min(ranked)[2] if ranked else None
