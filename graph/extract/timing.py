@@ -39,6 +39,12 @@ def _forms(tok: Token) -> set[str]:
     return {tok.lemma_.lower(), tok.lower_}
 
 
+def _stative(trigger: Token, clause: Token, cues: TimeCues) -> bool:
+    """Whether a trigger's clause says that a relation holds ("owns", "holds a stake"), not
+    that it began ("bought a stake")."""
+    return bool(_forms(trigger) & cues.stative) and (bool(_forms(clause) & cues.stative) or clause.i == trigger.i)
+
+
 def _preposition(doc, start: int, end: int) -> str:
     """The word that introduces a date phrase: "since" in "since 2018", "until" in "until May"."""
     span = doc[start:end]
@@ -63,7 +69,7 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
     clause = clause_of(trigger)
     heads = _forms(trigger) | _forms(clause)
     ending = bool(heads & cues.end_triggers)
-    stative = bool(_forms(trigger) & cues.stative) and (bool(_forms(clause) & cues.stative) or clause.i == trigger.i)
+    stative = _stative(trigger, clause, cues)
     start = end = None
     doc = trigger.doc
     ranked = []
@@ -201,7 +207,7 @@ def carry_dates(chosen: list[tuple[Relation, object]], dates: list[tuple[int, in
             continue
         clause = clause_of(cand.trigger)
         heads = _forms(cand.trigger) | _forms(clause)
-        if _forms(cand.trigger) & cues.stative:
+        if _stative(cand.trigger, clause, cues):
             continue
         sentence, start, end = cite(nxt)
         ending = bool(heads & cues.end_triggers)
@@ -223,7 +229,7 @@ def _continued(sent: Span, dates, doc_date, cues: TimeCues) -> str | None:
         return None
     if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subj.children):
         return None
-    if any(c.dep_ in ("prep", "compound", "poss") and c.ent_type_ for c in subj.subtree if c.i != subj.i):
+    if any(c.dep_ in ("prep", "compound", "poss", "nmod") or c.pos_ == "PROPN" for c in subj.subtree if c.i != subj.i):
         return None  # "The deal for X": a deal named anew, not the previous sentence's
     ranked = []
     for s, e, text in dates:
