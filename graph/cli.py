@@ -193,6 +193,10 @@ def build(paths, store_dir, out, model, relation_model, max_bytes, skip_bad, ver
           extractor, llm_url, llm_model, engine, scheduler, bulk_dir):
     """Ingest .txt/.md articles (optional front matter: title, date, source).
 
+    In a folder, every .txt file is an article, and a .md file only when it opens with
+    front matter ('---'): notes such as README.md or SOURCES.md are left out. A file named
+    on the command line is always read.
+
     Re-ingesting an unchanged article changes nothing; a changed file replaces its older
     version.
 

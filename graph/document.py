@@ -354,22 +354,37 @@ def _walk(directory: Path):
                 yield full
 
 
+def _opens_with_front_matter(path: Path) -> bool:
+    """Whether a file's first line is ``---`` (after a byte-order mark), as an article's front matter opens."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        return True  # read (and reported) as an article
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+
+
 def find_articles(paths) -> list[Path]:
     """Expand files and directories into a sorted list of article files.
 
-    A directory is searched recursively (symbolic links and hidden files left out: a link could point anywhere) for ``.txt`` and ``.md`` files (any case: ``.TXT``
-    too); one that holds none is an error saying what was looked for and what was there.
+    A directory is searched recursively (symbolic links and hidden files left out: a link could point anywhere) for ``.txt`` files and for ``.md`` files that open with
+    front matter (``---``) (any case: ``.TXT`` too): a ``.md`` file without it is a note
+    about the folder (README, SOURCES, AUDIT...), not an article. One that holds none is an
+    error saying what was looked for and what was there. A file named on its own is read
+    whatever it is.
     """
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             files = sorted(f for f in _walk(p) if not f.name.startswith(".") and f.is_file())
-            articles = [f for f in files if f.suffix.lower() in ARTICLE_SUFFIXES]
+            articles = [f for f in files if f.suffix.lower() in ARTICLE_SUFFIXES
+                        and (f.suffix.lower() != ".md" or _opens_with_front_matter(f))]
             if not articles:
                 others = Counter(f.suffix.lower() or "(no extension)" for f in files)
                 there = ", ".join(f"{n} {ext}" for ext, n in sorted(others.items())) if others else "no files"
-                raise ArticleError(f"{p}: no articles found: looked for *.txt and *.md files (any case, in "
-                                   f"subfolders too) and found {there}")
+                raise ArticleError(f"{p}: no articles found: looked for *.txt and *.md files (a .md file only "
+                                   f"when it opens with front matter '---'; any case, in subfolders too) "
+                                   f"and found {there}")
             found.extend(articles)
         elif p.exists():
             found.append(p)

@@ -276,6 +276,10 @@ class Evidence:
     valid_until: str | None = None  # when it ended
     share_before: float | None = None  # a changed stake, before and after
     share_after: float | None = None
+    # where valid_from/valid_until were read when not in this sentence: that sentence and its offsets
+    time_sentence: str | None = None
+    time_start: int | None = None
+    time_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -434,6 +438,10 @@ def _time_and_stake(add, ev: NamedNode, e: Evidence) -> None:
         add(ev, sckg("shareBefore"), _decimal(e.share_before))
     if e.share_after is not None:
         add(ev, sckg("shareAfter"), _decimal(e.share_after))
+    if e.time_sentence:
+        add(ev, sckg("timeSentence"), Literal(e.time_sentence))
+        add(ev, sckg("timeStartChar"), Literal(str(e.time_start), datatype=XSD_INTEGER))
+        add(ev, sckg("timeEndChar"), Literal(str(e.time_end), datatype=XSD_INTEGER))
 
 
 def decision_iri(doc: str, dec: Decision) -> str:

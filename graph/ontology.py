@@ -105,6 +105,8 @@ class TimeCues:
     changed: frozenset[str]  # ... or changed it (a stake cut)
     enact: frozenset[str]  # a law adopted or coming into force
     law_nouns: frozenset[str]
+    event_nouns: frozenset[str] = frozenset()  # "decision", "deal": a noun naming a dated act
+    completion_verbs: frozenset[str] = frozenset()  # "close", "complete": the act was done
 
 
 @dataclass(frozen=True)
@@ -237,7 +239,9 @@ class Ontology:
                         end_triggers=words(SCKG.validUntil, SCKG.endTrigger),
                         stative=words(SCKG.date, SCKG.stativeTrigger),
                         ended=words(SCKG.ended, SCKG.cue), changed=words(SCKG.changed, SCKG.cue),
-                        enact=words(SCKG.law, SCKG.enactVerb), law_nouns=words(SCKG.law, SCKG.cue))
+                        enact=words(SCKG.law, SCKG.enactVerb), law_nouns=words(SCKG.law, SCKG.cue),
+                        event_nouns=words(SCKG.validFrom, SCKG.eventNoun),
+                        completion_verbs=words(SCKG.validFrom, SCKG.completionVerb))
 
     @functools.cached_property
     def decision_kinds(self) -> dict[str, frozenset[str]]:

@@ -14,7 +14,7 @@ from .gazetteer import Gazetteer, phrase_matcher
 from .mentions import Mentions, find_mentions
 from .claims import ownership_share
 from .decisions import DecisionFinder
-from .timing import date_phrases, valid_time
+from .timing import carry_dates, date_phrases, valid_time
 from .relations import Candidate, RelationFinder, TriggerIndex
 
 METHOD = "sckg-rules"
@@ -263,6 +263,7 @@ class Extractor:
                 best[key] = (Relation(c.subject, c.relation, c.object, ev), c)
         chosen = sorted(best.values(), key=lambda rc: (rc[0].evidence.start, rc[0].subject, rc[0].relation,
                                                         rc[0].object))
+        chosen = carry_dates(chosen, dates, article.date, cues, cite)
         relations = [r for r, _ in chosen]
 
         def evidence_of(sent, trigger, confidence, status, date, method) -> Evidence:

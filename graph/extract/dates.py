@@ -26,6 +26,47 @@ def clause_date(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str
     return None
 
 
+_ORDINALS = {w: i for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+     "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+     "eighteenth", "nineteenth", "twentieth"], start=1)}
+_ORDINAL = re.compile(r"\b(?:(twenty|thirty)[\s-]?)?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|"
+                      r"tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|"
+                      r"nineteenth|twentieth|thirtieth)\b")
+_RANGE = re.compile(r"^(?:between|from)\s+(.+?)\s+(?:and|to|through|until|till)\s+(.+)$|^(.+?)\s*[-–]\s*(.+)$", re.I)
+
+
+def parse_range(text: str, doc_date: str | None) -> tuple[str, str] | None:
+    """The two ends of a date range: "between 2009 and 2017", "from 2009 to 2017", "2009–2017".
+
+    >>> parse_range("between 2009 and 2017", None)
+    ('2009', '2017')
+    >>> parse_range("from March 2019 to May 2020", None)
+    ('2019-03', '2020-05')
+    >>> parse_range("2018", None) is None
+    True
+    """
+    m = _RANGE.match(text.strip())
+    if not m:
+        return None
+    first, second = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    a, b = parse_date(first, doc_date), parse_date(second, doc_date)
+    if a and b and a < b:
+        return a, b
+    return None
+
+
+def _day_words(low: str) -> str:
+    """Spelled-out days as digits: "april thirtieth" → "april 30"."""
+    def number(m):
+        tens = {"twenty": 20, "thirty": 30}.get(m.group(1) or "", 0)
+        unit = 30 if m.group(2) == "thirtieth" else _ORDINALS.get(m.group(2), 0)
+        if m.group(2) == "thirtieth" and tens:
+            return m.group(0)
+        return str(tens + unit)
+    return _ORDINAL.sub(number, low)
+
+
 def is_time(tok: Token) -> bool:
     return tok.ent_type_ in ("DATE", "TIME")
 
@@ -51,10 +92,15 @@ def parse_date(text: str, doc_date: str | None) -> str | None:
     '2022'
     >>> parse_date("Thursday", None) is None
     True
+    >>> parse_date("April thirtieth", "2009-04-30")
+    '2009-04-30'
     """
     import datetime as dt
 
     low = text.casefold()
+    month_named = any(re.search(rf"\b{m}\b", low) for m in MONTHS)
+    if month_named:
+        low = _day_words(low)
     year = re.search(r"\b(1[89]\d\d|20\d\d)\b", low)
     month = next((n for m, n in MONTHS.items() if re.search(rf"\b{m}\b", low)), None)
     day = re.search(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b", re.sub(r"\b(1[89]\d\d|20\d\d)\b", "", low))
@@ -69,7 +115,11 @@ def parse_date(text: str, doc_date: str | None) -> str | None:
     y = int(doc_date[:4])
     m = int(doc_date[5:7]) if len(doc_date) >= 7 else None
     if month:
-        return f"{y if m is None or month <= m else y - 1}-{month:02d}"
+        year_of = y if m is None or month <= m else y - 1
+        if day and 1 <= int(day.group(1)) <= 31 and len(doc_date) == 10:  # "on April 30": the latest up to the document
+            value = f"{year_of}-{month:02d}-{int(day.group(1)):02d}"
+            return value if value <= doc_date else f"{year_of - 1}-{month:02d}-{int(day.group(1)):02d}"
+        return f"{year_of}-{month:02d}"
     if re.search(r"\b(last|previous|past) year\b|\ba year (ago|earlier)\b", low):
         return str(y - 1)
     if re.search(r"\b(this|same) year\b", low):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
+from ..model import Relation
 from ..ontology import TimeCues
-from .dates import parse_date
+from .dates import parse_date, parse_range
 
 _PERCENT = r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)"
 _FROM_TO = re.compile(rf"\bfrom\s+(?:about\s+|around\s+|nearly\s+|almost\s+)?{_PERCENT}\s+to\s+(?:about\s+|around\s+|just\s+|below\s+|under\s+)?{_PERCENT}", re.I)
@@ -26,14 +27,22 @@ class ValidTime:
 
 
 def clause_of(tok: Token) -> Token:
-    """The head of the clause a token belongs to (the root, or a complement, adverbial or relative clause)."""
-    while tok.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp") and tok.head.i != tok.i:
+    """The head of the clause a token belongs to (the root, or a complement, adverbial, relative
+    or participle clause: "real estate operated as a mining facility" is not dated by the
+    sentence's "today")."""
+    while tok.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "acl") and tok.head.i != tok.i:
         tok = tok.head
     return tok
 
 
 def _forms(tok: Token) -> set[str]:
     return {tok.lemma_.lower(), tok.lower_}
+
+
+def _stative(trigger: Token, clause: Token, cues: TimeCues) -> bool:
+    """Whether a trigger's clause says that a relation holds ("owns", "holds a stake"), not
+    that it began ("bought a stake")."""
+    return bool(_forms(trigger) & cues.stative) and (bool(_forms(clause) & cues.stative) or clause.i == trigger.i)
 
 
 def _preposition(doc, start: int, end: int) -> str:
@@ -60,20 +69,26 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
     clause = clause_of(trigger)
     heads = _forms(trigger) | _forms(clause)
     ending = bool(heads & cues.end_triggers)
-    stative = bool(_forms(trigger) & cues.stative) and (bool(_forms(clause) & cues.stative) or clause.i == trigger.i)
+    stative = _stative(trigger, clause, cues)
     start = end = None
     doc = trigger.doc
     ranked = []
+    stops = [clause, trigger]
+    if clause.dep_ == "acl" and _forms(clause.head) & cues.event_nouns:
+        stops.append(clause.head)  # "the 2019 decision prohibiting the joint venture"
     for s, e, text in dates:
-        hops = _attachment(doc[s:e].root, clause, trigger)
+        hops = _attachment(doc[s:e].root, stops)
         if hops is None:
             continue
-        value = parse_date(text, doc_date)
-        if value is not None:
-            ranked.append((hops, s, e, value))
-    for _hops, s, e, value in sorted(ranked):
         prep = _preposition(doc, s, e)
-        if prep in cues.start:
+        span = _range(doc, s, e, prep, doc_date)
+        value = span or parse_date(text, doc_date)
+        if value is not None:
+            ranked.append((hops, s, e, prep, value))
+    for _hops, s, e, prep, value in sorted(ranked):
+        if isinstance(value, tuple):  # "between 2009 and 2017": both ends, whatever the verb
+            start, end = start or value[0], end or value[1]
+        elif prep in cues.start:
             start = start or value
         elif prep in cues.end or (prep == "to" and start):
             end = end or value
@@ -85,13 +100,22 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
     return ValidTime(start, end, before, after)
 
 
-def _attachment(tok: Token, clause: Token, trigger: Token) -> int | None:
+def _range(doc, start: int, end: int, prep: str, doc_date: str | None) -> tuple[str, str] | None:
+    """Both ends of a range a date phrase opens: "between 2009 and 2017" (the parser may tag
+    only "between 2009": the rest is the phrase's conjunct), "from 2009 to 2017"."""
+    root = doc[start:end].root
+    last = max(end, root.right_edge.i + 1)
+    text = doc[start:last].text
+    return parse_range(text, doc_date) or parse_range(f"{prep} {text}", doc_date)
+
+
+def _attachment(tok: Token, stops: list[Token]) -> int | None:
     """How closely a date attaches to the clause: the hops from the date up to the clause's
-    head (or the trigger), counting a noun passed on the way as three ("the summit in
+    head (or the trigger, or an event noun the clause describes), counting a noun passed on the way as three ("the summit in
     September" dates the summit, not the clause); None when the way leaves the clause or
     enters it from a clause of its own ("as announced in November, ...")."""
     hops = 0
-    stops = (clause.i, trigger.i)
+    stops = {t.i for t in stops}
     while tok.i not in stops:
         if tok.dep_ in ("advcl", "relcl", "ccomp", "acl", "csubj", "parataxis") or tok.head.i == tok.i:
             return None
@@ -139,3 +163,80 @@ def share_change(sent: Span) -> tuple[float | None, float | None]:
 def _fraction(number: str) -> float | None:
     value = float(number) / 100
     return round(value, 4) if 0 < value <= 1 else None
+
+
+def carry_dates(chosen: list[tuple[Relation, object]], dates: list[tuple[int, int, str]], doc_date: str | None,
+                cues: TimeCues, cite) -> list[tuple[Relation, object]]:
+    """Dates a document gives a relation outside the sentence that states it.
+
+    ``chosen``: the document's relations with the candidates they came from (``.sentence``,
+    ``.trigger``); ``cite(sentence)`` gives a sentence's text and offsets. Only a record with
+    neither a start nor an end of its own receives one, and it cites the sentence the date
+    was read from (``Evidence.time_sentence`` and its offsets):
+
+    - another record of the same relation in the document that has a date: the earliest
+      start (with that record's end);
+    - the next sentence continues this one with an event noun as its subject and a date on
+      its verb ("... agreed to buy Y. The deal closed in 2019."): that date starts the
+      relation, or ends it when the relation's clause ends something ("sold its stake").
+    """
+    out = list(chosen)
+    dated: dict[tuple, tuple] = {}
+    for rel, cand in chosen:
+        e = rel.evidence
+        if e.valid_from or e.valid_until:
+            key = (rel.subject, rel.relation, rel.object)
+            if key not in dated or (e.valid_from or "9") < (dated[key][0].valid_from or "9"):
+                dated[key] = (e, cand)
+    sents = list(chosen[0][1].sentence.doc.sents) if chosen else []
+    follows = {a.start: b for a, b in zip(sents, sents[1:])}
+    for i, (rel, cand) in enumerate(chosen):
+        e = rel.evidence
+        if e.valid_from or e.valid_until:
+            continue
+        source = dated.get((rel.subject, rel.relation, rel.object))
+        if source is not None:
+            src = source[0]
+            ev = replace(e, valid_from=src.valid_from, valid_until=src.valid_until,
+                         time_sentence=src.sentence, time_start=src.start, time_end=src.end)
+            out[i] = (replace(rel, evidence=ev), cand)
+            continue
+        nxt = follows.get(cand.sentence.start)
+        value = _continued(nxt, dates, doc_date, cues) if nxt is not None else None
+        if value is None:
+            continue
+        clause = clause_of(cand.trigger)
+        heads = _forms(cand.trigger) | _forms(clause)
+        if _stative(cand.trigger, clause, cues):
+            continue
+        sentence, start, end = cite(nxt)
+        ending = bool(heads & cues.end_triggers)
+        ev = replace(e, valid_from=None if ending else value, valid_until=value if ending else None,
+                     time_sentence=sentence, time_start=start, time_end=end)
+        out[i] = (replace(rel, evidence=ev), cand)
+    return out
+
+
+def _continued(sent: Span, dates, doc_date, cues: TimeCues) -> str | None:
+    """The date of a sentence that continues the previous one's event: its subject is a
+    definite event noun ("The deal", "This acquisition"), its verb says the event was done
+    ("closed", "was completed", "took effect") and a date attaches to that verb."""
+    root = sent.root
+    if not (_forms(root) & cues.completion_verbs):
+        return None
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or not (_forms(subj) & cues.event_nouns):
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subj.children):
+        return None
+    if any(c.dep_ in ("prep", "compound", "poss", "nmod") or c.pos_ == "PROPN" for c in subj.subtree if c.i != subj.i):
+        return None  # "The deal for X": a deal named anew, not the previous sentence's
+    ranked = []
+    for s, e, text in dates:
+        if not (sent.start <= s < sent.end):
+            continue
+        hops = _attachment(root.doc[s:e].root, [root])
+        value = parse_date(text, doc_date)
+        if hops is not None and value is not None:
+            ranked.append((hops, s, value))
+    return min(ranked)[2] if ranked else None

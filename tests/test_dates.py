@@ -1,0 +1,107 @@
+"""Dates on relations from the text around them: a neighbouring sentence, another record of
+the same relation, ranges and spelled-out days; and which files of a folder are articles."""
+
+from click.testing import CliRunner
+
+from graph.cli import cli
+from graph.extract.dates import parse_date, parse_range
+from graph.store import Store
+
+from .conftest import extract_text
+
+
+def _owns(rows, subject, obj):
+    return [ev for s, p, o, ev in rows if (s, p, o) == (subject, "owns", obj)]
+
+
+def test_date_in_the_next_sentence_starts_the_relation_and_cites_it(extractor):
+    text = "Cosco agreed to buy a stake in the Hamburg terminal operator HHLA. The deal closed in March 2019."
+    evs = _owns(extract_text(extractor, text), "Cosco", "HHLA")
+    assert evs and all(e.valid_from == "2019-03" and e.valid_until is None for e in evs), evs
+    cited = {(e.time_sentence, e.time_start, e.time_end) for e in evs}
+    assert cited == {("The deal closed in March 2019.", text.index("The deal"), len(text))}, cited
+
+
+def test_date_in_the_next_sentence_ends_a_sale(extractor):
+    evs = _owns(extract_text(extractor, "Cosco sold its stake in HHLA. The sale was completed in 2022."),
+                "Cosco", "HHLA")
+    assert evs and all((e.valid_from, e.valid_until) == (None, "2022") for e in evs), evs
+
+
+def test_a_deal_named_anew_does_not_date_the_previous_sentence(extractor):
+    evs = _owns(extract_text(extractor, "Cosco bought a stake in HHLA. The deal for Tollerort closed in March 2019."),
+                "Cosco", "HHLA")
+    assert evs and all(e.valid_from is None and e.time_sentence is None for e in evs), evs
+
+
+def test_undated_record_takes_the_date_of_another_record_of_the_same_relation(extractor):
+    text = "Cosco bought a stake in HHLA in 2016. Cosco owns a 24.9% stake in HHLA."
+    evs = sorted(_owns(extract_text(extractor, text), "Cosco", "HHLA"), key=lambda e: e.start)
+    assert [e.valid_from for e in evs] == ["2016", "2016"], evs
+    assert evs[0].time_sentence is None  # its own sentence gives it
+    assert (evs[1].time_sentence, evs[1].time_start, evs[1].time_end) == (
+        "Cosco bought a stake in HHLA in 2016.", 0, len("Cosco bought a stake in HHLA in 2016.")), evs[1]
+
+
+def test_carried_date_is_stored_with_its_sentence(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "---\ndate: 2019-04-02\n---\nCosco agreed to buy a stake in the Hamburg terminal operator HHLA. "
+        "The deal closed in March 2019.\n", encoding="utf-8")
+    store = tmp_path / "store"
+    r = CliRunner().invoke(cli, ["build", str(tmp_path / "a.txt"), "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    with Store(store, mode="read") as s:
+        rows = list(s.query("""SELECT ?from ?ts ?a ?b WHERE { ?e sckg:validFrom ?from ; sckg:timeSentence ?ts ;
+                               sckg:timeStartChar ?a ; sckg:timeEndChar ?b }"""))
+    got = {(x["from"].value, x["ts"].value) for x in rows}
+    assert got == {("2019-03", "The deal closed in March 2019.")}, got
+    assert all(int(x["b"].value) - int(x["a"].value) == len("The deal closed in March 2019.") for x in rows), rows
+
+
+def test_range_gives_start_and_end_on_a_stative_clause(extractor):
+    rows = extract_text(extractor, "The airport is run by FFHG, which between 2009 and 2017 was controlled by "
+                                   "the State of Rhineland-Palatinate.")
+    evs = _owns(rows, "State of Rhineland-Palatinate", "FFHG")
+    assert evs and all((e.valid_from, e.valid_until) == ("2009", "2017") for e in evs), rows
+
+
+def test_participle_clause_is_not_dated_by_the_sentence_today(extractor):
+    """'Today ... an order prohibiting the purchase of real estate operated as a mining facility'
+    gave the operation the order's date."""
+    rows = extract_text(extractor, "---\ndate: 2024-05-13\n---\nToday the President issued an order requiring "
+                                   "the divestment of a site operated by MineOne as a cryptocurrency mining facility.")
+    operates = [ev for s, p, o, ev in rows if p == "operates"]
+    assert operates and all(ev.valid_from is None for ev in operates), rows
+
+
+def test_date_on_the_decision_noun_dates_the_clause_it_heads(extractor):
+    rows = extract_text(extractor, "The court upheld the Commission's 2019 decision prohibiting the creation of a "
+                                   "joint venture by Tata Steel and ThyssenKrupp.")
+    blocked = [ev for s, p, o, ev in rows if p == "blocked"]
+    assert blocked and all(ev.valid_from == "2019" for ev in blocked), rows
+
+
+def test_spelled_out_day_and_ranges_parse():
+    assert parse_date("April thirtieth", "2009-05-02") == "2009-04-30"
+    assert parse_date("May twenty-first 2020", None) == "2020-05-21"
+    assert parse_date("June 1", "2009-05-02") == "2008-06-01"  # the latest June 1 up to the article
+    assert parse_range("between 2009 and 2017", None) == ("2009", "2017")
+    assert parse_range("2017 and 2009", None) is None
+
+
+def test_build_reads_md_notes_only_when_they_have_front_matter(tmp_path):
+    """`sckg build DIR` ingested SOURCES.md and AUDIT notes as articles."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The German government blocked the sale of Elmos to Sai Micro.\n")
+    (folder / "b.md").write_text("---\ntitle: b\n---\nVSSE is monitoring Cainiao at Liège airport.\n")
+    (folder / "SOURCES.md").write_text("# Sources\nHuawei owns Honor.\n")
+    store = tmp_path / "store"
+    r = CliRunner().invoke(cli, ["build", str(folder), "--store", str(store)])
+    assert r.exit_code == 0, r.output
+    with Store(store, mode="read") as s:
+        names = {x["n"].value for x in s.query("SELECT ?n WHERE { ?d sckg:fileName ?n }")}
+    assert names == {"a.txt", "b.md"}, names
+    r = CliRunner().invoke(cli, ["build", str(folder / "SOURCES.md"), "--store", str(store)])
+    assert r.exit_code == 0 and "added 1" in r.output, r.output  # named on its own, it is read
+    assert "front matter" in CliRunner().invoke(cli, ["build", "--help"]).output
