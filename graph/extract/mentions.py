@@ -283,8 +283,10 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue
         if norm in ontology.not_names or not any(ch.isupper() or ch.isdigit() for ch in text):
             continue
-        if text.isupper() and len(text.split()) > 3 and "GAZ" not in labs:
+        if "GAZ" not in labs and _shouted(text):
             continue  # a headline or a heading in capitals, not a name
+        if REFERENCE_CODE.search(text):
+            continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
         words = norm.split()
         if words[-1] in ontology.not_name_endings or all(w in ontology.title_words for w in words):
             continue  # "National Security and Investment Act", "Business Secretary"
@@ -331,11 +333,10 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                 token_type[i] = types[id(c)]
     for c in clusters:
         if types[id(c)] is None:
-            # "made by Hikvision and Dahua": a conjunct of a company is a company
+            # "made by Hikvision and Dahua", "between TSMC, Bosch, Infineon and NXP": a name
+            # in a list with a company is a company
             for sp in c["spans"]:
-                root = sp.root
-                sibling = [root.head] if root.dep_ == "conj" else [x for x in root.children if x.dep_ == "conj"]
-                for x in sibling:
+                for x in _conjuncts(sp.root):
                     t = token_type.get(x.i)
                     if t and ontology.is_a(t, SCKG.Organization):
                         types[id(c)] = t
@@ -359,6 +360,38 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         for s in c.get("alias_spans", []):
             ms.add(s, ent)
     return ms
+
+
+#: a document reference such as "IP/06/276" or "COMP/M.5652"
+REFERENCE_CODE = re.compile(r"\b[A-Z]{2,}/[A-Z]?\.?\d")
+
+
+def _shouted(text: str) -> bool:
+    """Words in capitals that read as a headline, not a name: three or more words all in
+    capitals, or three capitalised words, two of them long, beside ordinary words
+    ("Immediate Release FCC REVOKES CHINA UNICOM"; not "COSCO SHIPPING Ports").
+
+    >>> _shouted("Immediate Release FCC REVOKES CHINA UNICOM"), _shouted("COSCO SHIPPING Ports")
+    (True, False)
+    """
+    words = text.split()
+    caps = [w for w in words if w.isalpha() and w.isupper()]
+    if text.isupper() and len(words) >= 3:
+        return True
+    return len(words) > len(caps) and len(caps) >= 3 and sum(len(w) >= 4 for w in caps) >= 2
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    """The other members of the list ``tok`` stands in ("A, B and C")."""
+    first = tok
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    out, todo = [], [first]
+    while todo and len(out) < 20:
+        t = todo.pop()
+        out.append(t)
+        todo.extend(x for x in t.children if x.dep_ == "conj")
+    return [t for t in out if t.i != tok.i]
 
 
 #: the token between the parties of a court case's title ("Altice Group Lux v Commission")
