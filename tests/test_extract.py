@@ -166,3 +166,13 @@ def test_headlines_in_capitals_and_reference_codes_are_not_names(extractor):
     names = {n for e in x.entities.values() for n in e.names}
     assert not any("REVOKES" in n or "IP/06" in n for n in names), names
     assert any(n.startswith("China Unicom") for n in names), names
+
+
+def test_a_company_named_with_its_home_state_is_the_company_named_alone(extractor):
+    """Merger notices write 'Eni of Italy'; the article's 'Eni' is the same node, labelled 'Eni'."""
+    from graph.document import parse_article
+    x = extractor.extract(parse_article(
+        "The Commission cleared the acquisition of Angola LNG by BP of the UK and Eni of Italy. "
+        "Eni holds a 13.6% stake in Angola LNG.\n", name="of-state.txt"))
+    eni = [e for e in x.entities.values() if "Eni" in e.names]
+    assert len(eni) == 1 and eni[0].label == "Eni" and "Eni of Italy" in eni[0].names, [e.names for e in eni]

@@ -220,6 +220,30 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str]) -> None:
             _join(heads[0], c, clusters, {})
 
 
+def join_of_state(clusters: list[dict], is_state, generic: frozenset[str]) -> None:
+    """"Eni of Italy", "Total of France": a company named with its home state (as merger
+    notices write them) is the company the article names alone elsewhere."""
+    by_name = {}
+    for c in clusters:
+        for n in c["names"]:
+            by_name.setdefault(normalise_name(n), c)
+    for c in list(clusters):
+        if c["gaz"] is not None:
+            continue
+        for n in c["names"]:
+            m = re.fullmatch(r"(.+?) of (?:the )?(.+)", normalise_name(n))
+            if not m or m.group(1) in generic or not is_state(m.group(2)):
+                continue
+            other = by_name.get(m.group(1))
+            if other is not None and other is not c and other in clusters:
+                # the longer form is another way of writing the name, never the label
+                c.setdefault("aliases", []).extend(c["names"])
+                c.setdefault("alias_spans", []).extend(c["spans"])
+                c["names"], c["spans"], c["labels"] = [], [], []
+                _join(other, c, clusters, {})
+                break
+
+
 def preferred_name(names: list[str], *, generic: frozenset[str] = frozenset()) -> str:
     """The most used name that is not all capitals (the fuller one on a tie), else the first.
 

@@ -16,9 +16,9 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, entity_iri, is_generic, normalise_name
 from ..ontology import SCKG, Ontology
-from .aliases import is_legal_form, join_bare_heads, match_earlier, merge_aliases, preferred_name, trim_span
+from .aliases import is_legal_form, join_bare_heads, join_of_state, match_earlier, merge_aliases, preferred_name, trim_span
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
-from .typer import acts_as_agent, cluster_type, government_context, is_facility, noun_type
+from .typer import acts_as_agent, cluster_type, country_names, government_context, is_facility, noun_type
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "LANGUAGE"}
@@ -324,6 +324,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     # aliases: "X, known as Y", "X (Y)", "X, Y" between two names
     merge_aliases(doc, clusters, ms)
     join_bare_heads(clusters, ontology.head_words)
+    join_of_state(clusters, lambda n: n in country_names() or (gazetteer.by_name.get(n) or NO_ENTRY).type == SCKG.State,
+                  ontology.head_words)
 
     types = {id(c): cluster_type(c, ontology, doc) for c in clusters}
     token_type = {}
