@@ -222,26 +222,31 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str]) -> None:
 
 def join_of_state(clusters: list[dict], is_state, generic: frozenset[str]) -> None:
     """"Eni of Italy", "Total of France": a company named with its home state (as merger
-    notices write them) is the company the article names alone elsewhere."""
+    notices write them) is the company the article names alone, and not its label."""
     by_name = {}
     for c in clusters:
         for n in c["names"]:
             by_name.setdefault(normalise_name(n), c)
     for c in list(clusters):
-        if c["gaz"] is not None:
+        if c["gaz"] is not None or c not in clusters:
             continue
-        for n in c["names"]:
+        longer = []
+        for k, n in enumerate(c["names"]):
             m = re.fullmatch(r"(.+?) of (?:the )?(.+)", normalise_name(n))
-            if not m or m.group(1) in generic or not is_state(m.group(2)):
-                continue
-            other = by_name.get(m.group(1))
-            if other is not None and other is not c and other in clusters:
-                # the longer form is another way of writing the name, never the label
-                c.setdefault("aliases", []).extend(c["names"])
-                c.setdefault("alias_spans", []).extend(c["spans"])
-                c["names"], c["spans"], c["labels"] = [], [], []
-                _join(other, c, clusters, {})
-                break
+            if m and m.group(1) not in generic and is_state(m.group(2)) and m.group(1) in by_name:
+                longer.append(k)
+        if not longer or len(longer) == len(c["names"]) and all(
+                by_name[re.fullmatch(r"(.+?) of .+", normalise_name(c["names"][k])).group(1)] is c for k in longer):
+            continue
+        # the longer form is another way of writing the name, never the label
+        c.setdefault("aliases", []).extend(c["names"][k] for k in longer)
+        c.setdefault("alias_spans", []).extend(c["spans"][k] for k in longer)
+        for key in ("names", "spans", "labels"):
+            c[key] = [v for k, v in enumerate(c[key]) if k not in longer]
+        short = re.fullmatch(r"(.+?) of .+", normalise_name(c["aliases"][-1])).group(1)
+        other = by_name[short]
+        if other is not c and other in clusters:
+            _join(other, c, clusters, {})
 
 
 def preferred_name(names: list[str], *, generic: frozenset[str] = frozenset()) -> str:
