@@ -55,6 +55,7 @@ class EntityType:
     name_words: tuple[str, ...] = ()
     ner_labels: tuple[str, ...] = ()
     institution_names: tuple[str, ...] = ()
+    office_titles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -343,6 +344,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             name_words=_strs(g, cls, SCKG.nameWord),
             ner_labels=_strs(g, cls, SCKG.nerLabel),
             institution_names=_strs(g, cls, SCKG.institutionName),
+            office_titles=_strs(g, cls, SCKG.officeTitle),
         )
     if not types:
         raise OntologyError(f"{path}: declares no sckg:EntityType")

@@ -176,3 +176,21 @@ def test_a_company_named_with_its_home_state_is_the_company_named_alone(extracto
         "Eni holds a 13.6% stake in Angola LNG.\n", name="of-state.txt"))
     eni = [e for e in x.entities.values() if "Eni" in e.names]
     assert len(eni) == 1 and eni[0].label == "Eni" and "Eni of Italy" in eni[0].names, [e.names for e in eni]
+
+
+@pytest.mark.parametrize("text,official,target", [
+    ("Commerce Secretary Wilbur Ross said the department would ban ZTE.", "Wilbur Ross", "ZTE"),
+    ("President Hugo Chavez ordered the nationalization of Sidor.", "Hugo Chavez", "Sidor"),
+])
+def test_a_person_named_with_a_state_office_acts_for_the_state(extractor, text, official, target):
+    """Gold lets 'Wilbur Ross' stand for the Commerce Department; as a plain Person he could
+    not be the subject of blocked, so these relations were never candidates."""
+    rows = extract_text(extractor, text)
+    assert (official, "blocked", target) in [(s, r, o) for s, r, o, _ in rows], rows
+
+
+def test_an_officer_of_a_named_organisation_is_no_official(extractor):
+    from graph.document import parse_article
+    x = extractor.extract(parse_article("Battelle Memorial Institute President Carl Kohrt praised the team.\n",
+                                        name="officer.txt"))
+    assert {e.label: e.type.rsplit("#", 1)[-1] for e in x.entities.values()}.get("Carl Kohrt") == "Person"

@@ -116,6 +116,24 @@ def country_names() -> frozenset[str]:
 
 
 
+def _in_office(span, titles) -> bool:
+    """"Commerce Secretary Wilbur Ross", "Steven Mnuchin, Secretary of the Treasury": the
+    name carries a state office's title; not "Battelle Memorial Institute President X" (the
+    title of a named organisation's officer)."""
+    if not titles:
+        return False
+    root = span.root
+    for t in root.children:
+        if t.dep_ not in ("compound", "appos") or t.lower_ not in titles:
+            continue
+        before = [m for m in t.subtree if m.i < t.i and m.i < span.start]
+        if any(m.ent_type_ == "ORG" and m.ent_iob_ != "B" or m.ent_type_ == "ORG" and
+               m.i + 1 < len(m.doc) and m.doc[m.i + 1].ent_iob_ == "I" for m in before):
+            continue  # a title inside a longer organisation name
+        return True
+    return False
+
+
 def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     if c["gaz"] is not None:
         return str(c["gaz"].type)
@@ -156,6 +174,11 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
         return str(SCKG.Facility)
     if "ORG" in labels:
         return str(SCKG.Company)
+    if "PERSON" in labels:
+        office = next((t for t in ontology.entity_types.values() if any(_in_office(s, t.office_titles)
+                                                                        for s in c["spans"])), None)
+        if office is not None:
+            return str(office.iri)
     if "PERSON" in labels and any(len(n.split()) >= 2 for n in c["names"]):
         return str(SCKG.Person)
     # a name the model took for a place or a person (or missed) is an organisation unless
