@@ -210,6 +210,11 @@ class Ontology:
         return frozenset(words)
 
     @functools.cached_property
+    def state_verbs(self) -> frozenset[str]:
+        """Verb lemmas whose subject is a state actor (sckg:stateVerb)."""
+        return frozenset(_strs(self.graph, SCKG.StateActor, SCKG.stateVerb))
+
+    @functools.cached_property
     def generic_words(self) -> frozenset[str]:
         """Head words that alone name a body within one article only ("Department", "Court"),
         unlike a state's one institution of a kind ("Congress")."""

@@ -194,3 +194,10 @@ def test_an_officer_of_a_named_organisation_is_no_official(extractor):
     x = extractor.extract(parse_article("Battelle Memorial Institute President Carl Kohrt praised the team.\n",
                                         name="officer.txt"))
     assert {e.label: e.type.rsplit("#", 1)[-1] for e in x.entities.values()}.get("Carl Kohrt") == "Person"
+
+
+def test_an_organisation_known_only_by_what_a_state_does_is_a_government_body(extractor):
+    """'The CMA is investigating ...': an acronym with no gazetteer entry was a Company, and
+    a Company cannot monitor."""
+    rows = extract_text(extractor, "The CMA is investigating the acquisition of Countrywide Farmers by Mole Valley Farmers.")
+    assert ("CMA", "monitors") in {(s, r) for s, r, o, _ in rows}, rows

@@ -116,6 +116,19 @@ def country_names() -> frozenset[str]:
 
 
 
+def _does(span, verbs: frozenset[str]) -> bool:
+    """The name is the active subject, or the passive agent ("by ..."), of one of ``verbs``."""
+    root = span.root
+    if root.dep_ == "nsubj":
+        verb = root.head
+    elif root.dep_ == "pobj" and root.head.dep_ == "agent":
+        verb = root.head.head
+    else:
+        return False
+    return verb.lemma_.lower() in verbs or any(
+        c.dep_ in ("xcomp", "conj") and c.lemma_.lower() in verbs for c in verb.children)
+
+
 def _in_office(span, titles) -> bool:
     """"Commerce Secretary Wilbur Ross", "Steven Mnuchin, Secretary of the Treasury": the
     name carries a state office's title; not "Battelle Memorial Institute President X" (the
@@ -173,6 +186,9 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     if "FACNAME" in labels or "FAC" in labels:
         return str(SCKG.Facility)
     if "ORG" in labels:
+        # "The CMA is investigating the acquisition": what only a state does
+        if any(_does(s, ontology.state_verbs) for s in c["spans"]):
+            return str(SCKG.GovernmentBody)
         return str(SCKG.Company)
     if "PERSON" in labels:
         office = next((t for t in ontology.entity_types.values() if any(_in_office(s, t.office_titles)
