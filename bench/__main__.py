@@ -87,9 +87,8 @@ def bench_ingest(tmp: Path, sizes: list[int], repeat: int) -> dict:
 def bench_scaling(tmp: Path, n: int) -> dict:
     """Two parser processes and a 2-worker Dask cluster against spaCy's own n_process=2, and
     the writer (name matching + store write, in the client) alone, on the same articles."""
-    from distributed import LocalCluster
-
     from bench.generate import write_corpus
+    from graph.cluster import local_cluster
     from graph.document import read_article
     from graph.extract.nlp import load_nlp
     from graph.ingest import build, new_extractor
@@ -124,8 +123,7 @@ def bench_scaling(tmp: Path, n: int) -> dict:
     out = {"articles": n}
     t_spacy2, cpu_spacy2 = wall_and_cpu(lambda: spacy(2))
     t_workers2, cpu_workers2 = wall_and_cpu(lambda: sckg(2))
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      host="127.0.0.1") as cluster:
+    with local_cluster(2) as cluster:  # the cluster `sckg build --engine dask` starts
         warm = tmp / "scaling-warm-up"
         if not warm.exists():
             write_corpus(warm, 4, seed=1)
