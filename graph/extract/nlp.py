@@ -23,15 +23,21 @@ def line_breaks(doc):
     return doc
 
 
-@functools.cache
 def load_nlp(model: str | None = None):
     """Load ``model`` or the first installed of :data:`MODELS`, with line-break sentence starts.
+
+    Loaded once per process: ``load_nlp()`` and ``load_nlp(None)`` give the same pipeline.
 
     Raises
     ------
     ModelNotFound
         With the pip command that installs a model.
     """
+    return _load(model or None)
+
+
+@functools.cache
+def _load(model: str | None):
     import spacy
 
     names = (model,) if model else MODELS
