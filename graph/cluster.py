@@ -91,7 +91,7 @@ def in_order(parts: list[list], submit, window: int, *, on_partition=None, descr
 
 
 def pool_extractions(sources: list[tuple[Path, object]], *, ontology_dir: Path, model: str | None, workers: int,
-                     max_bytes: int, partition_size: int = 8, status=None, relation_model: str | None = None):
+                     max_bytes: int, partition_size: int = 16, status=None, relation_model: str | None = None):
     """Extractions of ``sources`` in input order, parsed and extracted by ``workers`` local processes.
 
     The same division of work as on Dask: the processes return extractions, not parsed

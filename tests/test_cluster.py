@@ -190,7 +190,7 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
 
 def test_a_local_worker_killed_mid_build_is_a_clear_error(tmp_path):
     import multiprocessing
-    articles = many_articles(tmp_path / "in", 24)
+    articles = many_articles(tmp_path / "in", 48)  # three partitions of 16: one still runs at the first write
     killed = []
     before = {p.pid for p in multiprocessing.active_children()}  # the cluster's nannies, say
 
