@@ -83,7 +83,8 @@ class DecisionFinder:
             for (actor, kind), members in groups.items():
                 decisions.append(self._decision(actor, kind, members, items, evidence_of))
         for sent in mentions.doc.sents:  # laws and rules adopted or coming into force
-            actors = {d.actor for d in decisions if d.evidence.sentence == sent.text.strip()}
+            text = sent.text.strip() if decisions else None
+            actors = {d.actor for d in decisions if d.evidence.sentence == text}
             decisions.extend(self._laws(sent, resolve, mentions, context, evidence_of, actors))
         return decisions
 
