@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from spacy.tokens import Token
@@ -71,6 +72,7 @@ def is_time(tok: Token) -> bool:
     return tok.ent_type_ in ("DATE", "TIME")
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_date(text: str, doc_date: str | None) -> str | None:
     """An xsd lexical date from a date phrase; relative ones are resolved against the document date.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -72,12 +73,16 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
     stative = _stative(trigger, clause, cues)
     start = end = None
     doc = trigger.doc
+    roots = doc.user_data.setdefault("sckg_date_roots", {})  # the date phrases' roots, once per document
     ranked = []
     stops = [clause, trigger]
     if clause.dep_ == "acl" and _forms(clause.head) & cues.event_nouns:
         stops.append(clause.head)  # "the 2019 decision prohibiting the joint venture"
     for s, e, text in dates:
-        hops = _attachment(doc[s:e].root, stops)
+        root = roots.get((s, e))
+        if root is None:
+            root = roots[(s, e)] = doc[s:e].root
+        hops = _attachment(root, stops)
         if hops is None:
             continue
         prep = _preposition(doc, s, e)
@@ -150,7 +155,11 @@ def share_change(sent: Span) -> tuple[float | None, float | None]:
     >>> share_change(nlp("It holds 35%.")[:])
     (None, None)
     """
-    text = sent.text
+    return _share_change(sent.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _share_change(text: str) -> tuple[float | None, float | None]:
     m = _FROM_TO.search(text)
     if m:
         return _fraction(m.group(1)), _fraction(m.group(2))
