@@ -81,6 +81,16 @@ def name_keys(name: str, ontology: Ontology) -> set[str]:
     >>> sorted(name_keys("Landbridge Group Ltd", load_ontology()))
     ['acr:lgl', 'landbridge', 'landbridge group', 'landbridge group ltd']
     """
+    cache = ontology.name_key_cache
+    keys = cache.get(name)
+    if keys is None:
+        if len(cache) >= 100_000:  # bounded: a long build meets millions of names
+            cache.clear()
+        keys = cache[name] = frozenset(_name_keys(name, ontology))
+    return set(keys)
+
+
+def _name_keys(name: str, ontology: Ontology) -> set[str]:
     words = normalise_name(name).split()
     full = " ".join(words)
     while len(words) > 1 and words[-1] in ontology.company_suffixes and words[-2] not in _JOINING_WORDS:

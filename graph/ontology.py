@@ -210,6 +210,11 @@ class Ontology:
         return frozenset(words)
 
     @functools.cached_property
+    def name_key_cache(self) -> dict:
+        """Lookup keys of names already seen (graph.model.name_keys), kept with this ontology."""
+        return {}
+
+    @functools.cached_property
     def state_verbs(self) -> frozenset[str]:
         """Verb lemmas whose subject is a state actor (sckg:stateVerb)."""
         return frozenset(_strs(self.graph, SCKG.StateActor, SCKG.stateVerb))
