@@ -122,6 +122,10 @@ class DatasetStore:
     def _has_graph(self, iri: str) -> bool:
         raise NotImplementedError
 
+    def _has_quad(self, quad: ox.Quad) -> bool:
+        return self.ask("ASK { GRAPH ?g { ?s ?p ?o } }",
+                        bindings={"s": quad.subject, "p": quad.predicate, "o": quad.object, "g": quad.graph_name})
+
     def _put_graph(self, iri: str, quads: list[ox.Quad]) -> None:
         """Write a graph in one transaction (its quads must all be in that graph)."""
         raise NotImplementedError
@@ -158,7 +162,7 @@ class DatasetStore:
             raise StoreError(f"{path}: cannot read the ontology: {exc.strerror}") from None
         digest = hashlib.sha256(data).hexdigest()
         g = ox.NamedNode(ONTOLOGY_GRAPH)
-        if self.ask("ASK { GRAPH ?g { ?g sckg:contentHash ?h } }", bindings={"g": g, "h": ox.Literal(digest)}):
+        if self._has_quad(ox.Quad(g, sckg("contentHash"), ox.Literal(digest), g)):
             return
         try:
             quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in
