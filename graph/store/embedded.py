@@ -25,7 +25,8 @@ _ROCKSDB_FILES = re.compile(r"(CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\
 def damage_error(location, exc: BaseException) -> BaseException:
     """Oxigraph's error about a damaged store (a checksum mismatch…) as a StoreError; others unchanged."""
     if isinstance(exc, (RuntimeError, OSError)) and not isinstance(exc, StoreError) and \
-            re.search(r"corrupt|checksum|bad magic|truncated|unexpected end", str(exc), re.IGNORECASE):
+            re.search(r"corrupt|checksum|bad magic|truncated|unexpected end|while open a file", str(exc),
+                      re.IGNORECASE):
         return StoreError(damaged_message(location, str(exc)))
     return exc
 

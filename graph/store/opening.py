@@ -102,9 +102,9 @@ def read_store(location: str | Path, work, *, timeout: float | None = None):
     for attempt in range(RACE_ATTEMPTS):
         try:
             return _read_once(path, work, timeout=timeout, deadline=deadline)
-        except StoreError as exc:
+        except (StoreError, OSError, RuntimeError) as exc:
             if attempt + 1 == RACE_ATTEMPTS or time.monotonic() >= deadline or not raced_a_writer(path, exc):
-                raise
+                raise damage_error(path, exc) from None
         time.sleep(0.02 * 2 ** attempt)
 
 
