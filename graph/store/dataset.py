@@ -133,6 +133,11 @@ class DatasetStore:
     def _drop_graph(self, iri: str) -> None:
         raise NotImplementedError
 
+    def _drop_graphs(self, iris: list[str]) -> None:
+        """Drop several graphs (in one transaction where the backend has them)."""
+        for iri in iris:
+            self._drop_graph(iri)
+
     def _insert(self, quads: list[ox.Quad]) -> None:
         """Add quads to whatever graphs they name (used by load)."""
         raise NotImplementedError
@@ -208,11 +213,24 @@ class DatasetStore:
             self._drop_graph(d)
         return IngestResult(iri, added=True, replaced=tuple(older))
 
-    def retract(self, document: str) -> list[str]:
-        """Remove a document (by IRI, slug or file name) with everything only it supported.
+    def retract(self, document: str, *more: str) -> list[str]:
+        """Remove documents (each by IRI, slug or file name) with everything only they supported.
 
-        Returns the IRIs removed; an unknown document removes nothing.
+        Every document named must be stored (else StoreError, and nothing is removed); they
+        are removed together, in one transaction in an embedded store. Returns the IRIs
+        removed.
         """
+        targets = set()
+        for name in (document, *more):
+            found = self._documents_called(name)
+            if not found:
+                raise StoreError(f"{name}: no such document in the store")
+            targets |= found
+        self._drop_graphs(sorted(targets))
+        self.flush()
+        return sorted(targets)
+
+    def _documents_called(self, document: str) -> set[str]:
         targets = set()
         for candidate in (document, DOC_BASE + document):
             try:
@@ -223,10 +241,7 @@ class DatasetStore:
                 targets.add(candidate)
         targets.update(self.documents_named(document))
         targets.update(self.documents_named(Path(document).name))
-        for d in sorted(targets):
-            self._drop_graph(d)
-        self.flush()
-        return sorted(targets)
+        return targets
 
     def entities(self) -> dict[str, EntityRecord]:
         """Every entity with its names, links and most specific type, by IRI (sorted)."""

@@ -218,12 +218,21 @@ class Store(DatasetStore):
 
     def _put_graph(self, iri: str, quads: list[ox.Quad]) -> None:
         g = ox.NamedNode(iri)
-        if self._store.contains_named_graph(g):
-            self._store.remove_graph(g)
-        self._store.extend(quads)
+        if not self._store.contains_named_graph(g):
+            self._store.extend(quads)  # one transaction
+        elif any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
+            self._store.remove_graph(g)  # INSERT DATA would rename blank nodes
+            self._store.extend(quads)
+        else:  # one transaction: a kill never leaves the graph dropped and not yet rewritten
+            triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            self._store.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{triples}\n}} }}")
 
     def _drop_graph(self, iri: str) -> None:
         self._store.remove_graph(ox.NamedNode(iri))
+
+    def _drop_graphs(self, iris: list[str]) -> None:
+        if iris:  # one update is one transaction
+            self._store.update(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(i)}" for i in iris))
 
     def _all_quads(self) -> list[ox.Quad]:
         return list(self._store)
