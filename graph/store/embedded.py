@@ -121,7 +121,7 @@ def check_store(path: Path | str, *, mode: str = "read") -> str:
     return "store"
 
 
-def _open_read_only(path: Path) -> ox.Store:
+def open_read_only(path: Path) -> ox.Store:
     """A read-only open, tried again (a bounded number of times) while it races a writer."""
     for attempt in range(RACE_ATTEMPTS):
         try:
@@ -141,7 +141,7 @@ def scan_store(path: Path | str) -> str | None:
     """
     for attempt in range(RACE_ATTEMPTS):
         try:
-            for _ in _open_read_only(Path(path)):
+            for _ in open_read_only(Path(path)):
                 pass
             return None
         except (OSError, RuntimeError) as exc:
@@ -174,7 +174,7 @@ class Store(DatasetStore):
             if self.location is None:
                 self._store = ox.Store()
             elif self.read_only:
-                self._store = _open_read_only(self.location)
+                self._store = open_read_only(self.location)
             else:
                 self._store = ox.Store(str(self.location))
         except (OSError, RuntimeError) as exc:

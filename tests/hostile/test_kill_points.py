@@ -98,7 +98,7 @@ def test_killed_import_is_reported_then_completed_by_importing_again(sckg, tmp_p
 
 @pytest.mark.parametrize("command,method", [
     (["build", "{seeds}"], "_put_graph"),
-    (["retract", "vsse-cainiao-liege.txt"], "_drop_graph"),
+    (["retract", "vsse-cainiao-liege.txt"], "_drop_graphs"),
     (["resolve", "--curation", "{cur}", "apply"], "update"),
 ])
 def test_kill_at_a_commit_point_leaves_a_store_that_opens_and_validates(sckg, tmp_path, seed_copy, command, method):

@@ -214,18 +214,30 @@ def test_write_commands_on_a_corrupted_store_whose_current_is_intact_are_time_li
 
 @pytest.fixture()
 def ontology_only_store_with_bad_blocks(tmp_path):
-    """A store holding only the ontology graph, a data block of each of its larger SST files
-    overwritten (the same blocks on every run: no bulk load, one flush)."""
+    """A store holding only the ontology graph, with a bad data block under its content hash:
+    64 bytes overwritten at 4 KiB steps of its larger SST files until looking that quad up
+    meets a checksum error (where it lies depends on the ontology's text)."""
+    from graph.model import sckg
     path = tmp_path / "store"
-    with Store(path):
-        pass
+    with Store(path) as s:
+        (marker,) = s._store.quads_for_pattern(None, sckg("contentHash"), None, None)
     for f in sorted(path.glob("*.sst")):
         size = f.stat().st_size
-        if size >= 10_000:
+        for offset in range(0, size // 2, 4096) if size >= 10_000 else ():
             with open(f, "r+b") as fh:
-                fh.seek(size // 4)
+                fh.seek(offset)
+                kept = fh.read(64)
+                fh.seek(offset)
                 fh.write(b"\xff" * 64)
-    return path
+            try:
+                marker in ox.Store.read_only(str(path))
+            except (OSError, RuntimeError) as exc:
+                if "checksum mismatch" in str(exc):
+                    return path
+            with open(f, "r+b") as fh:
+                fh.seek(offset)
+                fh.write(kept)
+    pytest.fail("no data block of the store holds the ontology's content hash")
 
 
 def test_opening_a_store_with_a_bad_block_for_writing_fails_at_once_not_spun_on(ontology_only_store_with_bad_blocks):
