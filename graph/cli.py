@@ -368,20 +368,18 @@ def stats(store_dir):
 
 
 @cli.command()
-@click.argument("document")
+@click.argument("documents", nargs=-1, required=True)
 @click.option("--store", "store_dir", default=DEFAULT_STORE, show_default=True, help=STORE_HELP)
 @command
-def retract(document, store_dir):
-    """Remove a document (file name, slug or IRI) and everything only it supported.
+def retract(documents, store_dir):
+    """Remove documents (file names, slugs or IRIs) and everything only they supported, together.
 
     \b
     Example:
       sckg retract vsse-cainiao-liege.txt
     """
     with _open_store(store_dir, mode="write") as store:
-        removed = store.retract(document)
-    if not removed:
-        raise UserError(f"{document}: no such document in the store")
+        removed = store.retract(*documents)
     for d in removed:
         click.echo(f"retracted {d}")
 

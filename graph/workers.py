@@ -135,10 +135,10 @@ def _worker(location: str, writable: bool, conn, network: bool = True, memory_by
             return
     import pyoxigraph as ox
 
-    from .store import PREFIXES
+    from .store import PREFIXES, open_read_only
 
-    try:
-        store = ox.Store(location) if writable else ox.Store.read_only(location)
+    try:  # a read-only open is tried again while it races a writer's compaction
+        store = ox.Store(location) if writable else open_read_only(Path(location))
     except (OSError, RuntimeError) as exc:
         conn.send(("failed", str(exc), None))
         return

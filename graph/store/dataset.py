@@ -122,12 +122,21 @@ class DatasetStore:
     def _has_graph(self, iri: str) -> bool:
         raise NotImplementedError
 
+    def _has_quad(self, quad: ox.Quad) -> bool:
+        return self.ask("ASK { GRAPH ?g { ?s ?p ?o } }",
+                        bindings={"s": quad.subject, "p": quad.predicate, "o": quad.object, "g": quad.graph_name})
+
     def _put_graph(self, iri: str, quads: list[ox.Quad]) -> None:
         """Write a graph in one transaction (its quads must all be in that graph)."""
         raise NotImplementedError
 
     def _drop_graph(self, iri: str) -> None:
         raise NotImplementedError
+
+    def _drop_graphs(self, iris: list[str]) -> None:
+        """Drop several graphs (in one transaction where the backend has them)."""
+        for iri in iris:
+            self._drop_graph(iri)
 
     def _insert(self, quads: list[ox.Quad]) -> None:
         """Add quads to whatever graphs they name (used by load)."""
@@ -158,7 +167,7 @@ class DatasetStore:
             raise StoreError(f"{path}: cannot read the ontology: {exc.strerror}") from None
         digest = hashlib.sha256(data).hexdigest()
         g = ox.NamedNode(ONTOLOGY_GRAPH)
-        if self.ask("ASK { GRAPH ?g { ?g sckg:contentHash ?h } }", bindings={"g": g, "h": ox.Literal(digest)}):
+        if self._has_quad(ox.Quad(g, sckg("contentHash"), ox.Literal(digest), g)):
             return
         try:
             quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in
@@ -204,11 +213,24 @@ class DatasetStore:
             self._drop_graph(d)
         return IngestResult(iri, added=True, replaced=tuple(older))
 
-    def retract(self, document: str) -> list[str]:
-        """Remove a document (by IRI, slug or file name) with everything only it supported.
+    def retract(self, document: str, *more: str) -> list[str]:
+        """Remove documents (each by IRI, slug or file name) with everything only they supported.
 
-        Returns the IRIs removed; an unknown document removes nothing.
+        Every document named must be stored (else StoreError, and nothing is removed); they
+        are removed together, in one transaction in an embedded store. Returns the IRIs
+        removed.
         """
+        targets = set()
+        for name in (document, *more):
+            found = self._documents_called(name)
+            if not found:
+                raise StoreError(f"{name}: no such document in the store")
+            targets |= found
+        self._drop_graphs(sorted(targets))
+        self.flush()
+        return sorted(targets)
+
+    def _documents_called(self, document: str) -> set[str]:
         targets = set()
         for candidate in (document, DOC_BASE + document):
             try:
@@ -219,10 +241,7 @@ class DatasetStore:
                 targets.add(candidate)
         targets.update(self.documents_named(document))
         targets.update(self.documents_named(Path(document).name))
-        for d in sorted(targets):
-            self._drop_graph(d)
-        self.flush()
-        return sorted(targets)
+        return targets
 
     def entities(self) -> dict[str, EntityRecord]:
         """Every entity with its names, links and most specific type, by IRI (sorted)."""

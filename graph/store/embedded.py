@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,9 +25,41 @@ _ROCKSDB_FILES = re.compile(r"(CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\
 def damage_error(location, exc: BaseException) -> BaseException:
     """Oxigraph's error about a damaged store (a checksum mismatch…) as a StoreError; others unchanged."""
     if isinstance(exc, (RuntimeError, OSError)) and not isinstance(exc, StoreError) and \
-            re.search(r"corrupt|checksum|bad magic|truncated|unexpected end", str(exc), re.IGNORECASE):
+            re.search(r"corrupt|checksum|bad magic|truncated|unexpected end|while open a file", str(exc),
+                      re.IGNORECASE):
         return StoreError(damaged_message(location, str(exc)))
     return exc
+
+
+#: how often a read-only open is tried again when a writer's compaction removed a file under it
+RACE_ATTEMPTS = 8
+
+
+def writer_holds(path: Path | str) -> bool:
+    """Whether a live process holds the store's RocksDB lock (a writer: build, import, serve…).
+
+    Read from ``/proc/locks``, never by opening ``LOCK``: closing any descriptor of that file
+    would drop a lock this very process holds. Where ``/proc/locks`` cannot be read, a
+    writer is assumed.
+    """
+    try:
+        st = os.stat(Path(path) / "LOCK")
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            table = fh.read()
+    except OSError:
+        return True
+    key = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    return any(key in line.split() for line in table.splitlines())
+
+
+def raced_a_writer(path: Path | str, error) -> bool:
+    """Whether a read failed on a file that a live writer's compaction just removed (not damage).
+
+    A read-only open lists the store's files when it opens; a writer's compaction may delete
+    some of them before they are read ("No such file or directory"). Tried again, the read
+    sees the writer's new files. Without a live writer, a missing file is damage.
+    """
+    return "No such file or directory" in str(error) and writer_holds(path)
 
 
 def _build_hint(path: Path) -> str:
@@ -87,6 +121,36 @@ def check_store(path: Path | str, *, mode: str = "read") -> str:
     return "store"
 
 
+def open_read_only(path: Path) -> ox.Store:
+    """A read-only open, tried again (a bounded number of times) while it races a writer."""
+    for attempt in range(RACE_ATTEMPTS):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if attempt + 1 == RACE_ATTEMPTS or not raced_a_writer(path, exc):
+                raise
+        time.sleep(0.02 * 2 ** attempt)
+
+
+def scan_store(path: Path | str) -> str | None:
+    """Read every quad of a store once, read-only; the error met (a checksum mismatch…), or None.
+
+    Oxigraph's query evaluation can loop on a corrupted block; this plain scan fails on it.
+    A file removed under the scan by a live writer's compaction is not damage: the scan
+    starts again (a bounded number of times).
+    """
+    for attempt in range(RACE_ATTEMPTS):
+        try:
+            for _ in open_read_only(Path(path)):
+                pass
+            return None
+        except (OSError, RuntimeError) as exc:
+            if attempt + 1 == RACE_ATTEMPTS or not raced_a_writer(path, exc):
+                return str(exc)
+        time.sleep(0.02 * 2 ** attempt)
+    return None
+
+
 class Store(DatasetStore):
     """An embedded Oxigraph store holding documents as named graphs.
 
@@ -110,7 +174,7 @@ class Store(DatasetStore):
             if self.location is None:
                 self._store = ox.Store()
             elif self.read_only:
-                self._store = ox.Store.read_only(str(self.location))
+                self._store = open_read_only(self.location)
             else:
                 self._store = ox.Store(str(self.location))
         except (OSError, RuntimeError) as exc:
@@ -121,7 +185,10 @@ class Store(DatasetStore):
             raise StoreError(damaged_message(self.location, msg)) from None
         self._ontology_dir = ontology_dir
         if not self.read_only:
-            self._sync_ontology()
+            try:
+                self._sync_ontology()
+            except (OSError, RuntimeError) as exc:  # a corrupted block under the ontology graph
+                raise damage_error(self.location, exc) from None
 
     @classmethod
     def wrap(cls, store: ox.Store, *, location: Path | None = None) -> "Store":
@@ -144,14 +211,28 @@ class Store(DatasetStore):
     def _has_graph(self, iri: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(iri))
 
+    def _has_quad(self, quad: ox.Quad) -> bool:
+        # a lookup, not SPARQL: Oxigraph's query evaluation can loop on a corrupted block where
+        # a lookup raises its checksum error, and every writable open runs this check
+        return quad in self._store
+
     def _put_graph(self, iri: str, quads: list[ox.Quad]) -> None:
         g = ox.NamedNode(iri)
-        if self._store.contains_named_graph(g):
-            self._store.remove_graph(g)
-        self._store.extend(quads)
+        if not self._store.contains_named_graph(g):
+            self._store.extend(quads)  # one transaction
+        elif any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object)):
+            self._store.remove_graph(g)  # INSERT DATA would rename blank nodes
+            self._store.extend(quads)
+        else:  # one transaction: a kill never leaves the graph dropped and not yet rewritten
+            triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            self._store.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{triples}\n}} }}")
 
     def _drop_graph(self, iri: str) -> None:
         self._store.remove_graph(ox.NamedNode(iri))
+
+    def _drop_graphs(self, iris: list[str]) -> None:
+        if iris:  # one update is one transaction
+            self._store.update(" ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(i)}" for i in iris))
 
     def _all_quads(self) -> list[ox.Quad]:
         return list(self._store)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .dataset import DatasetStore, StoreError
-from .embedded import Store, check_store, damage_error, damaged_message
+from .embedded import RACE_ATTEMPTS, Store, check_store, damage_error, damaged_message, raced_a_writer, scan_store
 from .remote import RemoteStore
 
 def open_store(location: str | Path | None, **kwargs) -> DatasetStore:
@@ -74,10 +74,7 @@ def _read_child(location: Path, work, conn) -> None:  # runs in a forked child
 def _scan_child(location: Path, conn) -> None:  # runs in a child process
     """Read every quad once: a corrupted block fails here with its checksum error."""
     try:
-        store = ox.Store.read_only(str(location))
-        for _ in store:
-            pass
-        conn.send(None)
+        conn.send(scan_store(location))
     except BaseException as exc:
         conn.send(str(exc))
 
@@ -89,8 +86,10 @@ def read_store(location: str | Path, work, *, timeout: float | None = None):
     make Oxigraph loop instead of failing, so the work runs in a forked process; when it is
     slow, a second process reads every quad once and, if that meets a checksum error,
     the work is stopped and the error reported. Past ``timeout`` (default
-    ``SCKG_READ_TIMEOUT`` or 900 s) the work is stopped too. A SPARQL server's store is
-    read directly (its own HTTP timeout bounds it).
+    ``SCKG_READ_TIMEOUT`` or 900 s) the work is stopped too. A read that fails on a file a
+    live writer's compaction removed under it is run again (a bounded number of times),
+    not reported as damage. A SPARQL server's store is read directly (its own HTTP
+    timeout bounds it).
     """
     if _is_remote(location):
         with open_store(location) as store:
@@ -99,6 +98,18 @@ def read_store(location: str | Path, work, *, timeout: float | None = None):
     check_store(path, mode="read")
     if timeout is None:
         timeout = float(os.environ.get("SCKG_READ_TIMEOUT", DEFAULT_READ_TIMEOUT))
+    deadline = time.monotonic() + timeout
+    for attempt in range(RACE_ATTEMPTS):
+        try:
+            return _read_once(path, work, timeout=timeout, deadline=deadline)
+        except (StoreError, OSError, RuntimeError) as exc:
+            if attempt + 1 == RACE_ATTEMPTS or time.monotonic() >= deadline or not raced_a_writer(path, exc):
+                raise damage_error(path, exc) from None
+        time.sleep(0.02 * 2 ** attempt)
+
+
+def _read_once(path: Path, work, *, timeout: float, deadline: float):
+    """One try of read_store: the work in a forked child, watched by a scan when it is slow."""
     ctx = mp.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_read_child, args=(path, work, send), daemon=True)
@@ -108,8 +119,7 @@ def read_store(location: str | Path, work, *, timeout: float | None = None):
     start = time.monotonic()
     try:
         while True:
-            elapsed = time.monotonic() - start
-            if receive.poll(min(0.2, max(0.0, timeout - elapsed))):
+            if receive.poll(min(0.2, max(0.0, deadline - time.monotonic()))):
                 try:
                     ok, value = receive.recv()
                 except EOFError:
@@ -119,7 +129,7 @@ def read_store(location: str | Path, work, *, timeout: float | None = None):
                 if ok:
                     return value
                 raise value
-            if scan is None and elapsed > _SCAN_AFTER:
+            if scan is None and time.monotonic() - start > _SCAN_AFTER:
                 scan_conn, scan_send = ctx.Pipe(duplex=False)
                 scan = ctx.Process(target=_scan_child, args=(path, scan_send), daemon=True)
                 scan.start()
@@ -132,7 +142,7 @@ def read_store(location: str | Path, work, *, timeout: float | None = None):
                 scan_conn = None
                 if problem:
                     raise StoreError(damaged_message(path, problem))
-            if time.monotonic() - start >= timeout:
+            if time.monotonic() >= deadline:
                 raise StoreError(f"{path}: reading the store did not finish within {timeout:g} s and was "
                                  "stopped (a damaged store can make it loop; raise SCKG_READ_TIMEOUT for a "
                                  "very large one)")
@@ -146,13 +156,18 @@ def read_store(location: str | Path, work, *, timeout: float | None = None):
 
 #: what the scan of stop_on_damage runs: read every quad once, print the error met (if any)
 _SCAN_SCRIPT = """
-import sys
+import sys, time
 import pyoxigraph as ox
-try:
-    for _ in ox.Store.read_only(sys.argv[1]):
-        pass
-except BaseException as exc:
-    print(exc)
+for attempt in range(8):
+    try:
+        for _ in ox.Store.read_only(sys.argv[1]):
+            pass
+        break
+    except BaseException as exc:
+        if "No such file or directory" not in str(exc):  # else a file our own compaction removed
+            print(exc)
+            break
+    time.sleep(0.02 * 2 ** attempt)
 """
 
 

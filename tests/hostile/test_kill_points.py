@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from graph.resolve import CURATION_GRAPH
-from graph.store import Store
+from graph.store import PREFIXES, Store
 from tests.conftest import DEV
 
 KILL_AT = '''
@@ -98,7 +98,7 @@ def test_killed_import_is_reported_then_completed_by_importing_again(sckg, tmp_p
 
 @pytest.mark.parametrize("command,method", [
     (["build", "{seeds}"], "_put_graph"),
-    (["retract", "vsse-cainiao-liege.txt"], "_drop_graph"),
+    (["retract", "vsse-cainiao-liege.txt"], "_drop_graphs"),
     (["resolve", "--curation", "{cur}", "apply"], "update"),
 ])
 def test_kill_at_a_commit_point_leaves_a_store_that_opens_and_validates(sckg, tmp_path, seed_copy, command, method):
@@ -196,3 +196,159 @@ def test_build_killed_after_two_documents_joins_a_shared_acronym_as_an_uninterru
     assert code == 0 and "added 1, unchanged 2" in out, out + err
     reference, resumed = quads_of(tmp_path / "reference"), quads_of(tmp_path / "store")
     assert reference == resumed, sorted(map(str, set(reference) ^ set(resumed)))
+
+
+#: SIGKILL at the nth write the command makes through pyoxigraph itself (each one a commit),
+#: so a kill also lands between two commits of one Store method
+KILL_AT_COMMIT = '''
+import os, signal, sys
+from graph import store
+nth = int(sys.argv[1])
+WRITES = {"update", "extend", "bulk_extend", "add", "remove", "remove_graph", "clear_graph", "flush"}
+calls = []
+class Killing:
+    def __init__(self, inner):
+        self._inner = inner
+    def __getattr__(self, name):
+        value = getattr(self._inner, name)
+        if name not in WRITES:
+            return value
+        def write(*args, **kwargs):
+            calls.append(name)
+            if len(calls) == nth:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return value(*args, **kwargs)
+        return write
+    def __iter__(self):
+        return iter(self._inner)
+    def __len__(self):
+        return len(self._inner)
+    def __contains__(self, quad):
+        return quad in self._inner
+opened = store.Store.__init__
+def init(self, *args, **kwargs):
+    opened(self, *args, **kwargs)
+    if self._store is not None and not self.read_only:
+        self._store = Killing(self._store)
+store.Store.__init__ = init
+sys.argv = ["sckg"] + sys.argv[2:]
+from graph.cli import main
+main()
+print("writes:", len(calls), file=sys.stderr)
+'''
+
+
+def killed_at_commit(nth: int, *args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", KILL_AT_COMMIT, str(nth), *map(str, args)], capture_output=True,
+                          text=True, timeout=300)
+
+
+def mentions(quads, iri: str) -> list:
+    return [q for q in quads if iri in (getattr(q.subject, "value", None), getattr(q.object, "value", None))]
+
+
+@pytest.fixture()
+def three_judgements(tmp_path, seed_copy):
+    """A store whose curation graph holds an older assertion, and a curation folder that now
+    judges three pairs of same-typed entities one (a company that is kept operates a facility
+    in both assertions) and asserts something else instead."""
+    from graph.resolve import apply_curation, load_curation
+    from graph.ontology import load_ontology
+    cur = tmp_path / "cur"
+    cur.mkdir()
+    records = sorted(Store(seed_copy, mode="read").entities().values(), key=lambda r: r.iri)
+    by_type: dict = {}
+    for r in records:
+        by_type.setdefault(r.type, []).append(r.iri)
+    facilities = by_type.pop(PREFIXES["sckg"] + "Facility")
+    pairs = [ts[i:i + 2] for ts in by_type.values() for i in range(0, len(ts) - 1, 2)][:3]
+    company = by_type[PREFIXES["sckg"] + "Company"][0]
+    assert len(pairs) == 3 and len(facilities) >= 2, by_type
+    (cur / "assertions.yaml").write_text(
+        f"assert:\n  - {{subject: '{company}', relation: operates, object: '{facilities[0]}', "
+        "sentence: 'An older curated sentence.', source: 'https://example.org/old'}\n", encoding="utf-8")
+    onto = load_ontology()
+    with Store(seed_copy, mode="write") as s:
+        apply_curation(s, load_curation(cur, onto), onto)
+    (cur / "judgements.yaml").write_text("same:\n" + "".join(f"  - {{keep: '{k}', merge: '{m}'}}\n" for k, m in pairs),
+                                         encoding="utf-8")
+    (cur / "assertions.yaml").write_text(
+        f"assert:\n  - {{subject: '{company}', relation: operates, object: '{facilities[1]}', "
+        "sentence: 'A newer curated sentence.', source: 'https://example.org/new'}\n", encoding="utf-8")
+    return seed_copy, cur, pairs
+
+
+# resolve apply commits each judgement in one update, then the curation graph (replaced in
+# one transaction; it was a drop and a write), then flushes (and again as the store closes)
+@pytest.mark.parametrize("nth", range(1, 8))
+def test_resolve_apply_killed_at_each_commit_holds_whole_judgements_and_the_next_apply_completes_it(
+        sckg, tmp_path, three_judgements, nth):
+    store, cur, pairs = three_judgements
+    before = quads_of(store)
+    curation = {q for q in before if q.graph_name.value == CURATION_GRAPH}
+    reference = tmp_path / "reference"
+    Store(store, mode="read")._store.backup(str(reference))
+    proc = killed_at_commit(10_000, "resolve", "--curation", cur, "--store", reference, "apply")
+    assert proc.returncode == 0 and "writes: 6" in proc.stderr, proc.stdout + proc.stderr
+    completed = quads_of(reference)
+    proc = killed_at_commit(nth, "resolve", "--curation", cur, "--store", store, "apply")
+    assert proc.returncode == (-9 if nth <= 6 else 0), proc.stdout + proc.stderr
+    after = quads_of(store)  # opens
+    merged = [not mentions(after, merge) for keep, merge in pairs]
+    for i, (keep, merge) in enumerate(pairs):
+        assert merged[i] or mentions(after, merge) == mentions(before, merge), f"judgement {i + 1} half applied"
+    assert merged == sorted(merged, reverse=True) and sum(merged) == min(nth - 1, 3), (nth, merged)
+    curation_now = {q for q in after if q.graph_name.value == CURATION_GRAPH}
+    assert curation_now in (curation, {q for q in completed if q.graph_name.value == CURATION_GRAPH}), \
+        "the curation graph was dropped and not rewritten"
+    assert (curation_now == curation) == (nth <= 4), nth
+    code, out, err = sckg("validate", "--store", store)
+    assert code == 0 and "conforms" in out, out + err
+    code, out, err = sckg("resolve", "--curation", cur, "--store", store, "apply")
+    assert code == 0, out + err
+    assert quads_of(store) == completed, sorted(map(str, set(quads_of(store)) ^ set(completed)))[:5]
+
+
+@pytest.fixture()
+def five_copy(tmp_path, five_articles):
+    arts, _, _ = five_articles
+    path = tmp_path / "store"
+    Store(arts.parent / "reference", mode="read")._store.backup(str(path))
+    return path, ["cgn-sizewell.txt", "vsse-cainiao-liege.txt"]  # not the article under the curated assertion
+
+
+# retract drops all its documents in one transaction (it dropped them one by one), then
+# flushes (and again as the store closes)
+@pytest.mark.parametrize("nth", range(1, 5))
+def test_retract_of_several_documents_killed_at_each_commit_holds_all_or_none_and_rerunning_completes_it(
+        sckg, five_copy, nth):
+    store, RETRACTED = five_copy
+    with Store(store, mode="read") as s:
+        docs = sorted({d for name in RETRACTED for d in s.documents_named(name)})
+        before = s.quads()
+        others = sorted(set(s.documents()) - set(docs))
+    assert len(docs) == len(RETRACTED), docs
+    proc = killed_at_commit(nth, "retract", *RETRACTED, "--store", store)
+    assert proc.returncode == (-9 if nth <= 3 else 0), proc.stdout + proc.stderr
+    committed = nth > 1
+    with Store(store, mode="read") as s:
+        assert s.documents() == (others if committed else sorted(others + docs)), s.documents()
+        if not committed:
+            assert s.quads() == before
+    code, out, err = sckg("validate", "--store", store)
+    assert code == 0 and "conforms" in out, out + err
+    code, out, err = sckg("retract", *RETRACTED, "--store", store)
+    if committed:  # nothing left to do, and it says so
+        assert code == 1 and f"{RETRACTED[0]}: no such document" in err, out + err
+    else:
+        assert code == 0 and all(f"retracted {d}" in out for d in docs), out + err
+    with Store(store, mode="read") as s:
+        assert s.documents() == others
+
+
+def test_retract_of_several_documents_one_unknown_removes_none(sckg, five_copy):
+    store, names = five_copy
+    before = quads_of(store)
+    code, out, err = sckg("retract", names[0], "no-such-article.txt", "--store", store)
+    assert code == 1 and "no-such-article.txt: no such document" in err, out + err
+    assert quads_of(store) == before
