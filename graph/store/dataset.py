@@ -226,9 +226,22 @@ class DatasetStore:
             if not found:
                 raise StoreError(f"{name}: no such document in the store")
             targets |= found
+        self._keep_curated_ends(targets)
         self._drop_graphs(sorted(targets))
         self.flush()
         return sorted(targets)
+
+    def _keep_curated_ends(self, targets: set[str]) -> None:
+        """Refuse to retract the last documents that know an entity a curated assertion names:
+        the assertion would point at nothing (and the store would no longer validate)."""
+        curation = DOC_BASE + "curation"
+        kept = ", ".join(f"<{g}>" for g in sorted(targets | {curation}))
+        orphans = sorted(sol["e"].value for sol in self.query(
+            f"SELECT DISTINCT ?e WHERE {{ GRAPH <{curation}> {{ ?ev a sckg:Evidence ; rdf:subject|rdf:object ?e }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?e a sckg:Entity }} FILTER(?g NOT IN ({kept})) }} }}"))
+        if orphans:
+            raise StoreError(f"{', '.join(orphans)}: named by a curated assertion (curation/assertions.yaml) and known "
+                             f"only from the document(s) to retract; remove the assertion and build again first")
 
     def _documents_called(self, document: str) -> set[str]:
         targets = set()

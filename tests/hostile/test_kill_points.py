@@ -139,7 +139,19 @@ def five_articles(tmp_path_factory):
     for f in sorted(DEV.glob("*.txt")):
         shutil.copy(f, arts / f.name)
     (cur / "judgements.yaml").write_text(JUDGEMENTS, encoding="utf-8")
-    (cur / "assertions.yaml").write_text(ASSERTIONS, encoding="utf-8")
+    # the rejection must name a relation the build stores (whichever the shipped model finds)
+    probe = root / "probe"
+    proc = subprocess.run([sys.executable, "-m", "graph.cli", "build", arts, "--store", probe],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with Store(probe, mode="read") as s:
+        rows = sorted((r["s"].value, r["p"].value, r["o"].value) for r in s.query(
+            "SELECT ?s ?p ?o WHERE { ?p a sckg:Relation . ?s ?p ?o . FILTER(CONTAINS(STR(?s), 'huawei')) }"))
+    assert rows, "the dev articles no longer give Huawei any relation"
+    subj, pred, obj = rows[0]
+    reject = (f"reject:\n  - {{subject: 'ent:{subj.rsplit('/', 1)[1]}', relation: {pred.rsplit('#', 1)[1]}, "
+              f"object: 'ent:{obj.rsplit('/', 1)[1]}'}}\n")
+    (cur / "assertions.yaml").write_text(ASSERTIONS.split("reject:")[0] + reject, encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "graph.cli", "build", arts, "--store", root / "reference",
                            "--curation", cur], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -352,3 +364,19 @@ def test_retract_of_several_documents_one_unknown_removes_none(sckg, five_copy):
     code, out, err = sckg("retract", names[0], "no-such-article.txt", "--store", store)
     assert code == 1 and "no-such-article.txt: no such document" in err, out + err
     assert quads_of(store) == before
+
+
+def test_retracting_the_only_document_of_an_entity_a_curated_assertion_names_is_refused_and_changes_nothing(
+        sckg, tmp_path, five_articles):
+    """Found while testing retract: the assertion was kept, pointing at an entity no graph
+    typed any more, and `validate` failed on a store no command had reported damaged."""
+    arts, cur, _ = five_articles
+    store = tmp_path / "store"
+    code, out, err = sckg("build", arts, "--store", store, "--curation", cur)
+    assert code == 0, out + err
+    before = quads_of(store)
+    code, out, err = sckg("retract", "cosco-piraeus.txt", "--store", store)
+    assert code == 1 and "piraeus-container-terminal" in err and "curated assertion" in err, (code, out, err)
+    assert quads_of(store) == before
+    code, out, err = sckg("validate", "--store", store)
+    assert code == 0 and "conforms" in out, out + err
