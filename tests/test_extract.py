@@ -201,3 +201,15 @@ def test_an_organisation_known_only_by_what_a_state_does_is_a_government_body(ex
     a Company cannot monitor."""
     rows = extract_text(extractor, "The CMA is investigating the acquisition of Countrywide Farmers by Mole Valley Farmers.")
     assert ("CMA", "monitors") in {(s, r) for s, r, o, _ in rows}, rows
+
+
+def test_a_state_office_named_in_full_is_a_government_body(extractor):
+    """'Secretary of State for Business, Energy and Industrial Strategy' was cut to 'State for
+    Business, ...' (a Company); 'Minister of Transport' was not found at all."""
+    rows = extract_text(extractor, "The Secretary of State for Business, Energy and Industrial Strategy has "
+                                   "ordered Gardner Aerospace to sell Impcross.")
+    assert ("Secretary of State for Business, Energy and Industrial Strategy", "blocked", "Gardner Aerospace") in \
+        [(s, r, o) for s, r, o, _ in rows], rows
+    from graph.document import parse_article
+    x = extractor.extract(parse_article("The President of the United States blocked the deal.\n", name="p.txt"))
+    assert "United States" in {e.label for e in x.entities.values()}  # the state named inside stays itself

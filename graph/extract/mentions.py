@@ -22,7 +22,7 @@ from .typer import acts_as_agent, cluster_type, country_names, government_contex
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "LANGUAGE"}
-SOURCE_RANK = {"PAREN": 0, "GAZ": 0, "ORG": 1, "PERSON": 1, "FAC": 1, "GPE": 2, "LOC": 2, "NORP": 2, "PRODUCT": 3, "PROPN": 4}
+SOURCE_RANK = {"OFFICE": 0, "PAREN": 0, "GAZ": 0, "ORG": 1, "PERSON": 1, "FAC": 1, "GPE": 2, "LOC": 2, "NORP": 2, "PRODUCT": 3, "PROPN": 4}
 NER_NAME_LABELS = {"ORG", "GPE", "FAC", "PERSON", "LOC", "PRODUCT", "NORP"}
 PRONOUNS = {"it", "its", "itself", "they", "their", "them", "themselves"}
 RELATIVE = {"that", "which", "who", "whom", "whose"}
@@ -157,6 +157,12 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     spans: list[tuple[Span, str]] = []
     for name_span in gazetteer_spans(doc, gazetteer, matcher):
         spans.append((name_span, "GAZ"))
+    known = {i for sp, _ in spans for i in range(sp.start, sp.end)}
+    for office in _office_names(doc, ontology):
+        # "President of the United States", "Secretary of the Treasury": the state or body
+        # named inside is what the text is about, not an office of its own
+        if not any(t.i in known or t.ent_type_ == "GPE" for t in office[1:]):
+            spans.append((office, "OFFICE"))
     for e in doc.ents:
         if e.label_ in NER_NAME_LABELS and not (e.sent.start in _heading_sentences(doc) and len(e) > 3) \
                 and not any(t.text == "/" for t in e):
@@ -288,7 +294,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
         words = norm.split()
-        if words[-1] in ontology.not_name_endings or all(w in ontology.title_words for w in words):
+        if "OFFICE" not in labs and (words[-1] in ontology.not_name_endings
+                                     or all(w in ontology.title_words for w in words)):
             continue  # "National Security and Investment Act", "Business Secretary"
         gaz = gazetteer.by_name.get(norm)
         words = norm.split()
@@ -362,6 +369,33 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         for s in c.get("alias_spans", []):
             ms.add(s, ent)
     return ms
+
+
+def _office_names(doc: Doc, ontology: Ontology) -> list[Span]:
+    """The names of state offices: "Minister of Transport", "Secretary of State for Business,
+    Energy and Industrial Strategy" (a title, "of"/"for", capitalised words)."""
+    titles = {w for t in ontology.entity_types.values() for w in t.office_titles if " " not in w}
+    out = []
+    for tok in doc:
+        if not (tok.lower_ in titles and tok.text[:1].isupper() and tok.i + 2 < len(doc)
+                and doc[tok.i + 1].lower_ in ("of", "for") and doc[tok.i + 2].text[:1].isupper()):
+            continue
+        end = tok.i + 2
+        while end < len(doc):
+            t = doc[end]
+            if t.text[:1].isupper() and t.is_alpha or t.lower_ in ("of", "for", "the") and end + 1 < len(doc) \
+                    and doc[end + 1].text[:1].isupper():
+                end += 1
+            elif t.text in (",", "and", "&") and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
+                    and doc[end + 1].is_alpha and t.sent == doc[end + 1].sent and (
+                        t.text != "," or any(x.lower_ == "and" for x in doc[end + 1:end + 5])):
+                end += 1  # "Business, Energy and Industrial Strategy"
+            else:
+                break
+        while end > tok.i + 2 and not doc[end - 1].text[:1].isupper():
+            end -= 1
+        out.append(doc[tok.i:end])
+    return out
 
 
 #: a document reference such as "IP/06/276" or "COMP/M.5652"

@@ -158,6 +158,8 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
         if t:
             return t
     labels = set().union(*c["labels"])
+    if "OFFICE" in labels:
+        return str(SCKG.GovernmentBody)  # "Minister of Transport": the office, a state organ
     # "the government of Shenzhen", "the Northern Territory government": a local government;
     # "the ports of Balboa and Cristóbal": a facility
     for s in c["spans"]:
