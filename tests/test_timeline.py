@@ -1,7 +1,6 @@
 """The timeline view in a real headless Chromium: rows per entity, bars in valid time,
 decisions as marks, filters, offline, escaped — on the inline graph with a known history."""
 
-import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -13,40 +12,17 @@ from graph.cli import cli
 from graph.store import Store
 from graph.timeline import build_timeline, read_decisions, render_timeline, write_timeline
 
-from .conftest import ROOT
+from .browser import ARTIFACTS, LoadedPage, browser, needs_chromium  # noqa: F401 (browser: a fixture)
 from .test_temporal import HISTORY
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="Debian's chromium is not installed (bash .ci/run installs it)")
+pytestmark = needs_chromium
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-class Page:
-    """A loaded timeline with everything it logged and requested."""
+class Page(LoadedPage):
+    """A loaded timeline."""
 
     def __init__(self, browser, html_path: Path, *, width=1400, height=520):
-        self.errors, self.requests, self.dialogs = [], [], []
-        self.page = browser.new_page(viewport={"width": width, "height": height})
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.goto(html_path.as_uri())
-        self.page.wait_for_selector("body[data-ready=true]", timeout=60000)
-
-    def js(self, expr):
-        return self.page.evaluate(expr)
+        super().__init__(browser, html_path, width=width, height=height)
 
     def rows(self):
         """The row labels drawn, top to bottom."""

@@ -1,7 +1,5 @@
 """The HTML view in a real headless Chromium: offline, escaped, interactive."""
 
-import shutil
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -9,39 +7,11 @@ import pytest
 from graph.analyze import project
 from graph.view import build_view, render_html, select, write_view
 
+from .browser import ARTIFACTS, LoadedPage, browser, needs_chromium  # noqa: F401 (browser: a fixture)
 from .conftest import ROOT
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="Debian's chromium is not installed (bash .ci/run installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-class Page:
-    """A loaded view with everything it logged and requested."""
-
-    def __init__(self, browser, html_path: Path):
-        self.errors, self.requests, self.dialogs = [], [], []
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.goto(html_path.as_uri())
-        self.page.wait_for_selector("body[data-ready=true]", timeout=60000)
-
-    def js(self, expr):
-        return self.page.evaluate(expr)
+pytestmark = needs_chromium
+Page = LoadedPage
 
 
 @pytest.fixture(scope="module")
@@ -204,8 +174,6 @@ SIZES = {
 
 @pytest.fixture(scope="module", params=sorted(SIZES), ids=lambda n: f"{n}-entities")
 def sized_view(request, ontology, tmp_path_factory, browser):
-    from graph.ingest import build
-    from graph.store import Store
     g = project(_built(SIZES[request.param]()))
     out = tmp_path_factory.mktemp("sized") / f"view-{request.param}.html"
     write_view(g, ontology, out)

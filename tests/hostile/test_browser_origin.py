@@ -7,22 +7,18 @@ graph and the view.
 """
 
 from http.client import HTTPConnection
-import shutil
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from graph.store import ONTOLOGY_GRAPH, Store
+from tests.browser import launch, needs_chromium
 from tests.test_serve import start
 
 from .test_queries_and_endpoint import http
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                    reason="Debian's chromium is not installed (bash .ci/run installs it)")
 
 
 @pytest.fixture(scope="module")
@@ -72,10 +68,8 @@ def attacker():
 def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            # evil.example resolves to loopback: what a DNS rebinding attack arranges
-            "--host-resolver-rules=MAP evil.example 127.0.0.1"])
+        # evil.example resolves to loopback: what a DNS rebinding attack arranges
+        b = launch(p, "--host-resolver-rules=MAP evil.example 127.0.0.1")
         yield b
         b.close()
 
