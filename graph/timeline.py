@@ -13,11 +13,9 @@ from rdflib import RDFS, Namespace, URIRef
 
 from .ontology import Ontology
 from .store import Store
-from .view import _json_for_html
+from .view import TEMPLATES, render_page
 
 SCKG = Namespace("https://w3id.org/sckg/ontology#")
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-TEMPLATE = TEMPLATES / "timeline.html"
 #: Above this many rows the timeline shows the entities with the most bars and marks, with a notice.
 DEFAULT_MAX_ROWS = 400
 MAX_EVIDENCE = 20
@@ -312,17 +310,12 @@ def render_timeline(t: Timeline) -> str:
     Everything that came from an article travels as JSON data and reaches the page through
     ``textContent`` (item contents, row labels and tooltips are DOM elements, never markup).
     """
-    from jinja2 import Environment
-    from markupsafe import Markup
     js, css = _assets()
     js = re.sub(r"//# sourceMappingURL=\S+\s*$", "", js)
     css = re.sub(r"/\*# sourceMappingURL=\S+ \*/\s*$", "", css)
-    template = Environment(autoescape=True).from_string(TEMPLATE.read_text(encoding="utf-8"))
     payload = {"groups": t.groups, "items": t.items, "undated": t.undated, "legendRelations": t.legend_relations,
                "decision": t.decision, "now": t.now, "notice": t.notice}
-    return template.render(title=t.title, vis_js=Markup(js.replace("</script", "<\\/script")),
-                           vis_css=Markup(css.replace("</style", "<\\/style")),
-                           data_json=Markup(_json_for_html(payload)))
+    return render_page("timeline.html", title=t.title, js=js, css=css, data=payload)
 
 
 def write_timeline(g: nx.MultiDiGraph, decisions: list[dict], ontology: Ontology, path: Path | str, *,

@@ -15,7 +15,7 @@ from .ontology import Ontology
 #: Above this many entities a view shows the most connected part, with a notice.
 DEFAULT_MAX_NODES = 1500
 LAYOUT_SEED = 7
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "view.html"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 @dataclass
@@ -161,7 +161,6 @@ def render_html(view: ViewData) -> str:
     Everything that came from an article travels as JSON data and reaches the page through
     ``textContent``, never as markup.
     """
-    from jinja2 import Environment
     from pyvis.network import Network
 
     net = Network(directed=True, cdn_resources="in_line")
@@ -170,17 +169,24 @@ def render_html(view: ViewData) -> str:
     net.options = view.options
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     js, css = _assets()
-    env = Environment(autoescape=True)
-    template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
     payload = {"nodes": nodes, "edges": edges, "legendTypes": view.legend_types,
                "legendRelations": view.legend_relations, "notice": view.notice, "total": view.total_nodes}
+    return render_page("view.html", title=view.title, js=js, css=css, data=payload,
+                       options_json=json.loads(options))
+
+
+def render_page(template: str, *, title: str, js: str, css: str, data, **more_json) -> str:
+    """One of our offline pages (``templates/_page.html``: one content security policy, the
+    library inlined, the data as JSON a script cannot break out of)."""
+    from jinja2 import Environment, FileSystemLoader
     from markupsafe import Markup
-    return template.render(
-        title=view.title,
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
+    return env.get_template(template).render(
+        title=title,
         vis_js=Markup(js.replace("</script", "<\\/script")),
         vis_css=Markup(css.replace("</style", "<\\/style")),
-        data_json=Markup(_json_for_html(payload)),
-        options_json=Markup(_json_for_html(json.loads(options))),
+        data_json=Markup(_json_for_html(data)),
+        **{k: Markup(_json_for_html(v)) for k, v in more_json.items()},
     )
 
 
