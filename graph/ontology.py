@@ -215,6 +215,11 @@ class Ontology:
         return {}
 
     @functools.cached_property
+    def office_words(self) -> frozenset[str]:
+        """One-word office titles of every type ("minister", "secretary")."""
+        return frozenset(w for t in self.entity_types.values() for w in t.office_titles if " " not in w)
+
+    @functools.cached_property
     def state_verbs(self) -> frozenset[str]:
         """Verb lemmas whose subject is a state actor (sckg:stateVerb)."""
         return frozenset(_strs(self.graph, SCKG.StateActor, SCKG.stateVerb))

@@ -230,20 +230,19 @@ def join_of_state(clusters: list[dict], is_state, generic: frozenset[str]) -> No
     for c in list(clusters):
         if c["gaz"] is not None or c not in clusters:
             continue
-        longer = []
+        longer, short = [], None
         for k, n in enumerate(c["names"]):
             m = re.fullmatch(r"(.+?) of (?:the )?(.+)", normalise_name(n))
             if m and m.group(1) not in generic and is_state(m.group(2)) and m.group(1) in by_name:
                 longer.append(k)
-        if not longer or len(longer) == len(c["names"]) and all(
-                by_name[re.fullmatch(r"(.+?) of .+", normalise_name(c["names"][k])).group(1)] is c for k in longer):
+                short = m.group(1)
+        if not longer:
             continue
         # the longer form is another way of writing the name, never the label
         c.setdefault("aliases", []).extend(c["names"][k] for k in longer)
         c.setdefault("alias_spans", []).extend(c["spans"][k] for k in longer)
         for key in ("names", "spans", "labels"):
             c[key] = [v for k, v in enumerate(c[key]) if k not in longer]
-        short = re.fullmatch(r"(.+?) of .+", normalise_name(c["aliases"][-1])).group(1)
         other = by_name[short]
         if other is not c and other in clusters:
             _join(other, c, clusters, {})

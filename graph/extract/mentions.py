@@ -374,7 +374,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
 def _office_names(doc: Doc, ontology: Ontology) -> list[Span]:
     """The names of state offices: "Minister of Transport", "Secretary of State for Business,
     Energy and Industrial Strategy" (a title, "of"/"for", capitalised words)."""
-    titles = {w for t in ontology.entity_types.values() for w in t.office_titles if " " not in w}
+    titles = ontology.office_words
     out = []
     for tok in doc:
         if not (tok.lower_ in titles and tok.text[:1].isupper() and tok.i + 2 < len(doc)

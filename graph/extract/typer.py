@@ -140,9 +140,9 @@ def _in_office(span, titles) -> bool:
         if t.dep_ not in ("compound", "appos") or t.lower_ not in titles:
             continue
         before = [m for m in t.subtree if m.i < t.i and m.i < span.start]
-        if any(m.ent_type_ == "ORG" and m.ent_iob_ != "B" or m.ent_type_ == "ORG" and
-               m.i + 1 < len(m.doc) and m.doc[m.i + 1].ent_iob_ == "I" for m in before):
-            continue  # a title inside a longer organisation name
+        if any(m.ent_type_ == "ORG" and (m.ent_iob_ == "I" or m.i + 1 < len(m.doc) and m.doc[m.i + 1].ent_iob_ == "I")
+               for m in before):
+            continue  # the title of an officer of an organisation with a name of several words
         return True
     return False
 
