@@ -13,7 +13,7 @@ from graph.store import Store
 from graph.timeline import build_timeline, read_decisions, render_timeline, write_timeline
 
 from .browser import ARTIFACTS, LoadedPage, browser, needs_chromium  # noqa: F401 (browser: a fixture)
-from .test_temporal import HISTORY
+from .test_temporal import history  # noqa: F401 (a fixture)
 
 pytestmark = needs_chromium
 
@@ -36,18 +36,9 @@ class Page(LoadedPage):
 
 
 @pytest.fixture(scope="module")
-def history_store(tmp_path_factory):
-    d = tmp_path_factory.mktemp("history")
-    (d / "history.trig").write_text(HISTORY, encoding="utf-8")
-    r = CliRunner().invoke(cli, ["import", str(d / "history.trig"), "--store", str(d / "store")])
-    assert r.exit_code == 0, r.output
-    return d / "store"
-
-
-@pytest.fixture(scope="module")
-def history_page(history_store, tmp_path_factory, browser):
+def history_page(history, tmp_path_factory, browser):
     out = tmp_path_factory.mktemp("timeline") / "timeline.html"
-    r = CliRunner().invoke(cli, ["view", "--timeline", "--store", str(history_store), "--out", str(out)])
+    r = CliRunner().invoke(cli, ["view", "--timeline", "--store", str(history), "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert "3 entities, 3 relations and 1 decisions in time, 0 without a date" in r.output, r.output
     page = Page(browser, out)
@@ -164,22 +155,22 @@ def test_timeline_screenshot(history_page):
     assert shot.stat().st_size > 10_000
 
 
-def test_as_of_and_relation_options_narrow_the_timeline(history_store, tmp_path):
+def test_as_of_and_relation_options_narrow_the_timeline(history, tmp_path):
     out = tmp_path / "t.html"
-    r = CliRunner().invoke(cli, ["view", "--timeline", "--store", str(history_store), "--out", str(out),
+    r = CliRunner().invoke(cli, ["view", "--timeline", "--store", str(history), "--out", str(out),
                                  "--as-of", "2016"])
     assert r.exit_code == 0, r.output
     assert "2 entities, 2 relations and 0 decisions in time" in r.output, r.output  # owns and operates held
-    r = CliRunner().invoke(cli, ["view", "--timeline", "--store", str(history_store), "--out", str(out),
+    r = CliRunner().invoke(cli, ["view", "--timeline", "--store", str(history), "--out", str(out),
                                  "--relation", "owns"])
     assert r.exit_code == 0, r.output
     # Germany's order changed the stake: its mark stays on Germany's row
     assert "2 entities, 1 relations and 1 decisions" in r.output, r.output
-    r = CliRunner().invoke(cli, ["view", "--timeline", "--store", str(history_store), "--out", str(out),
+    r = CliRunner().invoke(cli, ["view", "--timeline", "--store", str(history), "--out", str(out),
                                  "--focus", "Tollerort Terminal", "--depth", "1"])
     assert r.exit_code == 0, r.output
     assert "2 entities, 2 relations and 0 decisions" in r.output, r.output  # Germany is two hops away
-    r = CliRunner().invoke(cli, ["view", "--timeline", "--store", str(history_store), "--out", str(out),
+    r = CliRunner().invoke(cli, ["view", "--timeline", "--store", str(history), "--out", str(out),
                                  "--as-of", "June 2016"])
     assert r.exit_code != 0 and "--as-of: 'June 2016' is not a date" in r.output, r.output
 
@@ -252,8 +243,8 @@ def test_timeline_strings_never_run_as_code(browser, ontology, tmp_path):
     page.page.close()
 
 
-def test_same_graph_same_html(history_store, ontology):
-    with Store(history_store, mode="read") as s:
+def test_same_graph_same_html(history, ontology):
+    with Store(history, mode="read") as s:
         g, decisions = project(s), read_decisions(s)
     assert render_timeline(build_timeline(g, decisions, ontology)) == \
         render_timeline(build_timeline(g, decisions, ontology))
