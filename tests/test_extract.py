@@ -114,6 +114,9 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     ("Bolivia nationalised the gas fields of Petrobras last year.", "Bolivia", "State"),  # pycountry
     ("Secure must sell 29 facilities, the Competition Tribunal said.", "Competition Tribunal", "GovernmentBody"),
     ("Sandia National Laboratories is run by NTESS.", "Sandia National Laboratories", "Facility"),
+    # the head before the complement types the name, not a word inside it ("Investments")
+    ("Lawmakers asked the Committee on Foreign Investments in the United States to investigate the deal.",
+     "Committee on Foreign Investments", "GovernmentBody"),
 ])
 def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
     _, ents = _entities(extractor, text)
@@ -213,3 +216,16 @@ def test_a_state_office_named_in_full_is_a_government_body(extractor):
     from graph.document import parse_article
     x = extractor.extract(parse_article("The President of the United States blocked the deal.\n", name="p.txt"))
     assert "United States" in {e.label for e in x.entities.values()}  # the state named inside stays itself
+
+
+def test_short_forms_of_laws_headings_in_capitals_and_regions_are_not_entities(extractor):
+    """Merger notices define a law's short form ("the EU Merger Regulation ('EUMR')") and
+    carry headings in capitals; a continent acting in a sentence is no company."""
+    from graph.document import parse_article
+    x = extractor.extract(parse_article(
+        "The Commission approved, under the EU Merger Regulation (‘EUMR’), the acquisition of Ferro by Prince.\n\n"
+        "II. THE OPERATION AND CONCENTRATION\n\n"
+        "The EUMR applies to Ferro. Europe's largest port is Rotterdam.\n", name="notice.txt"))
+    names = {n for e in x.entities.values() for n in e.names}
+    assert not names & {"EUMR", "‘EUMR’", "OPERATION", "CONCENTRATION", "Europe"}, names
+    assert {"Ferro", "Prince"} <= names, names

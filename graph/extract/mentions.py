@@ -280,23 +280,28 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     # 3. group names into entities
     clusters: list[dict] = []  # {names, spans, labels, gaz}
     by_norm: dict[str, dict] = {}
+    not_here: set[str] = set()  # short forms of laws: "the Foreign Subsidies Regulation ('FSR')"
     for s, labs in extended:
         text = re.sub(r"\s+", " ", s.text).strip()
         norm = normalise_name(text)
+        if norm in not_here:
+            continue
         if not norm or norm in gazetteer.demonyms and "GAZ" not in labs:
             continue
         if labs == {"NORP"} and norm not in gazetteer.by_name:
             continue
         if norm in ontology.not_names or not any(ch.isupper() or ch.isdigit() for ch in text):
             continue
-        if "GAZ" not in labs and _shouted(text):
+        if "GAZ" not in labs and (_shouted(text) or _shouted(_line(doc, s))):
             continue  # a headline or a heading in capitals, not a name
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
         words = norm.split()
-        if "OFFICE" not in labs and (words[-1] in ontology.not_name_endings
-                                     or all(w in ontology.title_words for w in words)):
-            continue  # "National Security and Investment Act", "Business Secretary"
+        if "OFFICE" not in labs and words[-1] in ontology.not_name_endings:
+            not_here.update(_short_form(doc, s.end))
+            continue  # "National Security and Investment Act"
+        if "OFFICE" not in labs and all(w in ontology.title_words for w in words):
+            continue  # "Business Secretary"
         gaz = gazetteer.by_name.get(norm)
         words = norm.split()
         if gaz is None and len(words) > 2 and (words[0] in gazetteer.demonyms or
@@ -415,6 +420,23 @@ def _shouted(text: str) -> bool:
     if text.isupper() and len(words) >= 3:
         return True
     return len(words) > len(caps) and len(caps) >= 3 and sum(len(w) >= 4 for w in caps) >= 2
+
+
+def _line(doc: Doc, span: Span) -> str:
+    """The line of the text ``span`` stands on."""
+    text = doc.text
+    a = text.rfind("\n", 0, span.start_char) + 1
+    b = text.find("\n", span.end_char)
+    return text[a: b if b >= 0 else len(text)]
+
+
+def _short_form(doc: Doc, end: int) -> list[str]:
+    """The short form defined in parentheses right after a name that ends at token ``end``:
+    "the EU Merger Regulation ('EUMR')" gives ["eumr"]."""
+    inner = [t for t in doc[end:end + 6] if not t.is_quote]
+    if len(inner) >= 3 and inner[0].text == "(" and inner[2].text == ")":
+        return [normalise_name(inner[1].text)]
+    return []
 
 
 def _conjuncts(tok: Token) -> list[Token]:

@@ -34,7 +34,14 @@ def noun_type(tok: Token, ontology: Ontology) -> str | None:
 
 
 def _name_type(words: list[str], ontology: Ontology) -> str | None:
-    """Type from words inside a name; the longest match, then the right-most, wins."""
+    """Type from words inside a name; the longest match, then the right-most, wins. A name
+    with a complement is typed by its head before it: "Committee on Foreign Investments",
+    "Department of Energy", not by a word of the complement."""
+    p = next((i for i, w in enumerate(words) if i and w in NAME_COMPLEMENT), None)
+    if p is not None:
+        head = _name_type(words[:p], ontology)
+        if head:
+            return head
     best, score = None, (0, -1)
     index = ontology.name_word_index
     for i, w in enumerate(words):
@@ -45,6 +52,8 @@ def _name_type(words: list[str], ontology: Ontology) -> str | None:
     return best
 
 
+
+NAME_COMPLEMENT = frozenset({"of", "on", "for"})
 
 LOCATIVE_PREPS = {"in", "at", "near", "from", "across", "outside", "inside", "throughout", "around",
                   "to", "into", "off", "via", "through", "towards", "toward", "within"}
@@ -202,6 +211,8 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     # a name the model took for a place or a person (or missed) is an organisation unless
     # the text only ever uses it as a location ("in Banbury", "the Hamburg port")
     place = bool(labels & {"GPE", "LOC"})
+    if "LOC" in labels and not labels - {"LOC", "PROPN", "PAREN"}:
+        return None  # a continent, a region, a sea: "Europe's largest port", "Africa"
     if any(acts_as_agent(s) or (_argument(s, ontology.trigger_nouns) and not place) for s in c["spans"]) \
             and not all(_locative(s) and not _argument(s, ontology.trigger_nouns) for s in c["spans"]):
         return str(SCKG.Company)
