@@ -105,3 +105,34 @@ def test_build_reads_md_notes_only_when_they_have_front_matter(tmp_path):
     r = CliRunner().invoke(cli, ["build", str(folder / "SOURCES.md"), "--store", str(store)])
     assert r.exit_code == 0 and "added 1" in r.output, r.output  # named on its own, it is read
     assert "front matter" in CliRunner().invoke(cli, ["build", "--help"]).output
+
+
+def test_become_with_today_starts_the_relation_its_participle_states(extractor):
+    rows = extract_text(extractor, "---\ndate: 2021-07-01\n---\nAs announced in November of last year, today, "
+                                   "AWE plc has become a public body, wholly owned by the Ministry of Defence (MOD).")
+    evs = _owns(rows, "Ministry of Defence", "AWE plc")
+    assert evs and all((e.valid_from, e.valid_until) == ("2021-07-01", None) for e in evs), rows
+
+
+def test_a_likely_but_unaccepted_statement_dates_the_relation_stated_elsewhere(ontology):
+    """The second sentence states the operation with a date but the model is not sure enough
+    to keep it as evidence (here: its threshold raised above its probability); it still dates
+    the relation the first sentence states."""
+    import dataclasses
+
+    from graph.extract import WEAK, Extractor
+    text = ("Nuclear Waste Partnership LLC will manage and operate the Waste Isolation Pilot Plant. "
+            "Nuclear Waste Partnership LLC will assume responsibility for the plant on October 1, 2012.")
+    model = Extractor(ontology).classifier
+    k = model.relations.index("operates")
+    sure = Extractor(ontology)
+    second = [ev for s, p, o, ev in extract_text(sure, text) if p == "operates" and ev.start > 0]
+    assert second, "the model keeps the dated statement at its own threshold"
+    raised = second[0].confidence * 1.2  # above its probability, below it / WEAK
+    assert second[0].confidence >= raised * WEAK
+    unsure = Extractor(ontology, relation_model=dataclasses.replace(
+        model, thresholds=tuple(raised if i == k else t for i, t in enumerate(model.thresholds))))
+    rows = [(s, p, o, ev) for s, p, o, ev in extract_text(unsure, text) if p == "operates"]
+    assert [ev.start for *_, ev in rows] == [0], rows  # the second sentence is no evidence now
+    ev = rows[0][3]
+    assert ev.valid_from == "2012-10-01" and ev.time_sentence.startswith("Nuclear Waste Partnership LLC will assume"), ev

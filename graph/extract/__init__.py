@@ -19,6 +19,11 @@ from .relations import Candidate, RelationFinder, TriggerIndex
 
 METHOD = "sckg-rules"
 LEARNED_METHOD = "sckg-learned"
+#: a pair the model finds at least this fraction of a relation's threshold likely may date
+#: that relation when it is stated elsewhere in the document
+WEAK = 0.33
+#: statuses of a clause that may date a relation stated elsewhere (not a denial or a negation)
+FIRM_STATUSES = frozenset({"reported", "planned"})
 
 
 def in_background(items, size: int):
@@ -188,12 +193,15 @@ class Extractor:
                  for p in pairs]
         return Analysis(ms, finder, rule_cands, pairs, feats)
 
-    def _learned(self, an: Analysis) -> list[Candidate]:
-        """Candidates the model accepts, with status, source and date from the trigger's clause."""
+    def _learned(self, an: Analysis) -> tuple[list[Candidate], list[Candidate]]:
+        """Candidates the model accepts, with status, source and date from the trigger's
+        clause; and those it finds likely but not enough (at least half the threshold), which
+        may date a relation stated elsewhere in the document but are no relation themselves."""
         model = self.classifier
         rules = {(c.sentence.start, c.subject, c.relation, c.object): c for c in an.rule_candidates}
-        out = []
-        for pair, found in zip(an.pairs, model.predict_many(an.features) if an.pairs else []):
+        out, weak = [], []
+        thresholds = dict(zip(model.relations, model.thresholds))
+        for pair, found in zip(an.pairs, model.predict_many(an.features, below=WEAK) if an.pairs else []):
             for rel_name, prob in found.items():
                 rel = self.ontology.relations.get(rel_name)
                 if rel is None:
@@ -205,8 +213,9 @@ class Extractor:
                 trigger = rule.trigger if rule else self._trigger(pair, rel_name)
                 status, by, date = an.finder.context(trigger)
                 share = ownership_share(trigger) if rel_name == "owns" else None
-                out.append(Candidate(s, rel_name, o, pair.sentence, trigger, prob, status, by, date, share))
-        return out
+                (out if prob >= thresholds[rel_name] else weak).append(
+                    Candidate(s, rel_name, o, pair.sentence, trigger, prob, status, by, date, share))
+        return out, weak
 
     def _trigger(self, pair: Pair, rel_name: str):
         """The word that expresses a relation between the pair: a trigger of the relation on
@@ -228,8 +237,10 @@ class Extractor:
         ms = an.mentions
         learned = set(self.classifier.relations) if self.classifier else set()
         candidates = list(an.rule_candidates)  # the rules' relations stay beside the model's
+        weak: list[Candidate] = []
         if self.classifier is not None:
-            candidates += self._learned(an)
+            accepted, weak = self._learned(an)
+            candidates += accepted
         onto = self.ontology
         rule_set = set(an.rule_candidates)
         offsets = article.compact[1]
@@ -263,7 +274,21 @@ class Extractor:
                 best[key] = (Relation(c.subject, c.relation, c.object, ev), c)
         chosen = sorted(best.values(), key=lambda rc: (rc[0].evidence.start, rc[0].subject, rc[0].relation,
                                                         rc[0].object))
-        chosen = carry_dates(chosen, dates, article.date, cues, cite)
+        # a likely statement of a chosen relation elsewhere may date it ("X assumed the
+        # operation of Y on October 1, 2006" beside "Y is operated by X")
+        wanted = {(r.subject, r.relation, r.object) for r, _ in chosen}
+        lenders = []
+        for c in weak:
+            if (c.subject, c.relation, c.object) not in wanted or c.status not in FIRM_STATUSES:
+                continue
+            vt = valid_time(c.trigger, dates, article.date, cues)
+            if vt.start or vt.end:
+                sentence, start, end = cite(c.sentence)
+                lenders.append(Evidence(sentence=sentence, start=start, end=end, method=METHOD,
+                                        method_version=self.version, confidence=c.confidence, status=c.status,
+                                        trigger=c.trigger.text, valid_from=vt.start, valid_until=vt.end))
+                lenders[-1] = (Relation(c.subject, c.relation, c.object, lenders[-1]), c)
+        chosen = carry_dates(chosen, dates, article.date, cues, cite, lenders=lenders)
         relations = [r for r, _ in chosen]
 
         def evidence_of(sent, trigger, confidence, status, date, method) -> Evidence:

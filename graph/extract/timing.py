@@ -33,6 +33,10 @@ def clause_of(tok: Token) -> Token:
     sentence's "today")."""
     while tok.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "acl") and tok.head.i != tok.i:
         tok = tok.head
+    if tok.dep_ == "acl" and tok.head.dep_ in ("attr", "oprd"):
+        # "has become a public body, wholly owned by the MOD": the participle describes
+        # what the subject became; the verb that says so is the clause
+        return clause_of(tok.head)
     return tok
 
 
@@ -175,7 +179,7 @@ def _fraction(number: str) -> float | None:
 
 
 def carry_dates(chosen: list[tuple[Relation, object]], dates: list[tuple[int, int, str]], doc_date: str | None,
-                cues: TimeCues, cite) -> list[tuple[Relation, object]]:
+                cues: TimeCues, cite, *, lenders=()) -> list[tuple[Relation, object]]:
     """Dates a document gives a relation outside the sentence that states it.
 
     ``chosen``: the document's relations with the candidates they came from (``.sentence``,
@@ -184,14 +188,15 @@ def carry_dates(chosen: list[tuple[Relation, object]], dates: list[tuple[int, in
     was read from (``Evidence.time_sentence`` and its offsets):
 
     - another record of the same relation in the document that has a date: the earliest
-      start (with that record's end);
+      start (with that record's end); ``lenders`` are more such records, read from clauses
+      that likely state the relation but are not kept as its evidence;
     - the next sentence continues this one with an event noun as its subject and a date on
       its verb ("... agreed to buy Y. The deal closed in 2019."): that date starts the
       relation, or ends it when the relation's clause ends something ("sold its stake").
     """
     out = list(chosen)
     dated: dict[tuple, tuple] = {}
-    for rel, cand in chosen:
+    for rel, cand in [*chosen, *lenders]:
         e = rel.evidence
         if e.valid_from or e.valid_until:
             key = (rel.subject, rel.relation, rel.object)
