@@ -75,3 +75,14 @@ def test_denied_relation_is_a_claim_not_a_fact(extractor, ontology):
     quads = to_quads(x, ontology)
     assert not any(q.predicate.value == SCKG + "blocked" for q in quads)
     assert any(q.object.value == SCKG + "blocked" for q in quads)  # the evidence record keeps it
+
+
+@pytest.mark.parametrize("full,short", [
+    ("Statoil ASA", "Statoil"),  # legal forms rigour does not strip: ASA, Pte, LLC, PJSC
+    ("PSA International Pte Ltd", "PSA International"),
+    ("UChicago Argonne, LLC", "UChicago Argonne"),
+    ("Emirates Telecommunications Group Company PJSC", "Emirates Telecommunications"),
+])
+def test_legal_forms_do_not_keep_a_company_apart_across_articles(ontology, full, short):
+    from graph.model import name_keys
+    assert name_keys(short, ontology) & name_keys(full, ontology)
