@@ -284,10 +284,10 @@ class Extractor:
             vt = valid_time(c.trigger, dates, article.date, cues)
             if vt.start or vt.end:
                 sentence, start, end = cite(c.sentence)
-                lenders.append(Evidence(sentence=sentence, start=start, end=end, method=METHOD,
-                                        method_version=self.version, confidence=c.confidence, status=c.status,
-                                        trigger=c.trigger.text, valid_from=vt.start, valid_until=vt.end))
-                lenders[-1] = (Relation(c.subject, c.relation, c.object, lenders[-1]), c)
+                ev = Evidence(sentence=sentence, start=start, end=end, method=LEARNED_METHOD,
+                              method_version=self.version, confidence=c.confidence, status=c.status,
+                              trigger=c.trigger.text, valid_from=vt.start, valid_until=vt.end)
+                lenders.append((Relation(c.subject, c.relation, c.object, ev), c))
         chosen = carry_dates(chosen, dates, article.date, cues, cite, lenders=lenders)
         relations = [r for r, _ in chosen]
 
