@@ -272,14 +272,15 @@ def three_judgements(tmp_path, seed_copy):
     by_type: dict = {}
     for r in records:
         by_type.setdefault(r.type, []).append(r.iri)
-    facilities = by_type.pop(PREFIXES["sckg"] + "Facility")
+    onto = load_ontology()
+    facilities = sorted(i for t in [t for t in by_type if onto.is_a(t, PREFIXES["sckg"] + "Facility")]
+                        for i in by_type.pop(t))
     pairs = [ts[i:i + 2] for ts in by_type.values() for i in range(0, len(ts) - 1, 2)][:3]
     company = by_type[PREFIXES["sckg"] + "Company"][0]
     assert len(pairs) == 3 and len(facilities) >= 2, by_type
     (cur / "assertions.yaml").write_text(
         f"assert:\n  - {{subject: '{company}', relation: operates, object: '{facilities[0]}', "
         "sentence: 'An older curated sentence.', source: 'https://example.org/old'}\n", encoding="utf-8")
-    onto = load_ontology()
     with Store(seed_copy, mode="write") as s:
         apply_curation(s, load_curation(cur, onto), onto)
     (cur / "judgements.yaml").write_text("same:\n" + "".join(f"  - {{keep: '{k}', merge: '{m}'}}\n" for k, m in pairs),
