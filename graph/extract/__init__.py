@@ -195,17 +195,17 @@ class Extractor:
 
     def _learned(self, an: Analysis) -> tuple[list[Candidate], list[Candidate]]:
         """Candidates the model accepts, with status, source and date from the trigger's
-        clause; and those it finds likely but not enough (at least half the threshold), which
+        clause; and those it finds likely but not enough (at least ``WEAK`` times the threshold), which
         may date a relation stated elsewhere in the document but are no relation themselves."""
         model = self.classifier
         rules = {(c.sentence.start, c.subject, c.relation, c.object): c for c in an.rule_candidates}
         out, weak = [], []
-        thresholds = dict(zip(model.relations, model.thresholds))
-        for pair, found in zip(an.pairs, model.predict_many(an.features, below=WEAK) if an.pairs else []):
-            for rel_name, prob in found.items():
+        for pair, probs in zip(an.pairs, model.scores_many(an.features) if an.pairs else []):
+            for rel_name, p, threshold in zip(model.relations, probs, model.thresholds):
                 rel = self.ontology.relations.get(rel_name)
-                if rel is None:
+                if rel is None or p < threshold * WEAK:
                     continue
+                prob = round(p, 4)
                 s, o = pair.subject, pair.object
                 if rel.symmetric and o < s:
                     s, o = o, s
@@ -213,7 +213,7 @@ class Extractor:
                 trigger = rule.trigger if rule else self._trigger(pair, rel_name)
                 status, by, date = an.finder.context(trigger)
                 share = ownership_share(trigger) if rel_name == "owns" else None
-                (out if prob >= thresholds[rel_name] else weak).append(
+                (out if p >= threshold else weak).append(
                     Candidate(s, rel_name, o, pair.sentence, trigger, prob, status, by, date, share))
         return out, weak
 

@@ -67,13 +67,11 @@ class LinearModel:
             object.__setattr__(self, "_dense_cache", cached)
         return cached
 
-    def predict_many(self, rows, *, below: float = 1.0) -> list[dict[str, float]]:
-        """:meth:`predict` of many feature lists at once; with ``below`` < 1, also the
-        relations whose probability reaches ``below`` times their threshold."""
+    def predict_many(self, rows) -> list[dict[str, float]]:
+        """:meth:`predict` of many feature lists at once."""
         out = []
         for probs in self.scores_many(rows):
-            out.append({rel: round(p, 4) for rel, p, t in zip(self.relations, probs, self.thresholds)
-                        if p >= t * below})
+            out.append({rel: round(p, 4) for rel, p, t in zip(self.relations, probs, self.thresholds) if p >= t})
         return out
 
     def predict(self, features) -> dict[str, float]:

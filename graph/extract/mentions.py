@@ -303,7 +303,6 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if "OFFICE" not in labs and all(w in ontology.title_words for w in words):
             continue  # "Business Secretary"
         gaz = gazetteer.by_name.get(norm)
-        words = norm.split()
         if gaz is None and len(words) > 2 and (words[0] in gazetteer.demonyms or
                                                (gazetteer.by_name.get(words[0]) or NO_ENTRY).type == SCKG.State):
             # "US Federal Communications Commission" is the gazetteer's FCC
