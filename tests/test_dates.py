@@ -109,8 +109,8 @@ def test_build_reads_md_notes_only_when_they_have_front_matter(tmp_path):
 
 def test_become_with_today_starts_the_relation_its_participle_states(extractor):
     rows = extract_text(extractor, "---\ndate: 2021-07-01\n---\nAs announced in November of last year, today, "
-                                   "AWE plc has become a public body, wholly owned by the Ministry of Defence (MOD).")
-    evs = _owns(rows, "Ministry of Defence", "AWE plc")
+                                   "Northfield Analytics plc has become a public body, wholly owned by the Ministry of Energy.")
+    evs = _owns(rows, "Ministry of Energy", "Northfield Analytics plc")
     assert evs and all((e.valid_from, e.valid_until) == ("2021-07-01", None) for e in evs), rows
 
 
@@ -121,8 +121,8 @@ def test_a_likely_but_unaccepted_statement_dates_the_relation_stated_elsewhere(o
     import dataclasses
 
     from graph.extract import WEAK, Extractor
-    text = ("Nuclear Waste Partnership LLC will manage and operate the Waste Isolation Pilot Plant. "
-            "Nuclear Waste Partnership LLC will assume responsibility for the plant on October 1, 2012.")
+    text = ("Harbor Logistics LLC will manage and operate the Eastport Container Terminal. "
+            "Harbor Logistics LLC will assume responsibility for the terminal on October 1, 2012.")
     model = Extractor(ontology).classifier
     k = model.relations.index("operates")
     sure = Extractor(ontology)
@@ -135,4 +135,4 @@ def test_a_likely_but_unaccepted_statement_dates_the_relation_stated_elsewhere(o
     rows = [(s, p, o, ev) for s, p, o, ev in extract_text(unsure, text) if p == "operates"]
     assert [ev.start for *_, ev in rows] == [0], rows  # the second sentence is no evidence now
     ev = rows[0][3]
-    assert ev.valid_from == "2012-10-01" and ev.time_sentence.startswith("Nuclear Waste Partnership LLC will assume"), ev
+    assert ev.valid_from == "2012-10-01" and ev.time_sentence.startswith("Harbor Logistics LLC will assume"), ev

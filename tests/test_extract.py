@@ -115,8 +115,8 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     ("Secure must sell 29 facilities, the Competition Tribunal said.", "Competition Tribunal", "GovernmentBody"),
     ("Sandia National Laboratories is run by NTESS.", "Sandia National Laboratories", "Facility"),
     # the head before the complement types the name, not a word inside it ("Investments")
-    ("Lawmakers asked the Committee on Foreign Investments in the United States to investigate the deal.",
-     "Committee on Foreign Investments", "GovernmentBody"),
+    ("Lawmakers asked the Committee on Strategic Investments in the United Kingdom to investigate the deal.",
+     "Committee on Strategic Investments", "GovernmentBody"),
 ])
 def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
     _, ents = _entities(extractor, text)
@@ -223,9 +223,9 @@ def test_short_forms_of_laws_headings_in_capitals_and_regions_are_not_entities(e
     carry headings in capitals; a continent acting in a sentence is no company."""
     from graph.document import parse_article
     x = extractor.extract(parse_article(
-        "The Commission approved, under the EU Merger Regulation (‘EUMR’), the acquisition of Ferro by Prince.\n\n"
+        "The Commission approved, under the EU Merger Regulation (‘EUMR’), the acquisition of Alvora by Kestrel Holdings.\n\n"
         "II. THE OPERATION AND CONCENTRATION\n\n"
-        "The EUMR applies to Ferro. Europe's largest port is Rotterdam.\n", name="notice.txt"))
+        "The EUMR applies to Alvora. Europe's largest port is Rotterdam.\n", name="notice.txt"))
     names = {n for e in x.entities.values() for n in e.names}
     assert not names & {"EUMR", "‘EUMR’", "OPERATION", "CONCENTRATION", "Europe"}, names
-    assert {"Ferro", "Prince"} <= names, names
+    assert {"Alvora", "Kestrel Holdings"} <= names, names
