@@ -280,6 +280,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     # 3. group names into entities
     clusters: list[dict] = []  # {names, spans, labels, gaz}
     by_norm: dict[str, dict] = {}
+    doc_text = doc.text  # built anew from the tokens on each access
     not_here: set[str] = set()  # short forms of laws: "the Foreign Subsidies Regulation ('FSR')"
     for s, labs in extended:
         text = re.sub(r"\s+", " ", s.text).strip()
@@ -292,7 +293,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue
         if norm in ontology.not_names or not any(ch.isupper() or ch.isdigit() for ch in text):
             continue
-        if "GAZ" not in labs and (_shouted(text) or _shouted(_line(doc, s))):
+        if "GAZ" not in labs and (_shouted(text) or _shouted(_line(doc_text, s))):
             continue  # a headline or a heading in capitals, not a name
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
@@ -421,9 +422,8 @@ def _shouted(text: str) -> bool:
     return len(words) > len(caps) and len(caps) >= 3 and sum(len(w) >= 4 for w in caps) >= 2
 
 
-def _line(doc: Doc, span: Span) -> str:
-    """The line of the text ``span`` stands on."""
-    text = doc.text
+def _line(text: str, span: Span) -> str:
+    """The line of ``text`` (the document's) that ``span`` stands on."""
     a = text.rfind("\n", 0, span.start_char) + 1
     b = text.find("\n", span.end_char)
     return text[a: b if b >= 0 else len(text)]
