@@ -109,6 +109,19 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
     f.append(f"o_dep_lca={b.dep_}|{lca_word}")
     f.append(f"s_head={_lemma(a.head)}")
     f.append(f"o_head={_lemma(b.head)}")
+    if lca in (a, b) and all(t.dep_ == "conj" for t in [*up[:-1], *down]):
+        # members of one list ("a joint venture between A, B and C"): what governs the list
+        # says what they share
+        first = lca
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        gov = first.head
+        if gov.i != first.i:
+            f.append(f"list={first.dep_}|{_lemma(gov)}")
+            outer = gov.head if gov.dep_ == "prep" and gov.head.i != gov.i else gov
+            f.append(f"list_gov={_lemma(outer)}")
+            for trig in vocab.triggers.get(outer.lemma_.lower(), ()):
+                f.append(f"list_trig={trig}")
     on_path = [*up[1:-1], *(down[:-1]), lca] if lca not in (a, b) else [*up[1:-1], *down[:-1]]
     for t in on_path:
         f.append(f"pw={_lemma(t)}")
