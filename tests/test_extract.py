@@ -117,6 +117,8 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     # the head before the complement types the name, not a word inside it ("Investments")
     ("Lawmakers asked the Committee on Strategic Investments in the United Kingdom to investigate the deal.",
      "Committee on Strategic Investments", "GovernmentBody"),
+    # a type noun written before the name as a title, whatever the tagger made of the name
+    ("In July the Spanish energy regulator Marivest adopted a decision.", "Marivest", "Regulator"),
 ])
 def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
     _, ents = _entities(extractor, text)
@@ -229,3 +231,13 @@ def test_short_forms_of_laws_headings_in_capitals_and_regions_are_not_entities(e
     names = {n for e in x.entities.values() for n in e.names}
     assert not names & {"EUMR", "‘EUMR’", "OPERATION", "CONCENTRATION", "Europe"}, names
     assert {"Alvora", "Kestrel Holdings"} <= names, names
+
+
+def test_a_name_run_across_an_agents_by_is_two_names(extractor):
+    """spaCy may run one ORG across "by" ("the EU Merger Regulation by Commission"); the
+    junk name made "the Commission" of the headline ambiguous, so it stayed a node of its own."""
+    _, ents = _entities(extractor, "Commission blocks Vesta bid\nThe conditions were declared illegal under the EU "
+                                   "Merger Regulation by Commission decisions adopted in 2006. The European "
+                                   "Commission welcomed the ruling.")
+    assert not any(" by " in n for _, names in ents.values() for n in names), ents
+    assert "Commission" in ents["European Commission"][1], ents

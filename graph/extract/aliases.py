@@ -109,6 +109,9 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
                 span_cluster[i] = c
     for c in clusters:
         for s in c["spans"]:
+            noun = title_noun(s, ms.ontology)
+            if noun is not None:
+                c.setdefault("described_as", []).append(noun)
             # "Hinkley Point C, the plant ...", "Nexperia, a Dutch chipmaker": a description
             # after a comma describes the name even when the parser attaches it elsewhere
             if s.end + 2 < len(doc) and doc[s.end].text == "," and doc[s.end + 1].lower_ in ("the", "a", "an"):
@@ -149,6 +152,17 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
                 and tok.head.i not in span_cluster:
             span_cluster[tok.i].setdefault("described_as", []).append(tok.head)
 
+
+
+def title_noun(span: Span, ontology) -> Token | None:
+    """A type noun written right before a name, as a title: "Swiss company Transocean",
+    "the Spanish energy regulator CNE" (the parser may attach it either way)."""
+    if span.start == 0:
+        return None
+    t = span.doc[span.start - 1]
+    if t.pos_ != "NOUN" or t.tag_ == "NNS" or not (t.head.i in range(span.start, span.end) or t.dep_ == span.root.dep_):
+        return None
+    return t if noun_type(t, ontology) else None
 
 
 def _description_span(head: Token) -> Span:

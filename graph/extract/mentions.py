@@ -16,7 +16,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, entity_iri, is_generic, normalise_name
 from ..ontology import SCKG, Ontology
-from .aliases import is_legal_form, join_bare_heads, join_of_state, match_earlier, merge_aliases, preferred_name, trim_span
+from .aliases import (is_legal_form, join_bare_heads, join_of_state, match_earlier, merge_aliases, preferred_name,
+                      title_noun, trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .typer import acts_as_agent, cluster_type, country_names, government_context, is_facility, noun_type
 
@@ -166,7 +167,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     for e in doc.ents:
         if e.label_ in NER_NAME_LABELS and not (e.sent.start in _heading_sentences(doc) and len(e) > 3) \
                 and not any(t.text == "/" for t in e):
-            spans.append((trim_span(e), e.label_))
+            for part in _split_at_by(e):
+                spans.append((trim_span(part), e.label_))
     head_words = ontology.head_words
     headings = _heading_sentences(doc)
     person_spans = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
@@ -289,7 +291,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue
         if not norm or norm in gazetteer.demonyms and "GAZ" not in labs:
             continue
-        if labs == {"NORP"} and norm not in gazetteer.by_name:
+        if labs == {"NORP"} and norm not in gazetteer.by_name and title_noun(s, ontology) is None:
             continue
         if norm in ontology.not_names or not any(ch.isupper() or ch.isdigit() for ch in text):
             continue
@@ -420,6 +422,17 @@ def _shouted(text: str) -> bool:
     if text.isupper() and len(words) >= 3:
         return True
     return len(words) > len(caps) and len(caps) >= 3 and sum(len(w) >= 4 for w in caps) >= 2
+
+
+def _split_at_by(span: Span) -> list[Span]:
+    """A name the model ran across an agent's "by" is two: "the EU Merger Regulation by
+    Commission decisions" gives "the EU Merger Regulation" and "Commission" (no
+    organisation's name holds a lowercase "by")."""
+    cut = [t.i for t in span[1:-1] if t.text == "by"]
+    if not cut:
+        return [span]
+    doc, bounds = span.doc, [span.start - 1, *cut, span.end]
+    return [doc[a + 1:b] for a, b in zip(bounds, bounds[1:]) if b > a + 1]
 
 
 def _line(text: str, span: Span) -> str:
