@@ -424,6 +424,8 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             same_as=tuple(sorted(o for o in gz.objects(s, OWL.sameAs))),
         ))
 
+    from .model import normalise_name  # the model module builds on this one
+
     version = str(g.value(URIRef("https://w3id.org/sckg/ontology"), OWL.versionInfo) or "0")
     return Ontology(
         graph=g,
@@ -432,6 +434,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
         statuses=statuses,
         gazetteer=tuple(entries),
         government_nouns=_strs(g, SCKG.State, SCKG.governmentNoun),
-        not_names=frozenset(s.casefold() for s in _strs(g, URIRef(str(SCKG).rstrip("#")), SCKG.notAName)),
+        # compared with normalised names: "M&O" is "m o" there
+        not_names=frozenset(normalise_name(s) for s in _strs(g, URIRef(str(SCKG).rstrip("#")), SCKG.notAName)),
         version=version,
     )

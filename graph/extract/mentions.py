@@ -283,12 +283,13 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     clusters: list[dict] = []  # {names, spans, labels, gaz}
     by_norm: dict[str, dict] = {}
     doc_text = doc.text  # built anew from the tokens on each access
-    not_here: set[str] = set()  # short forms of laws: "the Foreign Subsidies Regulation ('FSR')"
+    # short forms of laws: "the Foreign Subsidies Regulation ('FSR')"
+    not_here: set[str] = {f for e in doc.ents if e.label_ == "LAW" for f in _short_form(doc, e.end)}
     for s, labs in extended:
         text = re.sub(r"\s+", " ", s.text).strip()
         norm = normalise_name(text)
-        if norm in not_here:
-            continue
+        if norm in not_here or all(is_legal_form(w) for w in text.split()):
+            continue  # a law's short form; a legal form alone ("PJSC", "Inc.")
         if not norm or norm in gazetteer.demonyms and "GAZ" not in labs:
             continue
         if labs == {"NORP"} and norm not in gazetteer.by_name and title_noun(s, ontology) is None:
@@ -425,14 +426,20 @@ def _shouted(text: str) -> bool:
 
 
 def _split_at_by(span: Span) -> list[Span]:
-    """A name the model ran across an agent's "by" is two: "the EU Merger Regulation by
-    Commission decisions" gives "the EU Merger Regulation" and "Commission" (no
-    organisation's name holds a lowercase "by")."""
-    cut = [t.i for t in span[1:-1] if t.text == "by"]
-    if not cut:
-        return [span]
-    doc, bounds = span.doc, [span.start - 1, *cut, span.end]
-    return [doc[a + 1:b] for a, b in zip(bounds, bounds[1:]) if b > a + 1]
+    """A name the model ran across an agent's "by" or into the next sentence is two: "the
+    EU Merger Regulation by Commission decisions" gives "the EU Merger Regulation" and
+    "Commission" (no organisation's name holds a lowercase "by"); "H3G. The Commission",
+    "H3G." and "The Commission" (the parser may miss that sentence end)."""
+    doc, pieces, start = span.doc, [], span.start
+    for t in span[1:]:
+        if t.text == "by" and t.i < span.end - 1:
+            pieces.append((start, t.i))
+            start = t.i + 1
+        elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
+            pieces.append((start, t.i))
+            start = t.i
+    pieces.append((start, span.end))
+    return [doc[a:b] for a, b in pieces if b > a]
 
 
 def _line(text: str, span: Span) -> str:
