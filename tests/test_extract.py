@@ -108,6 +108,12 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     f = feats[("Vale", "Inco")]
     assert "trig=owns:verb" in f and "lca=acquire" in f and "order=so" in f, f
     assert "rule=owns" in f  # the rules' vote
+    # members of one list get what governs the list: "a joint venture between A, B and C"
+    an, _ = _entities(extractor, "Vestra is a joint venture between Alvex Holdings, Brill Industries and Corta Group.")
+    labels = {k: e.label for k, e in an.mentions.entities.items()}
+    feats = {(labels[p.subject], labels[p.object]): f for p, f in zip(an.pairs, an.features)}
+    f = feats[("Brill Industries", "Corta Group")]
+    assert "list_gov=venture" in f and "list=pobj|between" in f, f
 
 
 @pytest.mark.parametrize("text,name,type_", [

@@ -167,7 +167,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     for e in doc.ents:
         if e.label_ in NER_NAME_LABELS and not (e.sent.start in _heading_sentences(doc) and len(e) > 3) \
                 and not any(t.text == "/" for t in e):
-            for part in _split_at_by(e):
+            for part in _split_name(e):
                 spans.append((trim_span(part), e.label_))
     head_words = ontology.head_words
     headings = _heading_sentences(doc)
@@ -425,7 +425,7 @@ def _shouted(text: str) -> bool:
     return len(words) > len(caps) and len(caps) >= 3 and sum(len(w) >= 4 for w in caps) >= 2
 
 
-def _split_at_by(span: Span) -> list[Span]:
+def _split_name(span: Span) -> list[Span]:
     """A name the model ran across an agent's "by" or into the next sentence is two: "the
     EU Merger Regulation by Commission decisions" gives "the EU Merger Regulation" and
     "Commission" (no organisation's name holds a lowercase "by"); "H3G. The Commission",
