@@ -258,3 +258,20 @@ def test_law_short_forms_legal_forms_and_words_of_the_trade_are_no_names(extract
     names = {n for _, ns in ents.values() for n in ns}
     assert not names & {"FSR", "M&O", "H3G. The Commission"}, names
     assert "Commission" in ents["European Commission"][1], ents
+
+
+@pytest.mark.parametrize("text,full,short", [
+    # the short form comes first (a headline), its definition in parentheses later
+    ("Tribunal rules on P&Q's acquisition of grain elevators\nThe Bureau challenged Parkin & Quayle's (P&Q) "
+     "acquisition of two grain elevators.", "Parkin & Quayle", "P&Q"),
+    ("Commission clears VCT deal\nThe Commission approved the acquisition of joint control of Velmar "
+     "Container Terminal ('VCT') by Ostra Holdings.", "Velmar Container Terminal", "VCT"),
+    # the model's entity ran into the parenthesis: "Marsh Creek National Laboratory (MCNL"
+    ("The contract covers the operation of the Marsh Creek National Laboratory (MCNL) in Tennessee. MCNL "
+     "employs 4,000 people.", "Marsh Creek National Laboratory", "MCNL"),
+])
+def test_a_short_form_defined_in_parentheses_is_the_name_wherever_it_comes_first(extractor, text, full, short):
+    _, ents = _entities(extractor, text)
+    holder = [label for label, (_, names) in ents.items() if full in names]
+    assert holder and short in ents[holder[0]][1], ents
+    assert not any("(" in n for _, names in ents.values() for n in names), ents

@@ -154,6 +154,38 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
 
 
 
+def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
+    """ "Parrish & Heimbecker's (P&H)", "Terminal Catalunya ('TERCAT')": a shorter name in
+    parentheses right after a name defines it, wherever else in the text it comes first (a
+    title or a lead often uses the short form before the definition)."""
+    span_cluster: dict[int, tuple[dict, Span]] = {}
+    for c in clusters:
+        for s in c["spans"]:
+            for i in range(s.start, s.end):
+                span_cluster[i] = (c, s)
+    for c in list(clusters):
+        for s in list(c["spans"]):
+            j = s.end
+            if j < len(doc) and doc[j].tag_ == "POS":
+                j += 1  # "Parrish & Heimbecker's (P&H) acquisition"
+            if j >= len(doc) or doc[j].text != "(":
+                continue
+            j += 1
+            while j < len(doc) and (doc[j].is_quote or doc[j].text in ("‘", "’", "“", "”")):
+                j += 1
+            hit = span_cluster.get(j)
+            if hit is None or hit[1].start != j:
+                continue
+            other, alias = hit
+            k = alias.end
+            while k < len(doc) and (doc[k].is_quote or doc[k].text in ("‘", "’", "“", "”")):
+                k += 1
+            if other is c or other not in clusters or c not in clusters or k >= len(doc) or doc[k].text != ")" \
+                    or len(alias.text) >= len(s.text):
+                continue
+            _join(c, other, clusters, {})
+
+
 def title_noun(span: Span, ontology) -> Token | None:
     """A type noun written right before a name, as a title: "Swiss company Transocean",
     "the Spanish energy regulator CNE" (the parser may attach it either way)."""

@@ -16,8 +16,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, entity_iri, is_generic, normalise_name
 from ..ontology import SCKG, Ontology
-from .aliases import (is_legal_form, join_bare_heads, join_of_state, match_earlier, merge_aliases, preferred_name,
-                      title_noun, trim_span)
+from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parenthesised, match_earlier,
+                      merge_aliases, preferred_name, title_noun, trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .typer import acts_as_agent, cluster_type, country_names, government_context, is_facility, noun_type
 
@@ -338,6 +338,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
 
     # aliases: "X, known as Y", "X (Y)", "X, Y" between two names
     merge_aliases(doc, clusters, ms)
+    join_parenthesised(doc, clusters)
     join_bare_heads(clusters, ontology.head_words)
     join_of_state(clusters, lambda n: n in country_names() or (gazetteer.by_name.get(n) or NO_ENTRY).type == SCKG.State,
                   ontology.head_words)
@@ -429,10 +430,14 @@ def _split_name(span: Span) -> list[Span]:
     """A name the model ran across an agent's "by" or into the next sentence is two: "the
     EU Merger Regulation by Commission decisions" gives "the EU Merger Regulation" and
     "Commission" (no organisation's name holds a lowercase "by"); "H3G. The Commission",
-    "H3G." and "The Commission" (the parser may miss that sentence end)."""
+    "H3G." and "The Commission" (the parser may miss that sentence end); "Oak Ridge National
+    Laboratory (ORNL", the name and its short form."""
     doc, pieces, start = span.doc, [], span.start
     for t in span[1:]:
-        if t.text == "by" and t.i < span.end - 1:
+        if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]):
+            pieces.append((start, t.i))  # "Oak Ridge National Laboratory (ORNL": the name, the short form
+            start = t.i + 1
+        elif t.text == "by" and t.i < span.end - 1:
             pieces.append((start, t.i))
             start = t.i + 1
         elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
