@@ -275,3 +275,10 @@ def test_a_short_form_defined_in_parentheses_is_the_name_wherever_it_comes_first
     holder = [label for label, (_, names) in ents.items() if full in names]
     assert holder and short in ents[holder[0]][1], ents
     assert not any("(" in n for _, names in ents.values() for n in names), ents
+
+
+def test_a_name_in_a_list_with_a_state_is_not_made_a_state(extractor):
+    """A name the model left untyped takes the type of a company it is listed with, never a
+    state's ("Total" of "... Sonangol of Angola and Total of France" became a state)."""
+    _, ents = _entities(extractor, "The joint venture brings together Norway and Korvex of France.")
+    assert ents.get("Korvex", ("none",))[0] != "State", ents

@@ -356,7 +356,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             for sp in c["spans"]:
                 for x in _conjuncts(sp.root):
                     t = token_type.get(x.i)
-                    if t and ontology.is_a(t, SCKG.Organization):
+                    if t and ontology.is_a(t, SCKG.Organization) and not ontology.is_a(t, SCKG.StateActor):
                         types[id(c)] = t
     for c in clusters:
         type_iri = types[id(c)]
