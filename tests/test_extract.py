@@ -282,3 +282,13 @@ def test_a_name_in_a_list_with_a_state_is_not_made_a_state(extractor):
     state's ("Total" of "... Sonangol of Angola and Total of France" became a state)."""
     _, ents = _entities(extractor, "The joint venture brings together Norway and Korvex of France.")
     assert ents.get("Korvex", ("none",))[0] != "State", ents
+
+
+def test_a_country_is_no_short_form_of_a_company_named_after_it(extractor):
+    """ "Peru" is not a short form of "Peru LNG" (a company named after its country), nor
+    "Peru LNG" a longer form of the state."""
+    _, ents = _entities(extractor, "The Commission cleared the acquisition of joint control over the Peruvian "
+                                   "company Peru LNG by BP and Eni. The plant is in Peru.")
+    assert ents["Peru"][0] == "State" and "Peru LNG" not in ents["Peru"][1], ents
+    assert ents["Peru LNG"][0] == "Company", ents
+    assert not any(n.startswith("Peruvian") for _, names in ents.values() for n in names), ents

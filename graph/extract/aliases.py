@@ -9,7 +9,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from ..model import acronyms, normalise_name, variant_keys, without_legal_form
-from .typer import noun_type
+from .typer import country_names, noun_type
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[0].isalpha()).casefold()
@@ -73,7 +73,7 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                     and not text.isupper():
                 return c  # "the Commission" for the "European Commission" named before
             if len(words) == 1 and len(nw) >= 2 and nw[0] == words[0] and len(words[0]) > 2 \
-                    and words[0] not in head_words and words[0] not in state_prefixes \
+                    and words[0] not in head_words and words[0] not in state_prefixes and norm not in country_names() \
                     and sum(1 for k in clusters for m in k["names"]
                             if normalise_name(m).split()[:1] == words and len(normalise_name(m).split()) > 1) \
                     == sum(1 for m in c["names"] if normalise_name(m).split()[:1] == words
@@ -89,16 +89,23 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                     and (set(words) <= set(nw) or set(nw) <= set(words)):
                 return c  # "Liège airport" and "Liège cargo airport"
             if len(words) < len(nw) and nw[: len(words)] == words and len(words[0]) > 2 \
-                    and _extends(name, len(words), suffixes, facility_words):
-                return c
+                    and _extends(name, len(words), suffixes, facility_words) and norm not in country_names():
+                return c  # "Cosco" for "Cosco Shipping"; not Angola for "Angola LNG"
             if len(words) > len(nw) and words[: len(nw)] == nw and len(nw[0]) > 2 \
-                    and _extends(text, len(nw), suffixes, facility_words):
-                return c
+                    and _extends(text, len(nw), suffixes, facility_words) and not _a_state(c):
+                return c  # "Cosco Shipping" for "Cosco"; not "Angola LNG" for Angola
             if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and \
                     _initials(name).startswith(text.casefold()):
                 return c
     return None
 
+
+
+def _a_state(c: dict) -> bool:
+    """The cluster names a state: a gazetteer state or a country (pycountry)."""
+    if c["gaz"] is not None:
+        return str(c["gaz"].type).endswith("#State")
+    return any(normalise_name(n) in country_names() for n in c["names"])
 
 
 def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:

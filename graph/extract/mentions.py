@@ -168,7 +168,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if e.label_ in NER_NAME_LABELS and not (e.sent.start in _heading_sentences(doc) and len(e) > 3) \
                 and not any(t.text == "/" for t in e):
             for part in _split_name(e):
-                spans.append((trim_span(part), e.label_))
+                spans.append((trim_span(_after_title(part, ontology)), e.label_))
     head_words = ontology.head_words
     headings = _heading_sentences(doc)
     person_spans = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
@@ -445,6 +445,15 @@ def _split_name(span: Span) -> list[Span]:
             start = t.i
     pieces.append((start, span.end))
     return [doc[a:b] for a, b in pieces if b > a]
+
+
+def _after_title(span: Span, ontology: Ontology) -> Span:
+    """A name without the title the model took into it: "Angolan company Angola LNG" is
+    "Angola LNG" (the type noun before it still describes it)."""
+    for k, t in enumerate(span[:3]):
+        if t.pos_ == "NOUN" and t.is_lower and k + 1 < len(span) and noun_type(t, ontology):
+            return span[k + 1:]
+    return span
 
 
 def _line(text: str, span: Span) -> str:
