@@ -292,3 +292,19 @@ def test_a_country_is_no_short_form_of_a_company_named_after_it(extractor):
     assert ents["Peru"][0] == "State" and "Peru LNG" not in ents["Peru"][1], ents
     assert ents["Peru LNG"][0] == "Company", ents
     assert not any(n.startswith("Peruvian") for _, names in ents.values() for n in names), ents
+
+
+@pytest.mark.parametrize("text,name,alias", [
+    # merger notices list the parties with their home states
+    ("The Commission cleared the acquisition of joint control over Velda LNG by Korvex Energy of Italy and "
+     "Dalmar Gas of France.", "Korvex Energy", "Korvex Energy of Italy"),
+    # a legal form ends the name
+    ("Ostra, currently majority-owned by Halvard Oy of Finland, is a gas provider.", "Halvard Oy",
+     "Halvard Oy of Finland"),
+    # an organisation named after its state stays whole
+    ("The Bank of China lent money to Korvex Energy.", "Bank of China", None),
+])
+def test_a_company_named_with_its_home_state_is_named_without_it(extractor, text, name, alias):
+    _, ents = _entities(extractor, text)
+    assert name in ents, ents
+    assert alias is None or alias in ents[name][1], ents

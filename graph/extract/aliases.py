@@ -280,13 +280,34 @@ def join_of_state(clusters: list[dict], is_state, generic: frozenset[str]) -> No
     for c in clusters:
         for n in c["names"]:
             by_name.setdefault(normalise_name(n), c)
+    def home_state(n: str):
+        m = re.fullmatch(r"(.+?) of (?:the )?(.+)", normalise_name(n))
+        return m if m and m.group(1) not in generic and is_state(m.group(2)) and not is_state(m.group(0)) else None
+
+    # "BP of the UK, Eni of Italy and Total of France": a list of them in one sentence
+    per_sentence: dict[int, int] = {}
+    for c in clusters:
+        for sp in c["spans"]:
+            sent = sp.sent
+            if sent.start not in per_sentence:
+                per_sentence[sent.start] = sum(
+                    1 for t in sent if t.lower_ == "of" and t.head.pos_ == "PROPN" and any(
+                        p.dep_ == "pobj" and is_state(normalise_name(" ".join(
+                            x.text for x in p.subtree if x.dep_ != "det"))) for p in t.children))
     for c in list(clusters):
         if c["gaz"] is not None or c not in clusters:
             continue
         longer, short = [], None
-        for k, n in enumerate(c["names"]):
-            m = re.fullmatch(r"(.+?) of (?:the )?(.+)", normalise_name(n))
-            if m and m.group(1) not in generic and is_state(m.group(2)) and m.group(1) in by_name:
+        for k, (n, sp) in enumerate(zip(c["names"], c["spans"])):
+            m = home_state(n)
+            before = n[:n.lower().rindex(" of ")] if m else ""
+            if m and m.group(1) not in by_name and (per_sentence.get(sp.sent.start, 0) >= 2
+                                                    or is_legal_form(before.split()[-1])):
+                # named nowhere alone, but one of a list, or its legal form ends it ("Fortum
+                # Oy of Finland"): the name is the part before "of"
+                c.setdefault("aliases", []).append(n)
+                c["names"][k] = before
+            elif m and m.group(1) in by_name:
                 longer.append(k)
                 short = m.group(1)
         if not longer:
