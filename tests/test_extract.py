@@ -308,3 +308,22 @@ def test_a_company_named_with_its_home_state_is_named_without_it(extractor, text
     _, ents = _entities(extractor, text)
     assert name in ents, ents
     assert alias is None or alias in ents[name][1], ents
+
+
+def test_a_name_run_across_a_possessive_is_the_possessor_and_the_possessed(extractor):
+    """ "The Ministry of Transport's Harbour Safety Agency": two bodies, not one name; a
+    state's own name with a possessive inside it stays whole."""
+    _, ents = _entities(extractor, "The Ministry of Transport’s Harbour Safety Agency announced today it has "
+                                   "opened a review of Velmar Ports.")
+    assert {"Ministry of Transport", "Harbour Safety Agency"} <= set(ents), ents
+    _, ents = _entities(extractor, "Velmar is the U.S. subsidiary of a People’s Republic of China state-owned company.")
+    assert "People" not in ents and ents["China"][0] == "State", ents
+
+
+@pytest.mark.parametrize("text", [
+    "Brussels, 16 May 2012 - The European Commission has cleared the acquisition of Velda LNG by Korvex Energy.",
+    "GATINEAU, QC, March 7, 2023 /CNW/ - The Competition Bureau challenged the merger of Ostra and Brill.",
+])
+def test_the_place_of_a_dateline_is_no_entity(extractor, text):
+    _, ents = _entities(extractor, text)
+    assert not {"Brussels", "GATINEAU", "Gatineau"} & set(ents), ents

@@ -300,6 +300,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue  # a headline or a heading in capitals, not a name
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
+        if labs <= {"GPE", "LOC", "FAC", "PROPN"} and _dateline(doc_text, s):
+            continue  # the place of a dateline: "WASHINGTON, D.C. –", "Brussels, 16 May 2012 -"
         words = norm.split()
         if "OFFICE" not in labs and words[-1] in ontology.not_name_endings:
             not_here.update(_short_form(doc, s.end))
@@ -426,18 +428,33 @@ def _shouted(text: str) -> bool:
     return len(words) > len(caps) and len(caps) >= 3 and sum(len(w) >= 4 for w in caps) >= 2
 
 
+#: a press release's dateline: a place at the start of a line (in capitals, or followed by a
+#: date), then a dash or a slash: "WASHINGTON, D.C. –", "Brussels, 16 May 2012 -",
+#: "GATINEAU, QC, March 7, 2023 /CNW/ -"
+DATELINE = re.compile(r"^(?:[A-Z][\w.'’ -]{1,40}?(?:, [\w. ]{1,30}?){0,3},? \d{4}\s*(?:/\s*CNW\s*/\s*)?[-—–/]"
+                      r"|[A-Z][A-Z.'’ -]{1,40}?(?:, [A-Z][A-Za-z.]{1,20}){0,2}\s*[-—–])(?=\s|$)")
+
+
+def _dateline(text: str, span: Span) -> bool:
+    """``span`` opens a line of ``text`` that is a dateline."""
+    start = text.rfind("\n", 0, span.start_char) + 1
+    return not text[start:span.start_char].strip() and bool(DATELINE.match(text[start:start + 80]))
+
+
 def _split_name(span: Span) -> list[Span]:
-    """A name the model ran across an agent's "by" or into the next sentence is two: "the
-    EU Merger Regulation by Commission decisions" gives "the EU Merger Regulation" and
-    "Commission" (no organisation's name holds a lowercase "by"); "H3G. The Commission",
-    "H3G." and "The Commission" (the parser may miss that sentence end); "Oak Ridge National
-    Laboratory (ORNL", the name and its short form."""
+    """The names in one entity of the model's that runs across what no name holds:
+
+    - an agent's "by": "the EU Merger Regulation by Commission" (decisions);
+    - a possessive: "Aixtron's U.S." (business) is "Aixtron" and "U.S.";
+    - a sentence's end the parser may miss: "H3G. The Commission";
+    - an unclosed parenthesis: "Oak Ridge National Laboratory (ORNL".
+    """
     doc, pieces, start = span.doc, [], span.start
+    whole_state = normalise_name(trim_span(span).text) in country_names()  # "People's Republic of China"
     for t in span[1:]:
-        if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]):
-            pieces.append((start, t.i))  # "Oak Ridge National Laboratory (ORNL": the name, the short form
-            start = t.i + 1
-        elif t.text == "by" and t.i < span.end - 1:
+        inner = t.i < span.end - 1 and not whole_state
+        if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]) or \
+                inner and (t.text == "by" or t.tag_ == "POS"):
             pieces.append((start, t.i))
             start = t.i + 1
         elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
