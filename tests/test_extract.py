@@ -327,3 +327,13 @@ def test_a_name_run_across_a_possessive_is_the_possessor_and_the_possessed(extra
 def test_the_place_of_a_dateline_is_no_entity(extractor, text):
     _, ents = _entities(extractor, text)
     assert not {"Brussels", "GATINEAU", "Gatineau"} & set(ents), ents
+
+
+def test_places_of_an_address_are_no_entities(extractor):
+    """ "operated by Brill University, Princeton, NJ": the town and the state's code are
+    where it is, not parties (they became companies that operated laboratories)."""
+    _, ents = _entities(extractor, "The laboratories and their contractors are Marsh Creek National Laboratory "
+                                   "operated by Vantor Science Associates, Long Island, NY; and Ostra Plasma "
+                                   "Laboratory operated by Brill University, Princeton, NJ.")
+    assert not {"Long Island", "NY", "Princeton", "NJ"} & set(ents), ents
+    assert {"Vantor Science Associates", "Brill University"} <= set(ents), ents

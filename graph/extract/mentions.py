@@ -19,7 +19,8 @@ from ..ontology import SCKG, Ontology
 from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parenthesised, match_earlier,
                       merge_aliases, preferred_name, title_noun, trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
-from .typer import acts_as_agent, cluster_type, country_names, government_context, is_facility, noun_type
+from .typer import (acts_as_agent, address_place, cluster_type, country_names, government_context, is_facility,
+                    noun_type)
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "LANGUAGE"}
@@ -300,8 +301,9 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue  # a headline or a heading in capitals, not a name
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
-        if labs <= {"GPE", "LOC", "FAC", "PROPN"} and _dateline(doc_text, s):
-            continue  # the place of a dateline: "WASHINGTON, D.C. –", "Brussels, 16 May 2012 -"
+        if labs <= {"GPE", "LOC", "FAC", "PROPN", "ORG"} and "GAZ" not in labs and address_place(s) \
+                or labs <= {"GPE", "LOC", "FAC", "PROPN"} and _dateline(doc_text, s):
+            continue  # a place: in an address ("Princeton, NJ"), of a dateline ("Brussels, 16 May 2012 -")
         words = norm.split()
         if "OFFICE" not in labs and words[-1] in ontology.not_name_endings:
             not_here.update(_short_form(doc, s.end))

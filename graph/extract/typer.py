@@ -125,6 +125,24 @@ def country_names() -> frozenset[str]:
 
 
 
+@functools.lru_cache(maxsize=1)
+def postal_codes() -> frozenset[str]:
+    """Two-letter codes of US states and Canadian provinces (pycountry), as addresses and
+    datelines write them: "Upton, NY", "GATINEAU, QC"."""
+    import pycountry
+    return frozenset(s.code.split("-")[1] for s in pycountry.subdivisions
+                     if s.country_code in ("US", "CA") and len(s.code.split("-")[1]) == 2)
+
+
+def address_place(span: Span) -> bool:
+    """A place in an address: a state's code after a comma ("Princeton, NJ"), or the town
+    before it ("operated by Brookhaven Science Associates, Long Island, NY")."""
+    doc = span.doc
+    if len(span) == 1 and span.text in postal_codes() and span.start > 0 and doc[span.start - 1].text == ",":
+        return True
+    return span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].text in postal_codes()
+
+
 def _does(span, verbs: frozenset[str]) -> bool:
     """The name is the active subject, or the passive agent ("by ..."), of one of ``verbs``."""
     root = span.root
