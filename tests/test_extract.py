@@ -337,3 +337,16 @@ def test_places_of_an_address_are_no_entities(extractor):
                                    "Laboratory operated by Brill University, Princeton, NJ.")
     assert not {"Long Island", "NY", "Princeton", "NJ"} & set(ents), ents
     assert {"Vantor Science Associates", "Brill University"} <= set(ents), ents
+
+
+def test_a_one_word_name_taken_for_a_person_does_not_make_its_full_name_a_person(extractor):
+    """ "Sociedade Nacional de Combustíveis de Angola (Sonangol)": one "Sonangol" tagged a
+    person made the company a Person, because the cluster had some name of two words."""
+    from graph.extract.typer import cluster_type
+    doc = extractor.nlp("Sociedade Nacional de Petróleos de Ruritania (Sonarur) signed. Sonarur agreed.")
+    long, short = doc[0:6], doc[7:8]
+    c = {"gaz": None, "names": [long.text, short.text], "spans": [long, short],
+         "labels": [{"PROPN"}, {"PERSON"}]}
+    assert cluster_type(c, extractor.ontology, doc) != "https://w3id.org/sckg/ontology#Person"
+    c["labels"] = [{"PERSON"}, {"PERSON"}]  # a full name the model took for a person's still is one
+    assert cluster_type(c, extractor.ontology, doc) == "https://w3id.org/sckg/ontology#Person"

@@ -224,8 +224,8 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
                                                                         for s in c["spans"])), None)
         if office is not None:
             return str(office.iri)
-    if "PERSON" in labels and any(len(n.split()) >= 2 for n in c["names"]):
-        return str(SCKG.Person)
+    if any("PERSON" in lab and len(n.split()) >= 2 for n, lab in zip(c["names"], c["labels"])):
+        return str(SCKG.Person)  # a full name the model took for a person's, not a one-word name beside another
     # a name the model took for a place or a person (or missed) is an organisation unless
     # the text only ever uses it as a location ("in Banbury", "the Hamburg port")
     place = bool(labels & {"GPE", "LOC"})
