@@ -350,3 +350,8 @@ def test_a_one_word_name_taken_for_a_person_does_not_make_its_full_name_a_person
     assert cluster_type(c, extractor.ontology, doc) != "https://w3id.org/sckg/ontology#Person"
     c["labels"] = [{"PERSON"}, {"PERSON"}]  # a full name the model took for a person's still is one
     assert cluster_type(c, extractor.ontology, doc) == "https://w3id.org/sckg/ontology#Person"
+
+
+def test_a_legal_form_the_model_split_off_ends_the_name_before_it(extractor):
+    _, ents = _entities(extractor, "The offer came from Ostra Holdings Group Company PJSC last week.")
+    assert "Ostra Holdings Group Company PJSC" in ents and "PJSC" not in ents, ents

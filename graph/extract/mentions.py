@@ -168,6 +168,11 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     for e in doc.ents:
         if e.label_ in NER_NAME_LABELS and not (e.sent.start in _heading_sentences(doc) and len(e) > 3) \
                 and not any(t.text == "/" for t in e):
+            if spans and spans[-1][0].end == e.start and all(is_legal_form(t.text) for t in e):
+                # "the Emirates Telecommunications Group Company | PJSC": the legal form ends the name
+                prev, lab = spans.pop()
+                spans.append((doc[prev.start:e.end], lab))
+                continue
             for part in _split_name(e):
                 spans.append((trim_span(_after_title(part, ontology)), e.label_))
     head_words = ontology.head_words
