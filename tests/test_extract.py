@@ -355,3 +355,10 @@ def test_a_one_word_name_taken_for_a_person_does_not_make_its_full_name_a_person
 def test_a_legal_form_the_model_split_off_ends_the_name_before_it(extractor):
     _, ents = _entities(extractor, "The offer came from Ostra Holdings Group Company PJSC last week.")
     assert "Ostra Holdings Group Company PJSC" in ents and "PJSC" not in ents, ents
+
+
+def test_the_parties_of_a_merger_case_written_with_slashes_are_each_a_name(extractor):
+    _, ents = _entities(extractor, "(Case M.9912 — KorvexCement/Brillwerk/Ostra Hungary/Ostra Croatia)\n"
+                                   "The Commission prohibited the transaction.")
+    assert {"KorvexCement", "Brillwerk"} <= set(ents), ents
+    assert not any("/" in n for _, names in ents.values() for n in names), ents

@@ -165,18 +165,18 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         # named inside is what the text is about, not an office of its own
         if not any(t.i in known or t.ent_type_ == "GPE" for t in office[1:]):
             spans.append((office, "OFFICE"))
+    headings = _heading_sentences(doc)
     for e in doc.ents:
-        if e.label_ in NER_NAME_LABELS and not (e.sent.start in _heading_sentences(doc) and len(e) > 3) \
-                and not any(t.text == "/" for t in e):
+        if e.label_ in NER_NAME_LABELS and not REFERENCE_CODE.search(e.text):
             if spans and spans[-1][0].end == e.start and all(is_legal_form(t.text) for t in e):
                 # "the Emirates Telecommunications Group Company | PJSC": the legal form ends the name
                 prev, lab = spans.pop()
                 spans.append((doc[prev.start:e.end], lab))
                 continue
             for part in _split_name(e):
-                spans.append((trim_span(_after_title(part, ontology)), e.label_))
+                if not (e.sent.start in headings and len(part) > 3):  # a heading's words in capitals
+                    spans.append((trim_span(_after_title(part, ontology)), e.label_))
     head_words = ontology.head_words
-    headings = _heading_sentences(doc)
     person_spans = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
     run: list[Token] = []
     i = 0
@@ -453,6 +453,7 @@ def _split_name(span: Span) -> list[Span]:
 
     - an agent's "by": "the EU Merger Regulation by Commission" (decisions);
     - a possessive: "Aixtron's U.S." (business) is "Aixtron" and "U.S.";
+    - a slash between the parties of a merger case: "HeidelbergCement/Schwenk/Cemex";
     - a sentence's end the parser may miss: "H3G. The Commission";
     - an unclosed parenthesis: "Oak Ridge National Laboratory (ORNL".
     """
@@ -461,7 +462,7 @@ def _split_name(span: Span) -> list[Span]:
     for t in span[1:]:
         inner = t.i < span.end - 1 and not whole_state
         if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]) or \
-                inner and (t.text == "by" or t.tag_ == "POS"):
+                inner and (t.text in ("by", "/") or t.tag_ == "POS"):
             pieces.append((start, t.i))
             start = t.i + 1
         elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
