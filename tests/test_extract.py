@@ -337,6 +337,9 @@ def test_places_of_an_address_are_no_entities(extractor):
                                    "Laboratory operated by Brill University, Princeton, NJ.")
     assert not {"Long Island", "NY", "Princeton", "NJ"} & set(ents), ents
     assert {"Vantor Science Associates", "Brill University"} <= set(ents), ents
+    _, ents = _entities(extractor, "The members are Vantor Energy & Construction, Inc., of Boise, Idaho, and Brill "
+                                   "Technical Services.")
+    assert not {"Boise", "Idaho"} & set(ents), ents
 
 
 def test_a_one_word_name_taken_for_a_person_does_not_make_its_full_name_a_person(extractor):

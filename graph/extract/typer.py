@@ -127,20 +127,29 @@ def country_names() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def postal_codes() -> frozenset[str]:
-    """Two-letter codes of US states and Canadian provinces (pycountry), as addresses and
-    datelines write them: "Upton, NY", "GATINEAU, QC"."""
+    """US states and Canadian provinces (pycountry) as addresses and datelines write them:
+    their two-letter codes ("Upton, NY", "GATINEAU, QC") and their names ("Boise, Idaho")."""
     import pycountry
-    return frozenset(s.code.split("-")[1] for s in pycountry.subdivisions
-                     if s.country_code in ("US", "CA") and len(s.code.split("-")[1]) == 2)
+    out = set()
+    for s in pycountry.subdivisions:
+        code = s.code.split("-")[1]
+        if s.country_code in ("US", "CA") and len(code) == 2:
+            out |= {code, s.name}
+    return frozenset(out)
 
 
 def address_place(span: Span) -> bool:
-    """A place in an address: a state's code after a comma ("Princeton, NJ"), or the town
-    before it ("operated by Brookhaven Science Associates, Long Island, NY")."""
+    """A place in an address: a state after a comma ("Princeton, NJ", "Detroit, Michigan"),
+    or the town before it ("Brookhaven Science Associates, Long Island, NY")."""
     doc = span.doc
-    if len(span) == 1 and span.text in postal_codes() and span.start > 0 and doc[span.start - 1].text == ",":
+    if span.text in postal_codes() and span.start > 0 and doc[span.start - 1].text == "," \
+            and doc[span.start - 2].pos_ == "PROPN":
         return True
-    return span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].text in postal_codes()
+    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
+        return False
+    after = doc[span.end + 1]
+    return after.text in postal_codes() or any(
+        doc[span.end + 1:span.end + 1 + n].text in postal_codes() for n in (2, 3))
 
 
 def _does(span, verbs: frozenset[str]) -> bool:
