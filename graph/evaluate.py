@@ -298,9 +298,20 @@ _DECISIONS = """SELECT ?dec ?file ?actor ?date ?target ?change ?s ?p ?o WHERE {
              ?ev rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . BIND(STRAFTER(STR(?c), "#") AS ?change) } }"""
 
 
+def _refined(dates: set[str]) -> set[str]:
+    """The dates without those another one refines: "2020" and "2020-03-12" agree, and the
+    day is the date the document gives (compared as text, "2020" would pass for the earlier).
+
+    >>> sorted(_refined({"2020", "2020-03-12", "2019-05"}))
+    ['2019-05', '2020-03-12']
+    """
+    return {d for d in dates if not any(e.startswith(d + "-") for e in dates)}
+
+
 def _time_score(store: Store, gold: Gold, grels, docs, predicted, hit, matches) -> TimeScore:
     """How many gold dates the graph gives right (start: the earliest a document's evidence
-    gives, end: the latest; compared exactly, at the gold's precision) and how many gold
+    gives, end: the latest, a date refined by a finer one counting as that one; compared
+    exactly, at the gold's precision) and how many gold
     decisions and effects it finds."""
     dates: dict[tuple, tuple[set, set]] = {}
     for sol in store.query(_EVIDENCE_TIME):
@@ -323,7 +334,8 @@ def _time_score(store: Store, gold: Gold, grels, docs, predicted, hit, matches) 
             dated += 1
             if preds:
                 dated_found += 1
-                right += (min(starts, default=None) == g.start) and (max(ends, default=None) == g.end)
+                right += (min(_refined(starts), default=None) == g.start) and \
+                    (max(_refined(ends), default=None) == g.end)
         elif preds:
             undated_found += 1
             spurious += bool(starts or ends)
