@@ -123,11 +123,14 @@ def test_kill_at_a_commit_point_leaves_a_store_that_opens_and_validates(sckg, tm
     assert code == 0 and "conforms" in out, out + err
 
 
-# filled with what the shipped model makes of the articles: the Port of Piraeus (a node of
-# its own) and the article's "Greece's largest port" (a node of the article), one port
+# filled with what the shipped model makes of the articles: two companies and a facility
+# that only cosco-piraeus.txt names
 JUDGEMENTS = "same:\n  - {{keep: '{keep}', merge: '{merge}'}}\n"
-ASSERTIONS = ("assert:\n  - {{subject: 'ent:cosco', relation: operates, object: '{keep}', "
+ASSERTIONS = ("assert:\n  - {{subject: 'ent:cosco', relation: operates, object: '{facility}', "
               "sentence: 'COSCO runs the terminal.', source: 'https://example.org/terminal'}}\n")
+ONLY_IN_PIRAEUS = """SELECT DISTINCT ?e WHERE {{
+  ?d sckg:fileName "cosco-piraeus.txt" . GRAPH ?d {{ ?e a sckg:{type} }}
+  FILTER NOT EXISTS {{ GRAPH ?h {{ ?e a sckg:Entity }} FILTER(?h != ?d) }} }} ORDER BY ?e"""
 
 
 @pytest.fixture(scope="module")
@@ -148,20 +151,19 @@ def five_articles(tmp_path_factory):
     with Store(probe, mode="read") as s:
         rows = sorted((r["s"].value, r["p"].value, r["o"].value) for r in s.query(
             "SELECT ?s ?p ?o WHERE { ?p a sckg:Relation . ?s ?p ?o . FILTER(CONTAINS(STR(?s), 'huawei')) }"))
-        ports = sorted(r["e"].value for r in s.query(
-            "SELECT ?e WHERE { ?e a sckg:Port . FILTER(CONTAINS(STR(?e), 'piraeus')) }"))
+        companies = [r["e"].value for r in s.query(ONLY_IN_PIRAEUS.format(type="Company"))]
+        facilities = [r["e"].value for r in s.query(ONLY_IN_PIRAEUS.format(type="Facility"))]
     assert rows, "the dev articles no longer give Huawei any relation"
-    assert len(ports) == 2, ports  # ent:piraeus-port, and ent:cosco-piraeus-<hash>/largest-port
-    keep, merge = sorted(ports, key=len)
-    (cur / "judgements.yaml").write_text(JUDGEMENTS.format(keep=keep, merge=merge), encoding="utf-8")
+    assert len(companies) >= 2 and facilities, (companies, facilities)
+    (cur / "judgements.yaml").write_text(JUDGEMENTS.format(keep=companies[0], merge=companies[1]), encoding="utf-8")
     subj, pred, obj = rows[0]
     reject = (f"reject:\n  - {{subject: 'ent:{subj.rsplit('/', 1)[1]}', relation: {pred.rsplit('#', 1)[1]}, "
               f"object: 'ent:{obj.rsplit('/', 1)[1]}'}}\n")
-    (cur / "assertions.yaml").write_text(ASSERTIONS.format(keep=keep) + reject, encoding="utf-8")
+    (cur / "assertions.yaml").write_text(ASSERTIONS.format(facility=facilities[0]) + reject, encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "graph.cli", "build", arts, "--store", root / "reference",
                            "--curation", cur], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return arts, cur, quads_of(root / "reference")
+    return arts, cur, quads_of(root / "reference"), facilities[0]
 
 
 # A fresh store's first _put_graph is the ontology; then one per document (5), then the
@@ -173,7 +175,7 @@ def five_articles(tmp_path_factory):
 ])
 def test_build_killed_after_some_documents_leaves_them_and_the_next_build_completes_it(
         sckg, tmp_path, five_articles, method, nth, committed):
-    arts, cur, reference = five_articles
+    arts, cur, reference, _ = five_articles
     store = tmp_path / "store"
     proc = killed_at(method, "build", arts, "--store", store, "--curation", cur, nth=nth)
     assert proc.returncode == -9, proc.stdout + proc.stderr
@@ -330,7 +332,7 @@ def test_resolve_apply_killed_at_each_commit_holds_whole_judgements_and_the_next
 
 @pytest.fixture()
 def five_copy(tmp_path, five_articles):
-    arts, _, _ = five_articles
+    arts, _, _, _ = five_articles
     path = tmp_path / "store"
     Store(arts.parent / "reference", mode="read")._store.backup(str(path))
     return path, ["cgn-sizewell.txt", "vsse-cainiao-liege.txt"]  # not the article under the curated assertion
@@ -377,13 +379,13 @@ def test_retracting_the_only_document_of_an_entity_a_curated_assertion_names_is_
         sckg, tmp_path, five_articles):
     """Found while testing retract: the assertion was kept, pointing at an entity no graph
     typed any more, and `validate` failed on a store no command had reported damaged."""
-    arts, cur, _ = five_articles
+    arts, cur, _, asserted = five_articles
     store = tmp_path / "store"
     code, out, err = sckg("build", arts, "--store", store, "--curation", cur)
     assert code == 0, out + err
     before = quads_of(store)
     code, out, err = sckg("retract", "cosco-piraeus.txt", "--store", store)
-    assert code == 1 and "piraeus-port" in err and "curated assertion" in err, (code, out, err)
+    assert code == 1 and asserted.rsplit("/", 1)[1] in err and "curated assertion" in err, (code, out, err)
     assert quads_of(store) == before
     code, out, err = sckg("validate", "--store", store)
     assert code == 0 and "conforms" in out, out + err
