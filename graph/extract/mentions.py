@@ -19,6 +19,8 @@ from ..ontology import SCKG, Ontology
 from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parenthesised, match_earlier,
                       merge_aliases, preferred_name, title_noun, trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
+from .names import (REFERENCE_CODE, after_title, dateline, heading_sentences, line_of, short_form, shouted,
+                    split_case_titles, split_name)
 from .typer import (acts_as_agent, address_place, cluster_type, country_names, government_context, is_facility,
                     noun_type)
 
@@ -165,7 +167,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         # named inside is what the text is about, not an office of its own
         if not any(t.i in known or t.ent_type_ == "GPE" for t in office[1:]):
             spans.append((office, "OFFICE"))
-    headings = _heading_sentences(doc)
+    headings = heading_sentences(doc)
     for e in doc.ents:
         if e.label_ in NER_NAME_LABELS and not REFERENCE_CODE.search(e.text):
             if spans and spans[-1][0].end == e.start and all(is_legal_form(t.text) for t in e):
@@ -173,9 +175,9 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                 prev, lab = spans.pop()
                 spans.append((doc[prev.start:e.end], lab))
                 continue
-            for part in _split_name(e):
+            for part in split_name(e):
                 if not (e.sent.start in headings and len(part) > 3):  # a heading's words in capitals
-                    spans.append((trim_span(_after_title(part, ontology)), e.label_))
+                    spans.append((trim_span(after_title(part, ontology)), e.label_))
     head_words = ontology.head_words
     person_spans = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
     run: list[Token] = []
@@ -236,7 +238,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                             all(t.lower_ in ontology.title_words for t in sp if not (ns <= t.i < ne))
                             for ns, ne, nl in named):
             spans[k] = (sp, "PAREN")
-    spans = _split_case_titles(spans)
+    spans = split_case_titles(spans)
     # longest first; a token belongs to one name; a run of proper nouns only fills the gaps
     # the gazetteer and the NER left
     spans = [(s, lab) for s, lab in spans if len(s) and s.text.strip()]
@@ -290,7 +292,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     by_norm: dict[str, dict] = {}
     doc_text = doc.text  # built anew from the tokens on each access
     # short forms of laws: "the Foreign Subsidies Regulation ('FSR')"
-    not_here: set[str] = {f for e in doc.ents if e.label_ == "LAW" for f in _short_form(doc, e.end)}
+    not_here: set[str] = {f for e in doc.ents if e.label_ == "LAW" for f in short_form(doc, e.end)}
     for s, labs in extended:
         text = re.sub(r"\s+", " ", s.text).strip()
         norm = normalise_name(text)
@@ -302,16 +304,16 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue
         if norm in ontology.not_names or not any(ch.isupper() or ch.isdigit() for ch in text):
             continue
-        if "GAZ" not in labs and (_shouted(text) or _shouted(_line(doc_text, s))):
+        if "GAZ" not in labs and (shouted(text) or shouted(line_of(doc_text, s))):
             continue  # a headline or a heading in capitals, not a name
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
         if labs <= {"GPE", "LOC", "FAC", "PROPN", "ORG"} and "GAZ" not in labs and address_place(s) \
-                or labs <= {"GPE", "LOC", "FAC", "PROPN"} and _dateline(doc_text, s):
+                or labs <= {"GPE", "LOC", "FAC", "PROPN"} and dateline(doc_text, s):
             continue  # a place: in an address ("Princeton, NJ"), of a dateline ("Brussels, 16 May 2012 -")
         words = norm.split()
         if "OFFICE" not in labs and words[-1] in ontology.not_name_endings:
-            not_here.update(_short_form(doc, s.end))
+            not_here.update(short_form(doc, s.end))
             continue  # "National Security and Investment Act"
         if "OFFICE" not in labs and all(w in ontology.title_words for w in words):
             continue  # "Business Secretary"
@@ -416,87 +418,6 @@ def _office_names(doc: Doc, ontology: Ontology) -> list[Span]:
     return out
 
 
-#: a document reference such as "IP/06/276" or "COMP/M.5652"
-REFERENCE_CODE = re.compile(r"\b[A-Z]{2,}/[A-Z]?\.?\d")
-
-
-def _shouted(text: str) -> bool:
-    """Words in capitals that read as a headline, not a name: three or more words all in
-    capitals, or three capitalised words, two of them long, beside ordinary words
-    ("Immediate Release FCC REVOKES CHINA UNICOM"; not "COSCO SHIPPING Ports").
-
-    >>> _shouted("Immediate Release FCC REVOKES CHINA UNICOM"), _shouted("COSCO SHIPPING Ports")
-    (True, False)
-    """
-    words = text.split()
-    caps = [w for w in words if w.isalpha() and w.isupper()]
-    if text.isupper() and len(words) >= 3:
-        return True
-    return len(words) > len(caps) and len(caps) >= 3 and sum(len(w) >= 4 for w in caps) >= 2
-
-
-#: a press release's dateline: a place at the start of a line (in capitals, or followed by a
-#: date), then a dash or a slash: "WASHINGTON, D.C. –", "Brussels, 16 May 2012 -",
-#: "GATINEAU, QC, March 7, 2023 /CNW/ -"
-DATELINE = re.compile(r"^(?:[A-Z][\w.'’ -]{1,40}?(?:, [\w. ]{1,30}?){0,3},? \d{4}\s*(?:/\s*CNW\s*/\s*)?[-—–/]"
-                      r"|[A-Z][A-Z.'’ -]{1,40}?(?:, [A-Z][A-Za-z.]{1,20}){0,2}\s*[-—–])(?=\s|$)")
-
-
-def _dateline(text: str, span: Span) -> bool:
-    """``span`` opens a line of ``text`` that is a dateline."""
-    start = text.rfind("\n", 0, span.start_char) + 1
-    return not text[start:span.start_char].strip() and bool(DATELINE.match(text[start:start + 80]))
-
-
-def _split_name(span: Span) -> list[Span]:
-    """The names in one entity of the model's that runs across what no name holds:
-
-    - an agent's "by": "the EU Merger Regulation by Commission" (decisions);
-    - a possessive: "Aixtron's U.S." (business) is "Aixtron" and "U.S.";
-    - a slash between the parties of a merger case: "HeidelbergCement/Schwenk/Cemex";
-    - a sentence's end the parser may miss: "H3G. The Commission";
-    - an unclosed parenthesis: "Oak Ridge National Laboratory (ORNL".
-    """
-    doc, pieces, start = span.doc, [], span.start
-    whole_state = normalise_name(trim_span(span).text) in country_names()  # "People's Republic of China"
-    for t in span[1:]:
-        inner = t.i < span.end - 1 and not whole_state
-        if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]) or \
-                inner and (t.text in ("by", "/") or t.tag_ == "POS"):
-            pieces.append((start, t.i))
-            start = t.i + 1
-        elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
-            pieces.append((start, t.i))
-            start = t.i
-    pieces.append((start, span.end))
-    return [doc[a:b] for a, b in pieces if b > a]
-
-
-def _after_title(span: Span, ontology: Ontology) -> Span:
-    """A name without the title the model took into it: "Angolan company Angola LNG" is
-    "Angola LNG" (the type noun before it still describes it)."""
-    for k, t in enumerate(span[:3]):
-        if t.pos_ == "NOUN" and t.is_lower and k + 1 < len(span) and noun_type(t, ontology):
-            return span[k + 1:]
-    return span
-
-
-def _line(text: str, span: Span) -> str:
-    """The line of ``text`` (the document's) that ``span`` stands on."""
-    a = text.rfind("\n", 0, span.start_char) + 1
-    b = text.find("\n", span.end_char)
-    return text[a: b if b >= 0 else len(text)]
-
-
-def _short_form(doc: Doc, end: int) -> list[str]:
-    """The short form defined in parentheses right after a name that ends at token ``end``:
-    "the EU Merger Regulation ('EUMR')" gives ["eumr"]."""
-    inner = [t for t in doc[end:end + 6] if not t.is_quote]
-    if len(inner) >= 3 and inner[0].text == "(" and inner[2].text == ")":
-        return [normalise_name(inner[1].text)]
-    return []
-
-
 def _conjuncts(tok: Token) -> list[Token]:
     """The other members of the list ``tok`` stands in ("A, B and C")."""
     first = tok
@@ -508,44 +429,3 @@ def _conjuncts(tok: Token) -> list[Token]:
         out.append(t)
         todo.extend(x for x in t.children if x.dep_ == "conj")
     return [t for t in out if t.i != tok.i]
-
-
-#: the token between the parties of a court case's title ("Altice Group Lux v Commission")
-CASE_SEPARATORS = frozenset({"v", "v.", "vs", "vs."})
-
-
-def _split_case_titles(spans: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
-    """A case title is not one name: "Altice Group Lux v Commission" is two parties."""
-    out = []
-    for sp, lab in spans:
-        cuts = [t.i for t in sp[1:-1] if t.lower_ in CASE_SEPARATORS]
-        if not cuts:
-            out.append((sp, lab))
-            continue
-        doc, start = sp.doc, sp.start
-        for cut in [*cuts, sp.end]:
-            part = trim_span(doc[start:cut])
-            if len(part):
-                out.append((part, "PROPN"))
-            start = cut + 1
-    return out
-
-
-def _heading_sentences(doc: Doc) -> frozenset[int]:
-    """Starts of sentences written as headings: Title Case words, no closing full stop.
-
-    A headline ("DOE Awards Management and Operating Contract for ...") capitalises every
-    word, so its proper-noun runs are not names."""
-    cache = doc.user_data.get("sckg_headings")
-    if cache is not None:
-        return cache
-    out = set()
-    for sent in doc.sents:
-        words = [t for t in sent if t.is_alpha and len(t) > 3]
-        if len(words) >= 4 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words) \
-                and not sent.text.rstrip().endswith((".", "?", "!", ";", ":")):
-            out.add(sent.start)
-    doc.user_data["sckg_headings"] = frozenset(out)
-    return doc.user_data["sckg_headings"]
-
-

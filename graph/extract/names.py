@@ -1,0 +1,134 @@
+"""What is and is not a name: the entities spaCy's model gets wrong (run across a "by", a
+possessive, a slash, a sentence's end; a title taken in), headings and headlines in
+capitals, datelines, document references and the short forms of laws."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from ..model import normalise_name
+from ..ontology import Ontology
+from .aliases import trim_span
+from .typer import country_names, noun_type
+
+
+#: a document reference such as "IP/06/276" or "COMP/M.5652"
+REFERENCE_CODE = re.compile(r"\b[A-Z]{2,}/[A-Z]?\.?\d")
+
+
+def shouted(text: str) -> bool:
+    """Words in capitals that read as a headline, not a name: three or more words all in
+    capitals, or three capitalised words, two of them long, beside ordinary words
+    ("Immediate Release FCC REVOKES CHINA UNICOM"; not "COSCO SHIPPING Ports").
+
+    >>> shouted("Immediate Release FCC REVOKES CHINA UNICOM"), shouted("COSCO SHIPPING Ports")
+    (True, False)
+    """
+    words = text.split()
+    caps = [w for w in words if w.isalpha() and w.isupper()]
+    if text.isupper() and len(words) >= 3:
+        return True
+    return len(words) > len(caps) and len(caps) >= 3 and sum(len(w) >= 4 for w in caps) >= 2
+
+
+#: a press release's dateline: a place at the start of a line (in capitals, or followed by a
+#: date), then a dash or a slash: "WASHINGTON, D.C. –", "Brussels, 16 May 2012 -",
+#: "GATINEAU, QC, March 7, 2023 /CNW/ -"
+DATELINE = re.compile(r"^(?:[A-Z][\w.'’ -]{1,40}?(?:, [\w. ]{1,30}?){0,3},? \d{4}\s*(?:/\s*CNW\s*/\s*)?[-—–/]"
+                      r"|[A-Z][A-Z.'’ -]{1,40}?(?:, [A-Z][A-Za-z.]{1,20}){0,2}\s*[-—–])(?=\s|$)")
+
+
+def dateline(text: str, span: Span) -> bool:
+    """``span`` opens a line of ``text`` that is a dateline."""
+    start = text.rfind("\n", 0, span.start_char) + 1
+    return not text[start:span.start_char].strip() and bool(DATELINE.match(text[start:start + 80]))
+
+
+def split_name(span: Span) -> list[Span]:
+    """The names in one entity of the model's that runs across what no name holds:
+
+    - an agent's "by": "the EU Merger Regulation by Commission" (decisions);
+    - a possessive: "Aixtron's U.S." (business) is "Aixtron" and "U.S.";
+    - a slash between the parties of a merger case: "HeidelbergCement/Schwenk/Cemex";
+    - a sentence's end the parser may miss: "H3G. The Commission";
+    - an unclosed parenthesis: "Oak Ridge National Laboratory (ORNL".
+    """
+    doc, pieces, start = span.doc, [], span.start
+    whole_state = normalise_name(trim_span(span).text) in country_names()  # "People's Republic of China"
+    for t in span[1:]:
+        inner = t.i < span.end - 1 and not whole_state
+        if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]) or \
+                inner and (t.text in ("by", "/") or t.tag_ == "POS"):
+            pieces.append((start, t.i))
+            start = t.i + 1
+        elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
+            pieces.append((start, t.i))
+            start = t.i
+    pieces.append((start, span.end))
+    return [doc[a:b] for a, b in pieces if b > a]
+
+
+def after_title(span: Span, ontology: Ontology) -> Span:
+    """A name without the title the model took into it: "Angolan company Angola LNG" is
+    "Angola LNG" (the type noun before it still describes it)."""
+    for k, t in enumerate(span[:3]):
+        if t.pos_ == "NOUN" and t.is_lower and k + 1 < len(span) and noun_type(t, ontology):
+            return span[k + 1:]
+    return span
+
+
+def line_of(text: str, span: Span) -> str:
+    """The line of ``text`` (the document's) that ``span`` stands on."""
+    a = text.rfind("\n", 0, span.start_char) + 1
+    b = text.find("\n", span.end_char)
+    return text[a: b if b >= 0 else len(text)]
+
+
+def short_form(doc: Doc, end: int) -> list[str]:
+    """The short form defined in parentheses right after a name that ends at token ``end``:
+    "the EU Merger Regulation ('EUMR')" gives ["eumr"]."""
+    inner = [t for t in doc[end:end + 6] if not t.is_quote]
+    if len(inner) >= 3 and inner[0].text == "(" and inner[2].text == ")":
+        return [normalise_name(inner[1].text)]
+    return []
+
+
+#: the token between the parties of a court case's title ("Altice Group Lux v Commission")
+CASE_SEPARATORS = frozenset({"v", "v.", "vs", "vs."})
+
+
+def split_case_titles(spans: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """A case title is not one name: "Altice Group Lux v Commission" is two parties."""
+    out = []
+    for sp, lab in spans:
+        cuts = [t.i for t in sp[1:-1] if t.lower_ in CASE_SEPARATORS]
+        if not cuts:
+            out.append((sp, lab))
+            continue
+        doc, start = sp.doc, sp.start
+        for cut in [*cuts, sp.end]:
+            part = trim_span(doc[start:cut])
+            if len(part):
+                out.append((part, "PROPN"))
+            start = cut + 1
+    return out
+
+
+def heading_sentences(doc: Doc) -> frozenset[int]:
+    """Starts of sentences written as headings: Title Case words, no closing full stop.
+
+    A headline ("DOE Awards Management and Operating Contract for ...") capitalises every
+    word, so its proper-noun runs are not names."""
+    cache = doc.user_data.get("sckg_headings")
+    if cache is not None:
+        return cache
+    out = set()
+    for sent in doc.sents:
+        words = [t for t in sent if t.is_alpha and len(t) > 3]
+        if len(words) >= 4 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words) \
+                and not sent.text.rstrip().endswith((".", "?", "!", ";", ":")):
+            out.add(sent.start)
+    doc.user_data["sckg_headings"] = frozenset(out)
+    return doc.user_data["sckg_headings"]
