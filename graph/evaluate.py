@@ -311,8 +311,7 @@ def _refined(dates: set[str]) -> set[str]:
 def _time_score(store: Store, gold: Gold, grels, docs, predicted, hit, matches) -> TimeScore:
     """How many gold dates the graph gives right (start: the earliest a document's evidence
     gives, end: the latest, a date refined by a finer one counting as that one; compared
-    exactly, at the gold's precision) and how many gold
-    decisions and effects it finds."""
+    exactly, at the gold's precision) and how many gold decisions and effects it finds."""
     dates: dict[tuple, tuple[set, set]] = {}
     for sol in store.query(_EVIDENCE_TIME):
         p = sol["p"].value.rsplit("#", 1)[-1]

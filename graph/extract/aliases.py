@@ -280,6 +280,7 @@ def join_of_state(clusters: list[dict], is_state, generic: frozenset[str]) -> No
     for c in clusters:
         for n in c["names"]:
             by_name.setdefault(normalise_name(n), c)
+
     def home_state(n: str):
         m = re.fullmatch(r"(.+?) of (?:the )?(.+)", normalise_name(n))
         return m if m and m.group(1) not in generic and is_state(m.group(2)) and not is_state(m.group(0)) else None

@@ -141,15 +141,12 @@ def postal_codes() -> frozenset[str]:
 def address_place(span: Span) -> bool:
     """A place in an address: a state after a comma ("Princeton, NJ", "Detroit, Michigan"),
     or the town before it ("Brookhaven Science Associates, Long Island, NY")."""
-    doc = span.doc
-    if span.text in postal_codes() and span.start > 0 and doc[span.start - 1].text == "," \
+    doc, codes = span.doc, postal_codes()
+    if span.text in codes and span.start > 1 and doc[span.start - 1].text == "," \
             and doc[span.start - 2].pos_ == "PROPN":
         return True
-    if span.end + 1 >= len(doc) or doc[span.end].text != ",":
-        return False
-    after = doc[span.end + 1]
-    return after.text in postal_codes() or any(
-        doc[span.end + 1:span.end + 1 + n].text in postal_codes() for n in (2, 3))
+    return span.end < len(doc) and doc[span.end].text == "," and any(
+        doc[span.end + 1:span.end + 1 + n].text in codes for n in (1, 2, 3))  # "NY", "New York", "Prince Edward Island"
 
 
 def _does(span, verbs: frozenset[str]) -> bool:
