@@ -29,8 +29,11 @@ _CREDIT = re.compile(
 _LEFTOVER = re.compile(
     r"^[^\n]{0,120}\b(?:rewrit\w*|paraphras\w*|reword\w*|here is the|continue from|"
     r"the content|the article|the text)\b[^\n.]{0,80}:\s*$", re.IGNORECASE)
-# "LONDON — " or "ATHENS, Greece (Reuters) - " at the start of a paragraph.
-_DATELINE = re.compile(r"^(?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:,[^\n—–-]{0,40})?(?: \([^)]{1,30}\))? ?[—–-]{1,2} ")
+# "LONDON — ", "ATHENS, Greece (Reuters) - ", "GATINEAU, QC, March 7, 2023 /CNW/ - " or, a
+# place in any case with a date, "Brussels, 16 May 2012 - " at the start of a paragraph.
+_DATELINE = re.compile(r"^(?:(?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:,[^\n—–-]{0,40})?(?: \([^)]{1,30}\))?"
+                       r"|[A-Z][\w.'’]+(?: [A-Z][\w.'’]+)*(?:, [A-Z][\w.]+)?, "
+                       r"(?:\d{1,2} [A-Z][a-z]+\.?|[A-Z][a-z]+\.? \d{1,2},?) \d{4}(?: ?/[A-Z]+/)?) ?[—–-]{1,2} ")
 
 
 # An HTML page given as an article: scripts, styles, comments and tags are blanked out.
@@ -237,6 +240,8 @@ def clean_text(text: str, *, body_start: int = 0) -> str:
     >>> t = "Intro.\\nA caption, seen in 2021\\nJane Doe/AFP/Getty Images\\nBody."
     >>> clean_text(t).split()
     ['Intro.', 'Body.']
+    >>> clean_text("Brussels, 16 May 2012 - The Commission cleared it.").split()[0]
+    'The'
     """
     chars = list(text)
     lines = []

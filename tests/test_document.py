@@ -27,8 +27,19 @@ def test_seed_photo_credit_caption_and_leftover_are_blanked():
     assert "The hub opened in 2021." in art.clean
 
 
-def test_dateline_is_blanked():
-    assert clean_text("LONDON — Britain banned it.").strip() == "Britain banned it."
+@pytest.mark.parametrize("line", [
+    "LONDON — Britain banned it.",
+    "Brussels, 16 May 2012 - Britain banned it.",
+    "GATINEAU, QC, March 7, 2023 /CNW/ - Britain banned it.",
+    "Ostrava, Moravia, Feb. 23, 2024 – Britain banned it.",
+])
+def test_dateline_is_blanked(line):
+    assert clean_text(line).strip() == "Britain banned it."
+
+
+def test_a_clause_with_a_year_and_a_dash_is_no_dateline():
+    line = "Velmar Steel, founded in 1907 - the steelmaker - said so."
+    assert clean_text(line) == line
 
 
 def test_headline_becomes_title():

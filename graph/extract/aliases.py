@@ -48,6 +48,7 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
     "Huawei Cyber Security Evaluation Centre" is not Huawei.
     """
     words = norm.split()
+    country = norm in country_names()  # no short form of "Angola LNG"
     bare = without_legal_form(text)
     if len(words) == 1 and words[0] in head_words and not text.isupper():
         # "the Department" for the one "U.S. Department of Energy" of the article
@@ -73,7 +74,7 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                     and not text.isupper():
                 return c  # "the Commission" for the "European Commission" named before
             if len(words) == 1 and len(nw) >= 2 and nw[0] == words[0] and len(words[0]) > 2 \
-                    and words[0] not in head_words and words[0] not in state_prefixes and norm not in country_names() \
+                    and words[0] not in head_words and words[0] not in state_prefixes and not country \
                     and sum(1 for k in clusters for m in k["names"]
                             if normalise_name(m).split()[:1] == words and len(normalise_name(m).split()) > 1) \
                     == sum(1 for m in c["names"] if normalise_name(m).split()[:1] == words
@@ -89,8 +90,8 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                     and (set(words) <= set(nw) or set(nw) <= set(words)):
                 return c  # "Liège airport" and "Liège cargo airport"
             if len(words) < len(nw) and nw[: len(words)] == words and len(words[0]) > 2 \
-                    and _extends(name, len(words), suffixes, facility_words) and norm not in country_names():
-                return c  # "Cosco" for "Cosco Shipping"; not Angola for "Angola LNG"
+                    and _extends(name, len(words), suffixes, facility_words) and not country:
+                return c  # "Cosco" for "Cosco Shipping"
             if len(words) > len(nw) and words[: len(nw)] == nw and len(nw[0]) > 2 \
                     and _extends(text, len(nw), suffixes, facility_words) and not _a_state(c):
                 return c  # "Cosco Shipping" for "Cosco"; not "Angola LNG" for Angola

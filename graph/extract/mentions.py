@@ -19,7 +19,7 @@ from ..ontology import SCKG, Ontology
 from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parenthesised, match_earlier,
                       merge_aliases, preferred_name, title_noun, trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
-from .names import (REFERENCE_CODE, after_title, dateline, heading_sentences, line_of, short_form, shouted,
+from .names import (REFERENCE_CODE, after_title, heading_sentences, line_of, short_form, shouted,
                     split_case_titles, split_name)
 from .typer import (acts_as_agent, address_place, cluster_type, country_names, government_context, is_facility,
                     noun_type)
@@ -222,7 +222,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             if person is not None:
                 a = person[0]
             if doc[a].sent.start not in headings or (b - a) <= 2:
-                spans.append((trim_span(doc[a:b]), "PAREN" if paren else "PROPN"))
+                for part in split_name(doc[a:b]):  # "K4T. The Commission": two names
+                    spans.append((trim_span(part), "PAREN" if paren else "PROPN"))
             run = []
         i += 1
     # a run of proper nouns that extends a non-person name is the fuller name: "CMA CGM"
@@ -308,9 +309,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue  # a headline or a heading in capitals, not a name
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
-        if labs <= {"GPE", "LOC", "FAC", "PROPN", "ORG"} and "GAZ" not in labs and address_place(s) \
-                or labs <= {"GPE", "LOC", "FAC", "PROPN"} and dateline(doc_text, s):
-            continue  # a place: in an address ("Princeton, NJ"), of a dateline ("Brussels, 16 May 2012 -")
+        if labs <= {"GPE", "LOC", "FAC", "PROPN", "ORG"} and "GAZ" not in labs and address_place(s):
+            continue  # a place in an address: "Princeton, NJ" (datelines are blanked when the article is read)
         words = norm.split()
         if "OFFICE" not in labs and words[-1] in ontology.not_name_endings:
             not_here.update(short_form(doc, s.end))

@@ -1,6 +1,6 @@
 """What is and is not a name: the entities spaCy's model gets wrong (run across a "by", a
 possessive, a slash, a sentence's end; a title taken in), headings and headlines in
-capitals, datelines, document references and the short forms of laws."""
+capitals, document references and the short forms of laws."""
 
 from __future__ import annotations
 
@@ -31,19 +31,6 @@ def shouted(text: str) -> bool:
     if text.isupper() and len(words) >= 3:
         return True
     return len(words) > len(caps) and len(caps) >= 3 and sum(len(w) >= 4 for w in caps) >= 2
-
-
-#: a press release's dateline: a place at the start of a line (in capitals, or followed by a
-#: date), then a dash or a slash: "WASHINGTON, D.C. –", "Brussels, 16 May 2012 -",
-#: "GATINEAU, QC, March 7, 2023 /CNW/ -"
-DATELINE = re.compile(r"^(?:[A-Z][\w.'’ -]{1,40}?(?:, [\w. ]{1,30}?){0,3},? \d{4}\s*(?:/\s*CNW\s*/\s*)?[-—–/]"
-                      r"|[A-Z][A-Z.'’ -]{1,40}?(?:, [A-Z][A-Za-z.]{1,20}){0,2}\s*[-—–])(?=\s|$)")
-
-
-def dateline(text: str, span: Span) -> bool:
-    """``span`` opens a line of ``text`` that is a dateline."""
-    start = text.rfind("\n", 0, span.start_char) + 1
-    return not text[start:span.start_char].strip() and bool(DATELINE.match(text[start:start + 80]))
 
 
 def split_name(span: Span) -> list[Span]:
