@@ -121,15 +121,22 @@ def check_store(path: Path | str, *, mode: str = "read") -> str:
     return "store"
 
 
-def open_read_only(path: Path) -> ox.Store:
-    """A read-only open, tried again (a bounded number of times) while it races a writer."""
+def retry_raced(path: Path | str, work, *, deadline: float | None = None):
+    """``work()``, tried again (a bounded number of times, backing off) while it fails on a
+    file a live writer's compaction removed under it; any other error is raised at once."""
     for attempt in range(RACE_ATTEMPTS):
         try:
-            return ox.Store.read_only(str(path))
-        except (OSError, RuntimeError) as exc:
-            if attempt + 1 == RACE_ATTEMPTS or not raced_a_writer(path, exc):
+            return work()
+        except (OSError, RuntimeError, StoreError) as exc:
+            if attempt + 1 == RACE_ATTEMPTS or not raced_a_writer(path, exc) or \
+                    deadline is not None and time.monotonic() >= deadline:
                 raise
         time.sleep(0.02 * 2 ** attempt)
+
+
+def open_read_only(path: Path) -> ox.Store:
+    """A read-only open, tried again while it races a writer."""
+    return retry_raced(path, lambda: ox.Store.read_only(str(path)))
 
 
 def scan_store(path: Path | str) -> str | None:
@@ -137,17 +144,15 @@ def scan_store(path: Path | str) -> str | None:
 
     Oxigraph's query evaluation can loop on a corrupted block; this plain scan fails on it.
     A file removed under the scan by a live writer's compaction is not damage: the scan
-    starts again (a bounded number of times).
+    starts again.
     """
-    for attempt in range(RACE_ATTEMPTS):
-        try:
-            for _ in open_read_only(Path(path)):
-                pass
-            return None
-        except (OSError, RuntimeError) as exc:
-            if attempt + 1 == RACE_ATTEMPTS or not raced_a_writer(path, exc):
-                return str(exc)
-        time.sleep(0.02 * 2 ** attempt)
+    def scan() -> None:
+        for _ in ox.Store.read_only(str(path)):
+            pass
+    try:
+        retry_raced(path, scan)
+    except (OSError, RuntimeError, StoreError) as exc:
+        return str(exc)
     return None
 
 

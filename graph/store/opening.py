@@ -11,10 +11,9 @@ import threading
 import time
 from pathlib import Path
 
-import pyoxigraph as ox
 
 from .dataset import DatasetStore, StoreError
-from .embedded import RACE_ATTEMPTS, Store, check_store, damage_error, damaged_message, raced_a_writer, scan_store
+from .embedded import Store, check_store, damage_error, damaged_message, retry_raced, scan_store
 from .remote import RemoteStore
 
 def open_store(location: str | Path | None, **kwargs) -> DatasetStore:
@@ -99,13 +98,10 @@ def read_store(location: str | Path, work, *, timeout: float | None = None):
     if timeout is None:
         timeout = float(os.environ.get("SCKG_READ_TIMEOUT", DEFAULT_READ_TIMEOUT))
     deadline = time.monotonic() + timeout
-    for attempt in range(RACE_ATTEMPTS):
-        try:
-            return _read_once(path, work, timeout=timeout, deadline=deadline)
-        except (StoreError, OSError, RuntimeError) as exc:
-            if attempt + 1 == RACE_ATTEMPTS or time.monotonic() >= deadline or not raced_a_writer(path, exc):
-                raise damage_error(path, exc) from None
-        time.sleep(0.02 * 2 ** attempt)
+    try:
+        return retry_raced(path, lambda: _read_once(path, work, timeout=timeout, deadline=deadline), deadline=deadline)
+    except (StoreError, OSError, RuntimeError) as exc:
+        raise damage_error(path, exc) from None
 
 
 def _read_once(path: Path, work, *, timeout: float, deadline: float):
@@ -154,21 +150,9 @@ def _read_once(path: Path, work, *, timeout: float, deadline: float):
                 proc.join(5)
 
 
-#: what the scan of stop_on_damage runs: read every quad once, print the error met (if any)
-_SCAN_SCRIPT = """
-import sys, time
-import pyoxigraph as ox
-for attempt in range(8):
-    try:
-        for _ in ox.Store.read_only(sys.argv[1]):
-            pass
-        break
-    except BaseException as exc:
-        if "No such file or directory" not in str(exc):  # else a file our own compaction removed
-            print(exc)
-            break
-    time.sleep(0.02 * 2 ** attempt)
-"""
+#: what the scan of stop_on_damage runs in a new interpreter: read every quad once, print the
+#: error met (if any); a file this process's own compaction removes is no damage
+_SCAN_SCRIPT = "import sys\nfrom graph.store.embedded import scan_store\nprint(scan_store(sys.argv[1]) or '', end='')"
 
 
 @contextlib.contextmanager
@@ -195,8 +179,10 @@ def stop_on_damage(location: str | Path, *, after: float = _SCAN_AFTER):
             return
         # a new interpreter (not fork: the writing thread may hold locks; not multiprocessing's
         # spawn: it would run the caller's main module again)
+        here = str(Path(__file__).resolve().parents[2])  # the package, installed or not
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
         scan = subprocess.Popen([sys.executable, "-c", _SCAN_SCRIPT, str(path)], stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
         try:
             while not done.is_set() and scan.poll() is None:
                 time.sleep(0.2)
