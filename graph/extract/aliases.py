@@ -286,16 +286,11 @@ def join_of_state(clusters: list[dict], is_state, generic: frozenset[str]) -> No
         m = re.fullmatch(r"(.+?) of (?:the )?(.+)", normalise_name(n))
         return m if m and m.group(1) not in generic and is_state(m.group(2)) and not is_state(m.group(0)) else None
 
-    # "BP of the UK, Eni of Italy and Total of France": a list of them in one sentence
-    per_sentence: dict[int, int] = {}
-    for c in clusters:
-        for sp in c["spans"]:
-            sent = sp.sent
-            if sent.start not in per_sentence:
-                per_sentence[sent.start] = sum(
-                    1 for t in sent if t.lower_ == "of" and t.head.pos_ == "PROPN" and any(
-                        p.dep_ == "pobj" and is_state(normalise_name(" ".join(
-                            x.text for x in p.subtree if x.dep_ != "det"))) for p in t.children))
+    def listed(sent: Span) -> bool:
+        """ "BP of the UK, Eni of Italy and Total of France": several named with their state."""
+        return sum(1 for t in sent if t.lower_ == "of" and t.head.pos_ == "PROPN" and any(
+            p.dep_ == "pobj" and is_state(normalise_name(" ".join(x.text for x in p.subtree if x.dep_ != "det")))
+            for p in t.children)) >= 2
     for c in list(clusters):
         if c["gaz"] is not None or c not in clusters:
             continue
@@ -303,8 +298,7 @@ def join_of_state(clusters: list[dict], is_state, generic: frozenset[str]) -> No
         for k, (n, sp) in enumerate(zip(c["names"], c["spans"])):
             m = home_state(n)
             before = n[:n.lower().rindex(" of ")] if m else ""
-            if m and m.group(1) not in by_name and (per_sentence.get(sp.sent.start, 0) >= 2
-                                                    or is_legal_form(before.split()[-1])):
+            if m and m.group(1) not in by_name and (is_legal_form(before.split()[-1]) or listed(sp.sent)):
                 # named nowhere alone, but one of a list, or its legal form ends it ("Fortum
                 # Oy of Finland"): the name is the part before "of"
                 c.setdefault("aliases", []).append(n)
