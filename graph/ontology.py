@@ -80,6 +80,7 @@ class RelationType:
     directives: tuple[str, ...] = ()
     directed: tuple[str, ...] = ()
     raising_verbs: tuple[str, ...] = ()
+    range_excludes: tuple[URIRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,12 @@ class Ontology:
         known = self._ancestors.get(cls)
         return ancestor in (known if known is not None else map(str, self.entity_type(cls).superclasses))
 
+    def fits(self, relation: RelationType, subject_type: URIRef | str, object_type: URIRef | str) -> bool:
+        """True when a subject and an object of these types may stand in `relation`: the
+        subject in its domain, the object in its range and in none of its excluded classes."""
+        return (self.is_a(subject_type, relation.domain) and self.is_a(object_type, relation.range)
+                and not any(self.is_a(object_type, x) for x in relation.range_excludes))
+
     def relation(self, iri_or_name: URIRef | str) -> RelationType:
         """Return a relation by local name or IRI."""
         name = str(iri_or_name).rsplit("#", 1)[-1]
@@ -386,11 +393,12 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             directives=_strs(g, prop, SCKG.directive),
             directed=_strs(g, prop, SCKG.directed),
             raising_verbs=_strs(g, prop, SCKG.objectRaisingVerb),
+            range_excludes=tuple(sorted(URIRef(x) for x in g.objects(prop, SCKG.rangeExcludes))),
         )
         if not (rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns):
             raise OntologyError(f"{path}: relation {name} declares no trigger words "
                                 "(sckg:verb, sckg:noun, sckg:agentNoun or sckg:childNoun)")
-        for end in (rel.domain, rel.range):
+        for end in (rel.domain, rel.range, *rel.range_excludes):
             if (end, RDF.type, OWL.Class) not in g:
                 raise OntologyError(f"{path}: relation {name} names {end} as domain or range, "
                                     "which is not declared as an owl:Class")

@@ -69,7 +69,7 @@ def _labels(an: Analysis, gold_rels: list[GoldRelation], gold, doc: str, ontolog
         labels.append(frozenset(lab))
         st, ot = ms.type_of(p.subject), ms.type_of(p.object)
         fits.append(frozenset(r.name for r in ontology.relations.values()
-                              if ontology.is_a(st, r.domain) and ontology.is_a(ot, r.range)))
+                              if ontology.fits(r, st, ot)))
     return labels, fits
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from graph.ontology import OntologyError, load_ontology
+from graph.ontology import SCKG, OntologyError, load_ontology
 
 REQUIRED_RELATIONS = ["monitors", "owns", "partnersWith", "blocked", "operates", "locatedIn",
                       "subOrganizationOf", "listedOn"]
@@ -29,6 +29,14 @@ def test_entity_type_declared(ontology, name):
 def test_partners_with_is_symmetric_and_owns_has_inverse(ontology):
     assert ontology.relations["partnersWith"].symmetric
     assert str(ontology.relations["owns"].inverse).endswith("ownedBy")
+
+
+def test_a_state_is_owned_by_no_one(ontology):
+    owns = ontology.relations["owns"]
+    assert ontology.fits(owns, SCKG + "State", SCKG + "Company")
+    assert ontology.fits(owns, SCKG + "Company", SCKG + "GovernmentBody")
+    assert not ontology.fits(owns, SCKG + "Company", SCKG + "State")
+    assert ontology.fits(ontology.relations["blocked"], SCKG + "State", SCKG + "State")
 
 
 def test_superclasses_are_materialised(ontology):

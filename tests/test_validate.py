@@ -50,6 +50,8 @@ def test_evidenced_relation_conforms():
     ("ent:fr sckg:blocked ent:acme .", "has no evidence record"),
     ("ent:acme sckg:blocked ent:fr ." + EVIDENCE.format(s="ent:acme", p="blocked", o="ent:fr", end=20),
      "is not a https://w3id.org/sckg/ontology#StateActor"),
+    ("ent:acme sckg:owns ent:fr ." + EVIDENCE.format(s="ent:acme", p="owns", o="ent:fr", end=20),
+     "is a https://w3id.org/sckg/ontology#State, which the relation excludes"),
     ("ent:fr sckg:blocked ent:acme ." + EVIDENCE.format(s="ent:fr", p="blocked", o="ent:acme", end=0),
      "end offset"),
 ])

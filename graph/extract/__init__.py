@@ -257,7 +257,7 @@ class Extractor:
         best: dict[tuple, tuple[Relation, Candidate]] = {}
         for c in candidates:
             rel = onto.relations[c.relation]
-            if not (onto.is_a(ms.type_of(c.subject), rel.domain) and onto.is_a(ms.type_of(c.object), rel.range)):
+            if not onto.fits(rel, ms.type_of(c.subject), ms.type_of(c.object)):
                 continue
             sentence, start, end = cite(c.sentence)
             method = LEARNED_METHOD if c.relation in learned and c not in rule_set else METHOD

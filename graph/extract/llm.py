@@ -159,7 +159,7 @@ class LLMExtractor:
             o = by_name.get(normalise_name(str(r.get("object", ""))))
             if not s or not o or s == o:
                 continue
-            if not (self.ontology.is_a(entities[s].type, rel.domain) and self.ontology.is_a(entities[o].type, rel.range)):
+            if not self.ontology.fits(rel, entities[s].type, entities[o].type):
                 continue
             span = _find(text, str(r.get("sentence", ""))) if r.get("sentence") else None
             if span is None:  # fall back on the sentence that names both ends

@@ -436,8 +436,7 @@ class RelationFinder:
             for o in dict.fromkeys(objs):
                 if not s or not o or s == o:
                     continue
-                if not (self.onto.is_a(self.ms.type_of(s), rel.domain)
-                        and self.onto.is_a(self.ms.type_of(o), rel.range)):
+                if not self.onto.fits(rel, self.ms.type_of(s), self.ms.type_of(o)):
                     continue
                 pairs.append((o, s) if rel.symmetric and o < s else (s, o))
         if not pairs:
