@@ -122,6 +122,8 @@ class GazetteerEntry:
     demonyms: tuple[str, ...] = ()
     metonyms: tuple[str, ...] = ()
     same_as: tuple[URIRef, ...] = ()
+    short_names: tuple[str, ...] = ()  # "Commission", in texts of its jurisdiction
+    jurisdiction: URIRef | None = None
 
 
 @dataclass(frozen=True)
@@ -430,7 +432,14 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             alt_labels=_strs(gz, s, SKOS.altLabel), demonyms=_strs(gz, s, SCKG.demonym),
             metonyms=_strs(gz, s, SCKG.metonym),
             same_as=tuple(sorted(o for o in gz.objects(s, OWL.sameAs))),
+            short_names=_strs(gz, s, SCKG.shortName), jurisdiction=gz.value(s, SCKG.jurisdiction),
         ))
+
+    known = {e.iri for e in entries}
+    for e in entries:
+        if e.short_names and e.jurisdiction not in known:
+            raise OntologyError(f"{gaz_path}: {e.iri} has a sckg:shortName but no sckg:jurisdiction "
+                                "that is an entry of the gazetteer")
 
     from .model import normalise_name  # the model module builds on this one
 

@@ -365,3 +365,24 @@ def test_the_parties_of_a_merger_case_written_with_slashes_are_each_a_name(extra
                                    "The Commission prohibited the transaction.")
     assert {"KorvexCement", "Brillwerk"} <= set(ents), ents
     assert not any("/" in n for _, names in ents.values() for n in names), ents
+
+
+@pytest.mark.parametrize("text,short,body", [
+    # no fuller name in the text: the body the gazetteer calls so in texts of its jurisdiction
+    ("The Commission opened an in-depth investigation into Talvor under the EU Merger Regulation.",
+     "Commission", "European Commission"),
+    # the fuller name is one the gazetteer knows the body by, not the one the text uses
+    ("CFIUS reviewed the deal. The Committee found that Talvor threatens national security.",
+     "Committee", "CFIUS"),
+])
+def test_a_bare_head_word_is_the_body_the_gazetteer_knows_by_it(extractor, text, short, body):
+    _, ents = _entities(extractor, text)
+    assert short in ents[body][1], ents
+    assert short not in ents, ents
+
+
+def test_a_bare_head_word_of_no_named_jurisdiction_stays_the_articles_own(extractor):
+    """With no jurisdiction named, "the Commission" could be any commission: it stays a node
+    of the article; and a "Commission Decision" is a legal act, no body."""
+    _, ents = _entities(extractor, "The Commission fined Talvor. The Commission Decision was published in May.")
+    assert "European Commission" not in ents and "Commission Decision" not in ents, ents

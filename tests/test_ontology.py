@@ -99,3 +99,10 @@ sckg:supplies a sckg:Relation, owl:ObjectProperty ;
     x = Extractor(onto).extract(parse_article("Huawei supplies Vodafone with radio equipment.", name="s.txt"))
     found = [(x.entities[r.subject].label, r.relation, x.entities[r.object].label) for r in x.relations]
     assert ("Huawei", "supplies", "Vodafone") in found, found
+
+
+def test_a_short_name_needs_a_jurisdiction_in_the_gazetteer(ontology_copy):
+    _edit(ontology_copy / "gazetteer.ttl", "sckg:jurisdiction ent:european-union", "sckg:jurisdiction ent:nowhere")
+    with pytest.raises(OntologyError, match="sckg:jurisdiction") as err:
+        load_ontology(ontology_copy)
+    assert "gazetteer.ttl" in str(err.value)

@@ -247,10 +247,15 @@ def _join(keep: dict, other: dict, clusters: list[dict], span_cluster: dict) -> 
 
 
 
-def join_bare_heads(clusters: list[dict], head_words: frozenset[str]) -> None:
+def join_bare_heads(clusters: list[dict], head_words: frozenset[str], short_names=None,
+                    named: frozenset[str] = frozenset()) -> None:
     """A name that is only a head word ("the Commission") joins the one fuller name of the
-    article it heads ("European Commission"), wherever that comes in the text: a title or a
-    first paragraph often uses the short form before the full one."""
+    article it heads ("European Commission", or a gazetteer entity's other name: "the
+    Committee" for CFIUS), wherever that comes in the text: a title or a first paragraph
+    often uses the short form before the full one. With no fuller name, it is the gazetteer
+    entity with that short name whose jurisdiction the article names (``short_names``: head
+    word -> entries; ``named``: the IRIs of gazetteer entities the text names anywhere), when
+    just one is: "the Commission" of a text about the EU."""
     for c in list(clusters):
         if c["gaz"] is not None:
             continue
@@ -264,14 +269,19 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str]) -> None:
         for other in clusters:
             if other is c:
                 continue
-            for n in other["names"]:
+            gaz = other["gaz"]
+            for n in [*other["names"], *((gaz.label, *gaz.alt_labels) if gaz is not None else ())]:
                 words = normalise_name(n).split()
                 if len(words) > 1 and (words[-1] == word or (word in words[:-1] and
-                                                              words[words.index(word) + 1] == "of")):
+                                                              words[words.index(word) + 1] in ("of", "on", "for"))):
                     heads.append(other)
                     break
         if len(heads) == 1:
             _join(heads[0], c, clusters, {})
+        elif not heads and short_names:
+            known = [e for e in short_names.get(word, ()) if str(e.jurisdiction) in named]
+            if len(known) == 1:
+                c["gaz"] = known[0]
 
 
 def join_of_state(clusters: list[dict], is_state, generic: frozenset[str]) -> None:

@@ -14,9 +14,7 @@ class NoEntry:
     type = None
 
 
-
 NO_ENTRY = NoEntry()
-
 
 
 @dataclass
@@ -26,11 +24,14 @@ class Gazetteer:
     by_name: dict[str, GazetteerEntry]
     metonyms: dict[str, GazetteerEntry]
     demonyms: dict[str, GazetteerEntry]
+    short_names: dict[str, list[GazetteerEntry]]  # "commission" -> bodies a text of their jurisdiction calls so
 
     @classmethod
     def build(cls, ontology: Ontology) -> "Gazetteer":
-        by_name, metonyms, demonyms = {}, {}, {}
+        by_name, metonyms, demonyms, short_names = {}, {}, {}, {}
         for e in ontology.gazetteer:
+            for name in e.short_names:
+                short_names.setdefault(normalise_name(name), []).append(e)
             for name in (e.label, *e.alt_labels):
                 by_name.setdefault(normalise_name(name), e)
             for name in e.metonyms:
@@ -39,8 +40,12 @@ class Gazetteer:
                 demonyms.setdefault(normalise_name(d), e)
                 for noun in ontology.government_nouns:
                     by_name.setdefault(normalise_name(f"{d} {noun}"), e)
-        return cls(by_name, metonyms, demonyms)
+        return cls(by_name, metonyms, demonyms, short_names)
 
+    def entry(self, name: str) -> GazetteerEntry | None:
+        """The entry a name or metonym names."""
+        norm = normalise_name(name)
+        return self.by_name.get(norm) or self.metonyms.get(norm)
 
 
 def phrase_matcher(nlp, gazetteer: Gazetteer) -> PhraseMatcher:
@@ -53,13 +58,11 @@ def phrase_matcher(nlp, gazetteer: Gazetteer) -> PhraseMatcher:
     return m
 
 
-
 def gazetteer_spans(doc: Doc, gazetteer: Gazetteer, matcher: PhraseMatcher) -> list[Span]:
     out = []
     for _, start, end in matcher(doc):
         span = doc[start:end]
-        norm = normalise_name(span.text)
-        entry = gazetteer.by_name.get(norm) or gazetteer.metonyms.get(norm)
+        entry = gazetteer.entry(span.text)
         if entry is None:
             continue
         # short names must match case: "US" is not "us"

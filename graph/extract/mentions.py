@@ -161,6 +161,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     spans: list[tuple[Span, str]] = []
     for name_span in gazetteer_spans(doc, gazetteer, matcher):
         spans.append((name_span, "GAZ"))
+    # what the gazetteer knows is named, even inside another name ("EU" in "EU Merger Regulation")
+    gaz_named = frozenset(str(gazetteer.entry(sp.text).iri) for sp, _ in spans)
     known = {i for sp, _ in spans for i in range(sp.start, sp.end)}
     for office in _office_names(doc, ontology):
         # "President of the United States", "Secretary of the Treasury": the state or body
@@ -350,7 +352,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     # aliases: "X, known as Y", "X (Y)", "X, Y" between two names
     merge_aliases(doc, clusters, ms)
     join_parenthesised(doc, clusters)
-    join_bare_heads(clusters, ontology.head_words)
+    join_bare_heads(clusters, ontology.head_words, gazetteer.short_names, gaz_named)
     join_of_state(clusters, lambda n: n in country_names() or (gazetteer.by_name.get(n) or NO_ENTRY).type == SCKG.State,
                   ontology.head_words)
 
