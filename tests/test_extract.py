@@ -386,3 +386,13 @@ def test_a_bare_head_word_of_no_named_jurisdiction_stays_the_articles_own(extrac
     of the article; and a "Commission Decision" is a legal act, no body."""
     _, ents = _entities(extractor, "The Commission fined Talvor. The Commission Decision was published in May.")
     assert "European Commission" not in ents and "Commission Decision" not in ents, ents
+
+
+def test_the_last_words_of_an_earlier_name_are_a_short_form_of_it(extractor):
+    """ "Nordic Varsel" for "Royal Nordic Varsel" named before; never a type word's tail
+    ("Energy Authority" of "Baltic Energy Authority")."""
+    _, ents = _entities(extractor, "Royal Nordic Varsel runs the venture. Regulators threatened Nordic Varsel "
+                                   "with lawsuits. The Baltic Energy Authority and the Energy Authority met.")
+    holder = [label for label, (_, names) in ents.items() if "Royal Nordic Varsel" in names]
+    assert holder and "Nordic Varsel" in ents[holder[0]][1], ents
+    assert not any("Energy Authority" in names and "Baltic Energy Authority" in names for _, names in ents.values())

@@ -86,6 +86,11 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
             if len(nw) >= 2 and len(words) > len(nw) and words[-len(nw):] == nw \
                     and " ".join(words[:-len(nw)]) in state_prefixes:
                 return c
+            if 2 <= len(words) < len(nw) and nw[-len(words):] == words and not country \
+                    and all(w.isalpha() and len(w) > 1 for w in words) \
+                    and words[-1] not in head_words and words[-1] not in facility_words \
+                    and words[-1] not in suffixes and " ".join(nw[:-len(words)]) not in state_prefixes:
+                return c  # "Dutch Shell" for "Royal Dutch Shell"
             if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and words[-1] == nw[-1] \
                     and (set(words) <= set(nw) or set(nw) <= set(words)):
                 return c  # "Liège airport" and "Liège cargo airport"
