@@ -396,3 +396,12 @@ def test_the_last_words_of_an_earlier_name_are_a_short_form_of_it(extractor):
     holder = [label for label, (_, names) in ents.items() if "Royal Nordic Varsel" in names]
     assert holder and "Nordic Varsel" in ents[holder[0]][1], ents
     assert not any("Energy Authority" in names and "Baltic Energy Authority" in names for _, names in ents.values())
+
+
+def test_a_verb_of_several_words_is_a_trigger_only_with_its_second_word(extractor):
+    """The learned model's trigger features read verbs as the rules do: "buy" is an
+    ownership verb; "buy out" (a blocking verb) is also one only with its particle."""
+    doc = extractor.nlp("Kestrel bought Varden. The state bought out Varden.")
+    bought, bought_out = [t for t in doc if t.lemma_ == "buy"]
+    assert "owns:verb" in extractor.vocab.of(bought) and "blocked:verb" not in extractor.vocab.of(bought)
+    assert "blocked:verb" in extractor.vocab.of(bought_out)

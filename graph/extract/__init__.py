@@ -224,9 +224,8 @@ class Extractor:
         on_path = [*up[1:], *down[:-1]]
         prefix = rel_name + ":"
         for t in on_path:
-            for form in (t.lemma_.lower(), t.lower_):
-                if any(k.startswith(prefix) for k in self.vocab.triggers.get(form, ())):
-                    return t
+            if any(k.startswith(prefix) for k in self.vocab.of(t)):
+                return t
         return up[-1]
 
     def _extract(self, article: Article, doc) -> Extraction:

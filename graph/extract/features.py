@@ -22,14 +22,21 @@ class Vocabulary:
     def __init__(self, ontology: Ontology):
         self.ontology = ontology
         self.triggers: dict[str, set[str]] = {}
+        #: verbs of more than one word ("buy out", "take over", "hold stake"): head -> the next
+        #: word, which must hang from the head -> triggers
+        self.phrasal: dict[str, dict[str, set[str]]] = {}
         for rel in ontology.relations.values():
             kinds = (("verb", rel.verbs), ("noun", rel.nouns), ("agent", rel.agent_nouns),
                      ("child", rel.child_nouns), ("adj", rel.owned_adjectives), ("directive", rel.directives),
                      ("directed", rel.directed))
             for kind, words in kinds:
                 for w in words:
-                    head = w.split()[0] if kind in ("verb",) else w.split()[-1]
-                    self.triggers.setdefault(head.lower(), set()).add(f"{rel.name}:{kind}")
+                    parts = w.lower().split()
+                    if kind == "verb" and len(parts) > 1:
+                        self.phrasal.setdefault(parts[0], {}).setdefault(parts[1], set()).add(f"{rel.name}:{kind}")
+                        continue
+                    head = parts[0] if kind == "verb" else parts[-1]
+                    self.triggers.setdefault(head, set()).add(f"{rel.name}:{kind}")
         self.cues: dict[str, str] = {}
         for name, st in ontology.statuses.items():
             for c in st.cues:
@@ -37,6 +44,19 @@ class Vocabulary:
                     self.cues.setdefault(c.lower(), name)
         self._local: dict[str, str] = {}
         self._coarse: dict[str, str] = {}
+
+    def of(self, tok: Token) -> set[str]:
+        """The triggers a token is: by its lemma or form, or with the word that completes a
+        verb of several words ("buy" is an ownership verb, "buy out" a blocking one)."""
+        lemma = tok.lemma_.lower()
+        out = self.triggers.get(lemma, set()) | self.triggers.get(tok.lower_, set())
+        phrasal = self.phrasal.get(lemma)
+        if phrasal:
+            for c in tok.children:
+                more = phrasal.get(c.lower_) or phrasal.get(c.lemma_.lower())
+                if more:
+                    out = out | more
+        return out
 
     def local(self, type_iri: str) -> str:
         name = self._local.get(type_iri)
@@ -120,12 +140,12 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
             f.append(f"list={first.dep_}|{_lemma(gov)}")
             outer = gov.head if gov.dep_ == "prep" and gov.head.i != gov.i else gov
             f.append(f"list_gov={_lemma(outer)}")
-            for trig in vocab.triggers.get(outer.lemma_.lower(), ()):
+            for trig in vocab.of(outer):
                 f.append(f"list_trig={trig}")
     on_path = [*up[1:-1], *(down[:-1]), lca] if lca not in (a, b) else [*up[1:-1], *down[:-1]]
     for t in on_path:
         f.append(f"pw={_lemma(t)}")
-        for trig in vocab.triggers.get(t.lemma_.lower(), set()) | vocab.triggers.get(t.lower_, set()):
+        for trig in vocab.of(t):
             f.append(f"trig={trig}")
             f.append(f"trig={trig}|{a.dep_}|{b.dep_}")
     # triggers attached to the ends: "Alibaba's logistics division Cainiao" (child noun),
@@ -133,9 +153,9 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
     for end, tag in ((a, "s"), (b, "o")):
         for c in end.children:
             if c.dep_ in ("appos", "compound", "amod", "acl", "relcl", "prep"):
-                for trig in vocab.triggers.get(c.lemma_.lower(), ()):
+                for trig in vocab.of(c):
                     f.append(f"{tag}_mod_trig={trig}")
-        for trig in vocab.triggers.get(end.head.lemma_.lower(), ()):
+        for trig in vocab.of(end.head):
             f.append(f"{tag}_head_trig={trig}")
     # words between the two mentions, when close
     lo, hi = sorted((a.i, b.i))
