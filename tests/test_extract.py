@@ -405,3 +405,11 @@ def test_a_verb_of_several_words_is_a_trigger_only_with_its_second_word(extracto
     bought, bought_out = [t for t in doc if t.lemma_ == "buy"]
     assert "owns:verb" in extractor.vocab.of(bought) and "blocked:verb" not in extractor.vocab.of(bought)
     assert "blocked:verb" in extractor.vocab.of(bought_out)
+
+
+def test_a_short_title_case_headline_is_no_name_and_no_name_ends_in_a_function_word(extractor):
+    _, ents = _entities(extractor, "Vendral Ltd Becomes a Subsidiary of the Agency\n\nVendral Ltd has become a "
+                                   "subsidiary of the Nuclear Cleanup Agency.")
+    names = {n for _, ns in ents.values() for n in ns}
+    assert not any(n.endswith((" of", " at", " and")) or "Becomes" in n for n in names), names
+    assert "Vendral Ltd" in names, names

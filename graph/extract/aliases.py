@@ -344,12 +344,18 @@ def preferred_name(names: list[str], *, generic: frozenset[str] = frozenset()) -
     return max(pool, key=lambda n: (pool.count(n), len(n.split()), -pool.index(n)))
 
 
+#: words no name ends with ("University of Illinois at", a name cut short)
+_NO_LAST_WORD = frozenset({"of", "at", "and", "for", "the", "a", "an", "to", "in", "by", "with", "on"})
+
+
 def trim_span(span: Span) -> Span:
-    """Drop leading determiners and trailing possessive markers or punctuation."""
+    """Drop leading determiners, and trailing possessive markers, punctuation and words no
+    name ends with."""
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
+                           or doc[end - 1].text in _NO_LAST_WORD):
         end -= 1
     return doc[start:end]

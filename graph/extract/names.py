@@ -114,7 +114,7 @@ def heading_sentences(doc: Doc) -> frozenset[int]:
     out = set()
     for sent in doc.sents:
         words = [t for t in sent if t.is_alpha and len(t) > 3]
-        if len(words) >= 4 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words) \
+        if len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words) \
                 and not sent.text.rstrip().endswith((".", "?", "!", ";", ":")):
             out.add(sent.start)
     doc.user_data["sckg_headings"] = frozenset(out)
