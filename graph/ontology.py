@@ -291,9 +291,11 @@ class Ontology:
 
     def fits(self, relation: RelationType, subject_type: URIRef | str, object_type: URIRef | str) -> bool:
         """True when a subject and an object of these types may stand in `relation`: the
-        subject in its domain, the object in its range and in none of its excluded classes."""
+        subject in its domain, the object in its range and in none of its excluded classes
+        (nor the subject, when the relation is symmetric)."""
+        ends = (object_type, subject_type) if relation.symmetric else (object_type,)
         return (self.is_a(subject_type, relation.domain) and self.is_a(object_type, relation.range)
-                and not any(self.is_a(object_type, x) for x in relation.range_excludes))
+                and not any(self.is_a(t, x) for t in ends for x in relation.range_excludes))
 
     def relation(self, iri_or_name: URIRef | str) -> RelationType:
         """Return a relation by local name or IRI."""

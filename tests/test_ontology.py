@@ -37,6 +37,10 @@ def test_a_state_is_owned_by_no_one(ontology):
     assert ontology.fits(owns, SCKG + "Company", SCKG + "GovernmentBody")
     assert not ontology.fits(owns, SCKG + "Company", SCKG + "State")
     assert ontology.fits(ontology.relations["blocked"], SCKG + "State", SCKG + "State")
+    partners = ontology.relations["partnersWith"]  # symmetric: what its range excludes, its domain does
+    assert ontology.fits(partners, SCKG + "State", SCKG + "Company")
+    assert not ontology.fits(partners, SCKG + "Person", SCKG + "Company")
+    assert not ontology.fits(partners, SCKG + "Company", SCKG + "Official")
 
 
 def test_superclasses_are_materialised(ontology):

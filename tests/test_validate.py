@@ -52,6 +52,10 @@ def test_evidenced_relation_conforms():
      "is not a https://w3id.org/sckg/ontology#StateActor"),
     ("ent:acme sckg:owns ent:fr ." + EVIDENCE.format(s="ent:acme", p="owns", o="ent:fr", end=20),
      "is a https://w3id.org/sckg/ontology#State, which the relation excludes"),
+    ("ent:ann a sckg:Person, sckg:Agent, sckg:Entity ; rdfs:label \"Ann\" ; "
+     "prov:wasDerivedFrom <https://w3id.org/sckg/id/doc/d> . ent:ann sckg:partnersWith ent:acme ."
+     + EVIDENCE.format(s="ent:ann", p="partnersWith", o="ent:acme", end=20),
+     "is a https://w3id.org/sckg/ontology#Person, which the relation excludes"),
     ("ent:fr sckg:blocked ent:acme ." + EVIDENCE.format(s="ent:fr", p="blocked", o="ent:acme", end=0),
      "end offset"),
 ])
