@@ -92,3 +92,15 @@ def test_a_name_two_gold_entities_share_counts_only_for_a_node_with_no_name_of_i
     labels["bare"] = {"commission"}
     assert set(_duplicates(gold, ["a.txt", "b.txt"], labels, {"bare": "Commission"})) == {
         "European Commission", "Federal Communications Commission"}
+
+
+def test_every_real_text_has_its_source_and_licence_recorded():
+    """Redistributable texts only: each real article names its licence in its front matter
+    and has a row in real/SOURCES.md; each has a gold file beside it."""
+    real = Path(__file__).parent / "data" / "eval" / "real"
+    sources = (real / "SOURCES.md").read_text(encoding="utf-8")
+    for txt in sorted(real.glob("*.txt")):
+        head = txt.read_text(encoding="utf-8").split("---", 2)[1]
+        assert "license:" in head, txt.name
+        assert f"| {txt.name} |" in sources, f"{txt.name} has no row in SOURCES.md"
+        assert txt.with_suffix(".gold.yaml").exists(), txt.name
