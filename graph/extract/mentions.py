@@ -19,7 +19,7 @@ from ..ontology import SCKG, Ontology
 from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parenthesised, match_earlier,
                       merge_aliases, preferred_name, title_noun, trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
-from .names import (REFERENCE_CODE, after_title, heading_sentences, line_of, short_form, shouted,
+from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, heading_sentences, line_of, short_form, shouted,
                     split_case_titles, split_name)
 from .typer import (acts_as_agent, address_place, cluster_type, country_names, government_context, is_facility,
                     noun_type)
@@ -178,7 +178,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                 spans.append((doc[prev.start:e.end], lab))
                 continue
             for part in split_name(e):
-                if not (e.sent.start in headings and len(part) > 3):  # a heading's words in capitals
+                if not (e.sent.start in headings and len(part) > 3
+                        and not any(t.lower_ in CASE_SEPARATORS for t in part)):  # a heading's words in capitals
                     spans.append((trim_span(after_title(part, ontology)), e.label_))
     head_words = ontology.head_words
     person_spans = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
