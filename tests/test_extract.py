@@ -413,3 +413,11 @@ def test_a_short_title_case_headline_is_no_name_and_no_name_ends_in_a_function_w
     names = {n for _, ns in ents.values() for n in ns}
     assert not any(n.endswith((" of", " at", " and")) or "Becomes" in n for n in names), names
     assert "Vendral Ltd" in names, names
+
+
+def test_an_office_named_in_full_then_short_is_one_entity_named_in_full(extractor):
+    _, ents = _entities(extractor, "The Secretary of State for Trade and Harbours may intervene in mergers. On 3 May "
+                                   "the Secretary of State issued an intervention notice on Talvor.")
+    full = "Secretary of State for Trade and Harbours"
+    assert full in ents and "Secretary of State" in ents[full][1], ents
+    assert "Secretary of State" not in ents, ents

@@ -86,6 +86,9 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
             if len(nw) >= 2 and len(words) > len(nw) and words[-len(nw):] == nw \
                     and " ".join(words[:-len(nw)]) in state_prefixes:
                 return c
+            if 2 <= len(words) < len(nw) - 1 and nw[:len(words)] == words and nw[len(words)] in ("for", "of") \
+                    and not country:
+                return c  # "Secretary of State" for the "Secretary of State for Business, ..." named before
             if 2 <= len(words) < len(nw) and nw[-len(words):] == words and not country \
                     and all(w.isalpha() and len(w) > 1 for w in words) \
                     and words[-1] not in head_words and words[-1] not in facility_words \
@@ -336,9 +339,14 @@ def join_of_state(clusters: list[dict], is_state, generic: frozenset[str]) -> No
 def preferred_name(names: list[str], *, generic: frozenset[str] = frozenset()) -> str:
     """The most used name that is not all capitals (the fuller one on a tie), else the first.
 
-    A bare ``generic`` word ("Department", "Commission") is never preferred to a full name.
+    A bare ``generic`` word ("Department", "Commission") is never preferred to a full name,
+    nor a name to the same name continued by "for" or "of" ("Secretary of State").
     """
     named = [n for n in names if normalise_name(n) not in generic] or names
+    norms = {normalise_name(n) for n in named}
+    # "Secretary of State" is short for the "Secretary of State for Business, ..." of the cluster
+    named = [n for n in named if not any(m.startswith(normalise_name(n) + w) for m in norms for w in (" for ", " of "))] \
+        or named
     mixed = [n for n in named if not n.isupper()]
     pool = mixed or named
     return max(pool, key=lambda n: (pool.count(n), len(n.split()), -pool.index(n)))
