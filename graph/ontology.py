@@ -404,7 +404,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
                                 "(sckg:verb, sckg:noun, sckg:agentNoun or sckg:childNoun)")
         for end in (rel.domain, rel.range, *rel.range_excludes):
             if (end, RDF.type, OWL.Class) not in g:
-                raise OntologyError(f"{path}: relation {name} names {end} as domain or range, "
+                raise OntologyError(f"{path}: relation {name} names {end} as domain, range or excluded range, "
                                     "which is not declared as an owl:Class")
         relations[name] = rel
     if not relations:
