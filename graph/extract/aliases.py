@@ -343,9 +343,9 @@ def preferred_name(names: list[str], *, generic: frozenset[str] = frozenset()) -
     nor a name to the same name continued by "for" or "of" ("Secretary of State").
     """
     named = [n for n in names if normalise_name(n) not in generic] or names
-    norms = {normalise_name(n) for n in named}
+    norm = {n: normalise_name(n) for n in named}
     # "Secretary of State" is short for the "Secretary of State for Business, ..." of the cluster
-    named = [n for n in named if not any(m.startswith(normalise_name(n) + w) for m in norms for w in (" for ", " of "))] \
+    named = [n for n in named if not any(m.startswith((norm[n] + " for ", norm[n] + " of ")) for m in norm.values())] \
         or named
     mixed = [n for n in named if not n.isupper()]
     pool = mixed or named

@@ -58,7 +58,8 @@ def phrase_matcher(nlp, gazetteer: Gazetteer) -> PhraseMatcher:
     return m
 
 
-def gazetteer_spans(doc: Doc, gazetteer: Gazetteer, matcher: PhraseMatcher) -> list[Span]:
+def gazetteer_spans(doc: Doc, gazetteer: Gazetteer, matcher: PhraseMatcher) -> list[tuple[Span, GazetteerEntry]]:
+    """The gazetteer's names in ``doc``, each with the entry it names."""
     out = []
     for _, start, end in matcher(doc):
         span = doc[start:end]
@@ -69,5 +70,5 @@ def gazetteer_spans(doc: Doc, gazetteer: Gazetteer, matcher: PhraseMatcher) -> l
         names = [entry.label, *entry.alt_labels, *entry.metonyms]
         if len(span.text) <= 4 and span.text not in names:
             continue
-        out.append(span)
+        out.append((span, entry))
     return out

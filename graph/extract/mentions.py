@@ -159,10 +159,10 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     ms = Mentions(doc=doc, ontology=ontology, scope=scope, at=[None] * len(doc))
     # 1. candidate name spans: gazetteer phrases, NER, runs of proper nouns
     spans: list[tuple[Span, str]] = []
-    for name_span in gazetteer_spans(doc, gazetteer, matcher):
-        spans.append((name_span, "GAZ"))
+    gaz_spans = gazetteer_spans(doc, gazetteer, matcher)
+    spans.extend((name_span, "GAZ") for name_span, _ in gaz_spans)
     # what the gazetteer knows is named, even inside another name ("EU" in "EU Merger Regulation")
-    gaz_named = frozenset(str(gazetteer.entry(sp.text).iri) for sp, _ in spans)
+    gaz_named = frozenset(str(entry.iri) for _, entry in gaz_spans)
     known = {i for sp, _ in spans for i in range(sp.start, sp.end)}
     for office in _office_names(doc, ontology):
         # "President of the United States", "Secretary of the Treasury": the state or body
