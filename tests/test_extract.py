@@ -179,6 +179,18 @@ def test_headlines_in_capitals_and_reference_codes_are_not_names(extractor):
     assert any(n.startswith("China Unicom") for n in names), names
 
 
+def test_a_paragraph_with_acronyms_is_not_a_headline(extractor):
+    """Acronyms scattered through a paragraph (NNSA ... CNS, LLC ... NNSA) do not make it a
+    headline in capitals: its names stay names."""
+    from graph.document import parse_article
+    x = extractor.extract(parse_article(
+        "The current contractor, Consolidated Widget Security (CWS), LLC, works for the NWSA at two "
+        "sites. CWS is a limited liability company formed by Brackel National, Inc.; Leodor; and "
+        "Quarnby Launch Systems. The NWSA said it would award a new contract.\n", name="acronyms.txt"))
+    names = {n for e in x.entities.values() for n in e.names}
+    assert {"Leodor", "Quarnby Launch Systems", "Consolidated Widget Security"} <= names, names
+
+
 def test_a_company_named_with_its_home_state_is_the_company_named_alone(extractor):
     """Merger notices write 'Eni of Italy'; the article's 'Eni' is the same node, labelled 'Eni'."""
     from graph.document import parse_article

@@ -20,17 +20,27 @@ REFERENCE_CODE = re.compile(r"\b[A-Z]{2,}/[A-Z]?\.?\d")
 
 def shouted(text: str) -> bool:
     """Words in capitals that read as a headline, not a name: three or more words all in
-    capitals, or three capitalised words, two of them long, beside ordinary words
-    ("Immediate Release FCC REVOKES CHINA UNICOM"; not "COSCO SHIPPING Ports").
+    capitals, or a run of three words in capitals, two of them long ("Immediate Release FCC
+    REVOKES CHINA UNICOM"; not "COSCO SHIPPING Ports", nor a paragraph that names NNSA, CNS
+    and LLC here and there).
 
     >>> shouted("Immediate Release FCC REVOKES CHINA UNICOM"), shouted("COSCO SHIPPING Ports")
     (True, False)
+    >>> shouted("NNSA chose CNS, LLC; NNSA said so")
+    False
     """
     words = text.split()
-    caps = [w for w in words if w.isalpha() and w.isupper()]
     if text.isupper() and len(words) >= 3:
         return True
-    return len(words) > len(caps) and len(caps) >= 3 and sum(len(w) >= 4 for w in caps) >= 2
+    run: list[str] = []
+    for w in words + [""]:
+        if w.isalpha() and w.isupper():
+            run.append(w)
+            continue
+        if len(run) >= 3 and sum(len(x) >= 4 for x in run) >= 2:
+            return True
+        run = []
+    return False
 
 
 def split_name(span: Span) -> list[Span]:
