@@ -191,6 +191,20 @@ def test_a_paragraph_with_acronyms_is_not_a_headline(extractor):
     assert {"Leodor", "Quarnby Launch Systems", "Consolidated Widget Security"} <= names, names
 
 
+def test_a_name_in_a_heading_line_and_an_office_named_after_a_regulation(extractor):
+    """A list line written in capitals ("Halvard Orbital Systems Corporation of Kent,
+    Washington, for $130 million") still names a company; "Office of Rail Regulation" is a
+    body, not a law, though its last word ends the names of laws."""
+    from graph.document import parse_article
+    x = extractor.extract(parse_article(
+        "NASA selected two companies.\n\nHalvard Orbital Systems Corporation of Kent, Washington, for "
+        "$130 million\n\nCompliance with these terms is overseen by the Office of Rail Regulation.\n",
+        name="heading-list.txt"))
+    names = {n for e in x.entities.values() for n in e.names}
+    assert "Halvard Orbital Systems Corporation" in names, names
+    assert "Office of Rail Regulation" in names, names
+
+
 def test_a_company_named_with_its_home_state_is_the_company_named_alone(extractor):
     """Merger notices write 'Eni of Italy'; the article's 'Eni' is the same node, labelled 'Eni'."""
     from graph.document import parse_article

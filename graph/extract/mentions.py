@@ -21,7 +21,7 @@ from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parent
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, heading_sentences, line_of, short_form, shouted,
                     split_case_titles, split_name)
-from .typer import (acts_as_agent, address_place, cluster_type, country_names, government_context, is_facility,
+from .typer import (NAME_COMPLEMENT, acts_as_agent, address_place, cluster_type, country_names, government_context, is_facility,
                     noun_type)
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
@@ -178,9 +178,10 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                 spans.append((doc[prev.start:e.end], lab))
                 continue
             for part in split_name(e):
-                if not (e.sent.start in headings and len(part) > 3
+                name = trim_span(after_title(part, ontology))
+                if not (e.sent.start in headings and len(part) > 3 and not (len(name) and _whole_name(name, ontology))
                         and not any(t.lower_ in CASE_SEPARATORS for t in part)):  # a heading's words in capitals
-                    spans.append((trim_span(after_title(part, ontology)), e.label_))
+                    spans.append((name, e.label_))
     head_words = ontology.head_words
     person_spans = [(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"]
     run: list[Token] = []
@@ -224,7 +225,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             person = next(((ps, pe) for ps, pe in person_spans if a < ps and pe == b), None)
             if person is not None:
                 a = person[0]
-            if doc[a].sent.start not in headings or (b - a) <= 2:
+            if doc[a].sent.start not in headings or (b - a) <= 2 or _whole_name(doc[a:b], ontology):
                 for part in split_name(doc[a:b]):  # "K4T. The Commission": two names
                     spans.append((trim_span(part), "PAREN" if paren else "PROPN"))
             run = []
@@ -315,7 +316,10 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if labs <= {"GPE", "LOC", "FAC", "PROPN", "ORG"} and "GAZ" not in labs and address_place(s):
             continue  # a place in an address: "Princeton, NJ" (datelines are blanked when the article is read)
         words = norm.split()
-        if "OFFICE" not in labs and words[-1] in ontology.not_name_endings:
+        # the name's head: before its complement ("Office of Rail Regulation" is an office,
+        # "Treaty on the Functioning of the European Union" a treaty)
+        head = next((words[k - 1] for k in range(1, len(words)) if words[k] in NAME_COMPLEMENT), words[-1])
+        if "OFFICE" not in labs and head in ontology.not_name_endings:
             not_here.update(short_form(doc, s.end))
             continue  # "National Security and Investment Act"
         if "OFFICE" not in labs and all(w in ontology.title_words for w in words):
@@ -392,6 +396,18 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         for s in c.get("alias_spans", []):
             ms.add(s, ent)
     return ms
+
+
+def _whole_name(span: Span, ontology: Ontology) -> bool:
+    """In a line written as a heading, a span is a name all the same when it ends in a legal
+    form or company word ("Northrop Grumman Systems Corporation of Dulles, Virginia") or is
+    the whole line in capitalised words alone ("Nuclear Transport Solutions"; not "Vendral Ltd
+    Becomes a Subsidiary of the Agency")."""
+    last = span[-1].text
+    if is_legal_form(last) or normalise_name(last) in ontology.company_suffixes:
+        return True
+    return all(t.text[0].isupper() for t in span if t.is_alpha) and \
+        all(not t.is_alpha for t in span.sent if not (span.start <= t.i < span.end))
 
 
 def _office_names(doc: Doc, ontology: Ontology) -> list[Span]:
