@@ -205,6 +205,18 @@ def test_a_name_in_a_heading_line_and_an_office_named_after_a_regulation(extract
     assert "Office of Rail Regulation" in names, names
 
 
+def test_an_acronym_tagged_as_a_verb_and_a_plural_possessive_do_not_break_names(extractor):
+    """The tagger takes some names in capitals for verbs ("DRRC Qingdao Sifang Locomotive")
+    and a plural possessive's apostrophe for a quote ("ForTraders’ Kelby mill site")."""
+    from graph.document import parse_article
+    x = extractor.extract(parse_article(
+        "DRRC Qingdao Sifang Locomotive won the tender.\n\nThe sale of ForTraders’ Kelby mill site was "
+        "reviewed by the Competition Authority.\n", name="caps-verb.txt"))
+    names = {n for e in x.entities.values() for n in e.names}
+    assert "DRRC Qingdao Sifang Locomotive" in names, names
+    assert "ForTraders" in names, names
+
+
 def test_a_company_named_with_its_home_state_is_the_company_named_alone(extractor):
     """Merger notices write 'Eni of Italy'; the article's 'Eni' is the same node, labelled 'Eni'."""
     from graph.document import parse_article

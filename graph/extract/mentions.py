@@ -188,7 +188,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     i = 0
     while i <= len(doc):
         tok = doc[i] if i < len(doc) else None
-        if tok is not None and tok.pos_ == "PROPN" and not tok.is_punct and tok.ent_type_ not in NOT_NAME_ENTS:
+        if tok is not None and (tok.pos_ == "PROPN" or _acronym(tok)) and not tok.is_punct \
+                and tok.ent_type_ not in NOT_NAME_ENTS:
             run.append(tok)
             i += 1
             continue
@@ -223,7 +224,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             a, b = run[0].i, run[-1].i + 1
             # "Secretary of Energy Samuel W. Bodman": the office words before a person's name
             person = next(((ps, pe) for ps, pe in person_spans if a < ps and pe == b), None)
-            if person is not None:
+            if person is not None and any(t.lower_ in ontology.title_words or t.lower_ in ontology.office_words
+                                          for t in doc[a:person[0]]):
                 a = person[0]
             if doc[a].sent.start not in headings or (b - a) <= 2 or _whole_name(doc[a:b], ontology):
                 for part in split_name(doc[a:b]):  # "K4T. The Commission": two names
@@ -396,6 +398,12 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         for s in c.get("alias_spans", []):
             ms.add(s, ent)
     return ms
+
+
+def _acronym(tok: Token) -> bool:
+    """A word in capitals the tagger took for a common word ("COSCO Shipping", "CRRC
+    Qingdao", "VSSE is monitoring"): a name all the same."""
+    return len(tok) >= 3 and tok.is_alpha and tok.is_upper and not tok.is_stop
 
 
 def _whole_name(span: Span, ontology: Ontology) -> bool:

@@ -57,7 +57,7 @@ def split_name(span: Span) -> list[Span]:
     for t in span[1:]:
         inner = t.i < span.end - 1 and not whole_state
         if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]) or \
-                inner and (t.text in ("by", "/") or t.tag_ == "POS"):
+                inner and (t.text in ("by", "/") or t.tag_ == "POS" or _plural_possessive(t)):
             pieces.append((start, t.i))
             start = t.i + 1
         elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
@@ -65,6 +65,13 @@ def split_name(span: Span) -> list[Span]:
             start = t.i
     pieces.append((start, span.end))
     return [doc[a:b] for a, b in pieces if b > a]
+
+
+def _plural_possessive(t) -> bool:
+    """The apostrophe of "ForFarmers’ Burston mill", which the tagger may take for a quote."""
+    prev = t.doc[t.i - 1]
+    return t.text in ("'", "’") and prev.text.endswith("s") and not prev.whitespace_ and bool(t.whitespace_) \
+        and not any(x.text in ("'", "‘") for x in t.sent if x.i < t.i)
 
 
 def after_title(span: Span, ontology: Ontology) -> Span:
