@@ -121,6 +121,7 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
     f.append("deps=" + " ".join(labels))
     f.append(f"path={' '.join(labels[:len(up) - 1])}|{lca_word}|{' '.join(labels[len(up) - 1:])}")
     f.append(f"lca={lca_word}")
+    f.append(f"lca={lca_word}|{sc}|{oc}")
     f.append(f"lca_pos={lca.pos_}")
     f.append(f"len={min(len(labels), 8)}")
     f.append(f"s_dep={a.dep_}")
@@ -148,6 +149,7 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
         for trig in vocab.of(t):
             f.append(f"trig={trig}")
             f.append(f"trig={trig}|{a.dep_}|{b.dep_}")
+            f.append(f"trig={trig}|{sc}|{oc}")
     # triggers attached to the ends: "Alibaba's logistics division Cainiao" (child noun),
     # "the owner of", compounds and appositions
     for end, tag in ((a, "s"), (b, "o")):
@@ -155,8 +157,10 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
             if c.dep_ in ("appos", "compound", "amod", "acl", "relcl", "prep"):
                 for trig in vocab.of(c):
                     f.append(f"{tag}_mod_trig={trig}")
+                    f.append(f"{tag}_mod_trig={trig}|{sc}|{oc}")
         for trig in vocab.of(end.head):
             f.append(f"{tag}_head_trig={trig}")
+            f.append(f"{tag}_head_trig={trig}|{sc}|{oc}")
     # words between the two mentions, when close
     lo, hi = sorted((a.i, b.i))
     between = ms.doc[lo + 1:hi]
