@@ -217,6 +217,23 @@ def test_an_acronym_tagged_as_a_verb_and_a_plural_possessive_do_not_break_names(
     assert "ForTraders" in names, names
 
 
+def test_us_executive_departments_are_gazetteer_nodes_and_the_treasury_is_the_one_of_the_state_named(extractor):
+    """"U.S. Department of Energy", "the Energy Department" and "DOE" are one node; a bare
+    "Treasury" is the treasury of the state the article names (declared as data:
+    sckg:shortName with sckg:jurisdiction)."""
+    from graph.document import parse_article
+    x = extractor.extract(parse_article(
+        "The U.S. Department of Energy selected Quillon Nuclear to run the plant. The Energy Department "
+        "said DOE would pay for it.\n", name="doe.txt"))
+    doe = [e for e in x.entities.values() if "Energy" in e.label or e.label == "DOE"]
+    assert [e.iri.rsplit("/", 1)[-1] for e in doe] == ["us-department-of-energy"], doe
+    for state, iri in (("United States", "us-department-of-the-treasury"), ("United Kingdom", "hm-treasury")):
+        x = extractor.extract(parse_article(
+            f"The Treasury sanctioned Vexmoor Shipping on Monday, officials of the {state} said.\n",
+            name="treasury.txt"))
+        assert any(e.iri.endswith("/" + iri) for e in x.entities.values()), x.entities
+
+
 def test_a_company_named_with_its_home_state_is_the_company_named_alone(extractor):
     """Merger notices write 'Eni of Italy'; the article's 'Eni' is the same node, labelled 'Eni'."""
     from graph.document import parse_article

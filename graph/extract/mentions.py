@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Entity, entity_iri, is_generic, normalise_name
+from ..model import Entity, entity_iri, is_generic, normalise_name, without_state_prefix
 from ..ontology import SCKG, Ontology
 from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parenthesised, match_earlier,
                       merge_aliases, preferred_name, title_noun, trim_span)
@@ -327,10 +327,13 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if "OFFICE" not in labs and all(w in ontology.title_words for w in words):
             continue  # "Business Secretary"
         gaz = gazetteer.by_name.get(norm)
-        if gaz is None and len(words) > 2 and (words[0] in gazetteer.demonyms or
-                                               (gazetteer.by_name.get(words[0]) or NO_ENTRY).type == SCKG.State):
-            # "US Federal Communications Commission" is the gazetteer's FCC
-            gaz = gazetteer.by_name.get(" ".join(words[1:]))
+        if gaz is None and len(words) > 2:
+            # "US Federal Communications Commission" is the gazetteer's FCC, "U.S. Department
+            # of Energy" its Department of Energy
+            bare = without_state_prefix(text, ontology)
+            if bare is None and words[0] in gazetteer.demonyms:
+                bare = " ".join(words[1:])
+            gaz = gazetteer.by_name.get(bare) if bare else None
         if gaz is None and norm in gazetteer.metonyms and acts_as_agent(s):
             gaz = gazetteer.metonyms[norm]
         if gaz is None and norm in gazetteer.metonyms:
