@@ -110,7 +110,36 @@ def _name_keys(name: str, ontology: Ontology) -> set[str]:
         keys.add("acr:" + stripped.replace(".", "").casefold())  # "NNSA"
     elif len(full.split()) >= 3:
         keys |= {"acr:" + a for a in acronyms(name) if 3 <= len(a) <= 6}
+    short = facility_short_form(full, ontology)
+    if short:
+        keys.add(SHORT + short)  # looked up by the bare name only: see graph.resolve
     return keys
+
+
+#: prefix of the key a facility's full name leaves for its bare short form
+SHORT = "short:"
+
+
+def facility_short_form(norm: str, ontology: Ontology) -> str | None:
+    """The short form of a facility's normalised name without its facility words:
+    "brookhaven national laboratory" -> "brookhaven", "hanford site" -> "hanford"; None when
+    the name does not end in a facility word or nothing specific is left.
+
+    >>> from graph.ontology import load_ontology
+    >>> o = load_ontology()
+    >>> facility_short_form("athens international airport", o), facility_short_form("hanford", o)
+    ('athens', None)
+    """
+    words = norm.split()
+    if len(words) < 2 or words[-1] not in ontology.facility_words:
+        return None
+    while len(words) > 1 and (words[-1] in ontology.facility_words or words[-1] in ("national", "international")):
+        words.pop()
+    rest = " ".join(words)
+    if words[-1] in _JOINING_WORDS or rest in ontology.generic_words or rest in ontology.state_prefixes \
+            or len(rest) < 3:
+        return None
+    return rest
 
 
 def is_generic(name: str, ontology: Ontology) -> bool:

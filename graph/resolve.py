@@ -23,7 +23,8 @@ import pyoxigraph as ox
 import yaml
 
 from .document import YAMLRefused, load_yaml
-from .model import DOC_BASE, EVIDENCE_BASE, Entity, Extraction, name_keys, normalise_name, sckg
+from .model import (DOC_BASE, EVIDENCE_BASE, SHORT, Entity, Extraction, facility_short_form, name_keys,
+                    normalise_name, sckg)
 from .ontology import ENT, SCKG, Ontology
 
 CURATION_GRAPH = DOC_BASE + "curation"
@@ -149,7 +150,7 @@ def _family(ontology: Ontology, type_iri: str) -> str | None:
 
 def core_name(name: str, ontology: Ontology) -> str:
     """A name without trailing company suffixes: "Landbridge Group Ltd" -> "landbridge"."""
-    return min(name_keys(name, ontology) or {""}, key=len)
+    return min((k for k in name_keys(name, ontology) if ":" not in k), default="", key=len)
 
 
 class NameIndex:
@@ -208,17 +209,45 @@ class NameIndex:
                     bisect.insort(self.by_name[key], e.iri)
             self._type(e.iri, e.type)
 
+    def _short_keys(self, ent: Entity) -> dict[str, str]:
+        """Facility names and their bare short forms, across documents: a bare name looks
+        up the short-form key its full names leave ("Hanford" finds "Hanford Site"), a full
+        name the bare name ("Hanford Site" finds "Hanford"); each only when it finds one node."""
+        if _family(self.ontology, ent.type) != "Facility":
+            return {}
+        out = {}
+        for name in ent.names | {ent.label}:
+            norm = normalise_name(name)
+            short = facility_short_form(norm, self.ontology)
+            if short:
+                out[name] = short
+            elif norm and norm.split()[-1] not in self.ontology.facility_words:
+                out[name] = SHORT + norm
+        return out
+
     def match(self, ent: Entity, curation: Curation) -> str | None:
         fam = _family(self.ontology, ent.type)
-        self.fetch(self._keys(ent))
+        shorts = self._short_keys(ent)
+        self.fetch(self._keys(ent) | set(shorts.values()))
         for name in sorted(ent.names | {ent.label}):
-            for key in sorted(name_keys(name, self.ontology), key=len, reverse=True):  # the full name first
+            keys = sorted((k for k in name_keys(name, self.ontology) if not k.startswith(SHORT)), key=len, reverse=True)
+            for key in keys:  # the full name first
                 for hit in self.by_name.get(key, ()):
                     if key.startswith("acr:") and _short(name) == _short_iri(hit):
                         continue  # an acronym joins a short form to a full name only
                     if hit != ent.iri and frozenset((hit, ent.iri)) not in curation.different \
                             and _family(self.ontology, self.types.get(hit, ent.type)) == fam:
                         return hit
+        for name, key in sorted(shorts.items()):
+            hits = [h for h in self.by_name.get(key, ()) if h != ent.iri
+                    and frozenset((h, ent.iri)) not in curation.different
+                    and _family(self.ontology, self.types.get(h, ent.type)) == fam]
+            if not key.startswith(SHORT):
+                # a bare name already joined to another full name of that short form
+                # ("Hamburg" to "Hamburg port") does not join this one ("Hamburg airport")
+                hits = [h for h in hits if h not in self.by_name.get(SHORT + key, ())]
+            if len(hits) == 1:
+                return hits[0]
         return None
 
 

@@ -189,3 +189,27 @@ def test_a_case_title_is_two_parties_not_one_name(extractor):
     assert "Commission" in labels["European Commission"].names, {k: e.names for k, e in labels.items()}
     altice = next(e for e in x.entities.values() if "Altice" in e.names)
     assert altice.type.endswith("#Company") and "Commission" not in altice.names
+
+
+def test_a_facility_named_bare_in_one_article_joins_its_full_name_in_another(tmp_path):
+    """'Kessington' (the terminal of Kessington) is the 'Kessington container terminal' of an
+    earlier article; a later 'Kessington airport' is another facility and stays apart."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Varnholt Ports operates the Kessington container terminal.\n")
+    (tmp_path / "in" / "b.txt").write_text("The regulator reviewed the lease of the terminal of Kessington.\n")
+    (tmp_path / "in" / "c.txt").write_text("Ostrava Air operates Kessington airport, the ministry said.\n")
+    store = Store(None)
+    build([tmp_path / "in"], store=store)
+    terminal, bare = _nodes_named(store, "Kessington container terminal"), _nodes_named(store, "Kessington")
+    airport = _nodes_named(store, "Kessington airport")
+    assert terminal and terminal == bare, (terminal, bare)
+    assert airport and not airport & terminal, (airport, terminal)
+
+
+def test_a_hyphenated_name_and_its_facility_noun_are_one_entity(extractor):
+    from graph.document import parse_article
+    x = extractor.extract(parse_article(
+        "The Commission reviewed aid at the German airport of Kessel-Hahn. Kessel-Hahn airport handles "
+        "two million passengers a year.\n", name="hyphen.txt"))
+    nodes = [e for e in x.entities.values() if "Kessel-Hahn" in e.label]
+    assert len(nodes) == 1, [(e.label, e.names) for e in nodes]

@@ -20,12 +20,12 @@ def _extends(longer: str, n: int, suffixes: frozenset[str], facility_words: froz
     """True when the words of ``longer`` after its first ``n`` only add a company suffix
     ("Cosco Shipping") or a lowercase facility noun ("Sizewell C nuclear plant"), not a
     capitalised name part ("Piraeus Container Terminal")."""
-    extra = normalise_name(longer).split()[n:]
-    raw = longer.split()[n:] if len(longer.split()) == len(normalise_name(longer).split()) else None
-    for i, w in enumerate(extra):
+    # each normalised word with the word of the text it comes from ("Frankfurt-Hahn" gives two)
+    pieces = [(w, raw) for raw in longer.split() for w in normalise_name(raw).split()]
+    for w, raw in pieces[n:]:
         if w in suffixes:
             continue
-        if w in facility_words and raw is not None and raw[i].islower() and n >= 2:
+        if w in facility_words and raw.islower() and n >= 2:
             continue
         return False
     return True
