@@ -210,6 +210,8 @@ def test_a_hyphenated_name_and_its_facility_noun_are_one_entity(extractor):
     from graph.document import parse_article
     x = extractor.extract(parse_article(
         "The Commission reviewed aid at the German airport of Kessel-Hahn. Kessel-Hahn airport handles "
-        "two million passengers a year.\n", name="hyphen.txt"))
+        "two million passengers a year. It lies 120 km west of Kessel, where Ryanair opened a base.\n",
+        name="hyphen.txt"))
     nodes = [e for e in x.entities.values() if "Kessel-Hahn" in e.label]
     assert len(nodes) == 1, [(e.label, e.names) for e in nodes]
+    assert "Kessel" not in nodes[0].names, nodes[0].names  # the city is not the airport

@@ -74,6 +74,7 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                     and not text.isupper():
                 return c  # "the Commission" for the "European Commission" named before
             if len(words) == 1 and len(nw) >= 2 and nw[0] == words[0] and len(words[0]) > 2 \
+                    and normalise_name(name.split()[0]) == words[0] \
                     and words[0] not in head_words and words[0] not in state_prefixes and not country \
                     and sum(1 for k in clusters for m in k["names"]
                             if normalise_name(m).split()[:1] == words and len(normalise_name(m).split()) > 1) \
