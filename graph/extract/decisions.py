@@ -5,7 +5,7 @@ a ``blocked`` relation (a prohibition, an order, a sanction) or a ``monitors`` r
 stated as a review or investigation; or a law or rule the sentence says a state adopted or
 brought into force. Its effects are the ownership, partnership and operation relations of
 the same sentence that involve its targets: prevented by a prohibition, ended by an order
-to divest, changed when the sentence cuts a stake. Every word is the ontology's
+to divest, changed (ownership only) when the sentence cuts a stake. Every word is the ontology's
 (``sckg:DecisionKind`` cues, ``sckg:ended``/``sckg:changed`` cues, ``sckg:enactVerb``).
 """
 
@@ -100,6 +100,8 @@ class DecisionFinder:
             if rel.relation not in _EFFECT_RELATIONS or not ({rel.subject, rel.object} & set(targets)):
                 continue
             change = self._change(kind, words)
+            if change == "changed" and rel.relation != "owns":
+                continue  # a stake cut changes who owns what, not who runs or partners with it
             if change:
                 effects.append(Effect(change, rel))
         return Decision(kind, actor, targets, ev, self.basis(best.sentence), tuple(effects))
