@@ -139,7 +139,7 @@ def local_cluster(workers: int):
     import dask
     from distributed import LocalCluster
     with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
-        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                             host="127.0.0.1")
 
 

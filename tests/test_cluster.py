@@ -17,7 +17,7 @@ distributed = pytest.importorskip("distributed", reason="the dask engine needs p
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   host="127.0.0.1") as c:
         yield c
 
@@ -137,7 +137,7 @@ def cluster_with_retries(request, cluster):
         return
     import dask
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1") as c:
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", host="127.0.0.1") as c:
         yield c
 
 
