@@ -90,6 +90,10 @@ def name_keys(name: str, ontology: Ontology) -> set[str]:
     return set(keys)
 
 
+#: prefix of the key a facility's full name leaves for its bare short form
+SHORT = "short:"
+
+
 def _name_keys(name: str, ontology: Ontology) -> set[str]:
     words = normalise_name(name).split()
     full = " ".join(words)
@@ -114,10 +118,6 @@ def _name_keys(name: str, ontology: Ontology) -> set[str]:
     if short:
         keys.add(SHORT + short)  # looked up by the bare name only: see graph.resolve
     return keys
-
-
-#: prefix of the key a facility's full name leaves for its bare short form
-SHORT = "short:"
 
 
 def facility_short_form(norm: str, ontology: Ontology) -> str | None:

@@ -11,8 +11,6 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from .conftest import DEV, ROOT, SEEDS
 
 README = ROOT / "README.md"

@@ -1,6 +1,5 @@
 """`sckg serve` as a real server, queried with SPARQLWrapper as a real client."""
 
-import json
 import subprocess
 import sys
 import threading

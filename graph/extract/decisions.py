@@ -15,7 +15,7 @@ import re
 
 from spacy.tokens import Span, Token
 
-from ..model import Decision, Effect, Evidence, Relation
+from ..model import Decision, Effect, Relation
 from ..ontology import SCKG, Ontology
 
 # Kinds tried in this order: an order to divest is an order before it is a prohibition.

@@ -21,8 +21,8 @@ from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parent
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, heading_sentences, line_of, short_form, shouted,
                     split_case_titles, split_name)
-from .typer import (NAME_COMPLEMENT, acts_as_agent, address_place, cluster_type, country_names, government_context, is_facility,
-                    noun_type)
+from .typer import (NAME_COMPLEMENT, acts_as_agent, address_place, cluster_type, country_names, government_context,
+                    is_facility, noun_type)
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "LANGUAGE"}
@@ -411,9 +411,10 @@ def _acronym(tok: Token) -> bool:
 
 def _whole_name(span: Span, ontology: Ontology) -> bool:
     """In a line written as a heading, a span is a name all the same when it ends in a legal
-    form or company word ("Northrop Grumman Systems Corporation of Dulles, Virginia") or is
-    the whole line in capitalised words alone ("Nuclear Transport Solutions"; not "Vendral Ltd
-    Becomes a Subsidiary of the Agency")."""
+    form or company word ("Halvard Orbital Systems Corporation" in the list line "Halvard
+    Orbital Systems Corporation of Kent, Washington, for $130 million") or is the whole line
+    in capitalised words alone ("Nuclear Transport Solutions"; not "Vendral Ltd Becomes a
+    Subsidiary of the Agency")."""
     last = span[-1].text
     if is_legal_form(last) or normalise_name(last) in ontology.company_suffixes:
         return True
