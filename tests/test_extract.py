@@ -234,6 +234,19 @@ def test_us_executive_departments_are_gazetteer_nodes_and_the_treasury_is_the_on
         assert any(e.iri.endswith("/" + iri) for e in x.entities.values()), x.entities
 
 
+def test_a_surname_and_a_bare_facility_name_join_the_full_names_before_them(extractor):
+    """"Valdor" after "Oleg Valdor" is the person; "Tamsel Ridge" after "Tamsel Ridge National
+    Laboratory" is the laboratory (not a company of its own)."""
+    from graph.document import parse_article
+    x = extractor.extract(parse_article(
+        "Treasury sanctioned Oleg Valdor, who controls Kestrel Metals. Valdor denied it.\n\n"
+        "Quarrow Science LLC will manage Tamsel Ridge National Laboratory. Tamsel Ridge employs 4,000 "
+        "people.\n", name="short-forms.txt"))
+    by_name = {n: e.label for e in x.entities.values() for n in e.names}
+    assert by_name.get("Valdor") == "Oleg Valdor", by_name
+    assert by_name.get("Tamsel Ridge") == "Tamsel Ridge National Laboratory", by_name
+
+
 def test_a_company_named_with_its_home_state_is_the_company_named_alone(extractor):
     """Merger notices write 'Eni of Italy'; the article's 'Eni' is the same node, labelled 'Eni'."""
     from graph.document import parse_article

@@ -41,11 +41,12 @@ def is_legal_form(word: str) -> bool:
 
 def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozenset[str],
                    facility_words: frozenset[str], head_words: frozenset[str] = frozenset(),
-                   state_prefixes: frozenset[str] = frozenset()) -> dict | None:
+                   state_prefixes: frozenset[str] = frozenset(), facility_short=None) -> dict | None:
     """A short form of an earlier name: "Cosco" for "Cosco Shipping", "CGN" for its initials.
 
     A longer name extends a shorter one only by company suffixes ("Shipping", "Group"):
-    "Huawei Cyber Security Evaluation Centre" is not Huawei.
+    "Huawei Cyber Security Evaluation Centre" is not Huawei. ``facility_short`` gives a
+    facility name's bare short form ("los alamos" for "los alamos national laboratory").
     """
     words = norm.split()
     country = norm in country_names()  # no short form of "Angola LNG"
@@ -106,6 +107,13 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                 return c  # "Cosco Shipping" for "Cosco"; not "Angola LNG" for Angola
             if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and \
                     _initials(name).startswith(text.casefold()):
+                return c
+            if len(words) == 1 and len(nw) >= 2 and nw[-1] == words[0] \
+                    and any("PERSON" in labels for labels in c.get("labels", ())):
+                return c  # "Deripaska" for "Oleg Deripaska"
+            if facility_short is not None and not country and len(nw) > len(words) and facility_short(n) == norm:
+                # "Los Alamos" after "Los Alamos National Laboratory" (not a full facility name
+                # after a bare one: "Piraeus" may already name the port authority)
                 return c
     return None
 

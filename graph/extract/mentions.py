@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Entity, entity_iri, is_generic, normalise_name, without_state_prefix
+from ..model import Entity, entity_iri, facility_short_form, is_generic, normalise_name, without_state_prefix
 from ..ontology import SCKG, Ontology
 from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parenthesised, match_earlier,
                       merge_aliases, preferred_name, title_noun, trim_span)
@@ -346,7 +346,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             c = by_norm.get(norm)
         if c is None and not gaz and not government_context(s, ontology):
             c = match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words,
-                               ontology.head_words, ontology.state_prefixes)
+                               ontology.head_words, ontology.state_prefixes,
+                               facility_short=lambda n: facility_short_form(n, ontology))
         if c is None:
             c = {"names": [], "spans": [], "labels": [], "gaz": gaz}
             clusters.append(c)
