@@ -21,8 +21,8 @@ from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parent
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, heading_sentences, line_of, short_form, shouted,
                     split_case_titles, split_name)
-from .typer import (NAME_COMPLEMENT, acts_as_agent, address_place, cluster_type, country_names, government_context,
-                    is_facility, noun_type)
+from .typer import (acts_as_agent, address_place, cluster_type, country_names, government_context, is_facility,
+                    name_head, noun_type)
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "LANGUAGE"}
@@ -320,8 +320,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         words = norm.split()
         # the name's head: before its complement ("Office of Rail Regulation" is an office,
         # "Treaty on the Functioning of the European Union" a treaty)
-        head = next((words[k - 1] for k in range(1, len(words)) if words[k] in NAME_COMPLEMENT), words[-1])
-        if "OFFICE" not in labs and head in ontology.not_name_endings:
+        if "OFFICE" not in labs and name_head(words)[-1] in ontology.not_name_endings:
             not_here.update(short_form(doc, s.end))
             continue  # "National Security and Investment Act"
         if "OFFICE" not in labs and all(w in ontology.title_words for w in words):

@@ -37,9 +37,9 @@ def _name_type(words: list[str], ontology: Ontology) -> str | None:
     """Type from words inside a name; the longest match, then the right-most, wins. A name
     with a complement is typed by its head before it: "Committee on Foreign Investments",
     "Department of Energy", not by a word of the complement."""
-    p = next((i for i, w in enumerate(words) if i and w in NAME_COMPLEMENT), None)
-    if p is not None:
-        head = _name_type(words[:p], ontology)
+    head_words = name_head(words)
+    if len(head_words) < len(words):
+        head = _name_type(head_words, ontology)
         if head:
             return head
     best, score = None, (0, -1)
@@ -54,6 +54,12 @@ def _name_type(words: list[str], ontology: Ontology) -> str | None:
 
 
 NAME_COMPLEMENT = frozenset({"of", "on", "for"})
+
+
+def name_head(words: list[str]) -> list[str]:
+    """The words of a name before its complement: "office of rail regulation" -> ["office"]."""
+    p = next((i for i, w in enumerate(words) if i and w in NAME_COMPLEMENT), None)
+    return words[:p] if p is not None else words
 
 LOCATIVE_PREPS = {"in", "at", "near", "from", "across", "outside", "inside", "throughout", "around",
                   "to", "into", "off", "via", "through", "towards", "toward", "within"}
