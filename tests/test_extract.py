@@ -278,8 +278,22 @@ def test_an_officer_of_a_named_organisation_is_no_official(extractor):
 def test_an_organisation_known_only_by_what_a_state_does_is_a_government_body(extractor):
     """'The CMA is investigating ...': an acronym with no gazetteer entry was a Company, and
     a Company cannot monitor."""
-    rows = extract_text(extractor, "The CMA is investigating the acquisition of Countrywide Farmers by Mole Valley Farmers.")
-    assert ("CMA", "monitors") in {(s, r) for s, r, o, _ in rows}, rows
+    rows = extract_text(extractor, "The ZCA is investigating the acquisition of Countrywide Farmers by Mole Valley Farmers.")
+    assert ("ZCA", "monitors") in {(s, r) for s, r, o, _ in rows}, rows
+
+
+def test_a_well_known_regulator_is_one_node_under_its_acronym_and_its_name(extractor):
+    """The gazetteer's regulators: 'the OFT' alone is the Office of Fair Trading, a regulator,
+    in any article; and a buyer's name ending in a legal form does not run on through "of"
+    into its target's ("Grenmoor Bidco Limited of Trask plc")."""
+    from graph.document import parse_article
+    x = extractor.extract(parse_article("The OFT investigated the acquisition by Grenmoor Bidco Limited of Trask plc.\n",
+                                        name="oft.txt"))
+    types = {e.label: e.type.rsplit("#", 1)[-1] for e in x.entities.values()}
+    assert types.get("Office of Fair Trading") == "Regulator", types
+    assert {"Grenmoor Bidco Limited", "Trask plc"} <= set(types), types
+    rels = {(x.entities[r.subject].label, r.relation, x.entities[r.object].label) for r in x.relations}
+    assert ("Office of Fair Trading", "monitors", "Grenmoor Bidco Limited") in rels, rels
 
 
 def test_a_state_office_named_in_full_is_a_government_body(extractor):
@@ -289,6 +303,10 @@ def test_a_state_office_named_in_full_is_a_government_body(extractor):
                                    "ordered Gardner Aerospace to sell Impcross.")
     assert ("Secretary of State for Business, Energy and Industrial Strategy", "blocked", "Gardner Aerospace") in \
         [(s, r, o) for s, r, o, _ in rows], rows
+    rows = extract_text(extractor, "The Secretary of State for Digital, Culture, Media & Sport has "
+                                   "ordered Gardner Aerospace to sell Impcross.")
+    assert ("Secretary of State for Digital, Culture, Media & Sport", "blocked", "Gardner Aerospace") in \
+        [(s, r, o) for s, r, o, _ in rows], rows  # "&" joins the list of the office's portfolios as "and" does
     from graph.document import parse_article
     x = extractor.extract(parse_article("The President of the United States blocked the deal.\n", name="p.txt"))
     assert "United States" in {e.label for e in x.entities.values()}  # the state named inside stays itself

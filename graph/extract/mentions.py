@@ -19,8 +19,8 @@ from ..ontology import SCKG, Ontology
 from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parenthesised, match_earlier,
                       merge_aliases, preferred_name, title_noun, trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
-from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, heading_sentences, line_of, short_form, shouted,
-                    split_case_titles, split_name)
+from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences, line_of,
+                    short_form, shouted, split_case_titles, split_name)
 from .typer import (acts_as_agent, address_place, cluster_type, country_names, government_context, is_facility,
                     name_head, noun_type)
 
@@ -200,7 +200,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue
         if tok is not None and run and tok.lower_ in ("of", "on", "for") and i + 1 < len(doc) \
                 and doc[i + 1].pos_ == "PROPN" and doc[i + 1].ent_type_ not in NOT_NAME_ENTS \
-                and run[-1].lower_ in head_words:
+                and run[-1].lower_ in head_words and not ends_at_legal_form(tok):
             # "Port of Rotterdam Authority", "Committee on Foreign Investment ..."
             run.append(tok)
             i += 1
@@ -439,8 +439,8 @@ def _office_names(doc: Doc, ontology: Ontology) -> list[Span]:
                 end += 1
             elif t.text in (",", "and", "&") and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
                     and doc[end + 1].is_alpha and t.sent == doc[end + 1].sent and (
-                        t.text != "," or any(x.lower_ == "and" for x in doc[end + 1:end + 5])):
-                end += 1  # "Business, Energy and Industrial Strategy"
+                        t.text != "," or any(x.lower_ in ("and", "&") for x in doc[end + 1:end + 5])):
+                end += 1  # "Business, Energy and Industrial Strategy", "Digital, Culture, Media & Sport"
             else:
                 break
         while end > tok.i + 2 and not doc[end - 1].text[:1].isupper():

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import normalise_name
 from ..ontology import Ontology
-from .aliases import trim_span
+from .aliases import is_legal_form, trim_span
 from .typer import country_names, noun_type
 
 
@@ -50,14 +50,17 @@ def split_name(span: Span) -> list[Span]:
     - a possessive: "Aixtron's U.S." (business) is "Aixtron" and "U.S.";
     - a slash between the parties of a merger case: "HeidelbergCement/Schwenk/Cemex";
     - a sentence's end the parser may miss: "H3G. The Commission";
-    - an unclosed parenthesis: "Oak Ridge National Laboratory (ORNL".
+    - an unclosed parenthesis: "Oak Ridge National Laboratory (ORNL";
+    - "of" after a legal form: "Connect Bidco Limited of Inmarsat plc" (an acquisition's
+      buyer and target).
     """
     doc, pieces, start = span.doc, [], span.start
     whole_state = normalise_name(trim_span(span).text) in country_names()  # "People's Republic of China"
     for t in span[1:]:
         inner = t.i < span.end - 1 and not whole_state
         if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]) or \
-                inner and (t.text in ("by", "/") or t.tag_ == "POS" or _plural_possessive(t)):
+                inner and (t.text in ("by", "/") or t.tag_ == "POS" or _plural_possessive(t)
+                           or ends_at_legal_form(t)):
             pieces.append((start, t.i))
             start = t.i + 1
         elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
@@ -65,6 +68,15 @@ def split_name(span: Span) -> list[Span]:
             start = t.i
     pieces.append((start, span.end))
     return [doc[a:b] for a, b in pieces if b > a]
+
+
+def ends_at_legal_form(t) -> bool:
+    """"of" after a legal form, not before a state: "Connect Bidco Limited | of Inmarsat plc"
+    (the name has ended), but "Halvard Oy of Finland" (a home state, joined later)."""
+    if t.lower_ != "of" or t.i == 0 or not is_legal_form(t.doc[t.i - 1].text):
+        return False
+    rest = [x for x in t.doc[t.i + 1:t.i + 6] if not x.is_punct]
+    return not any(normalise_name(" ".join(x.text for x in rest[:k])) in country_names() for k in range(1, len(rest) + 1))
 
 
 def _plural_possessive(t) -> bool:
