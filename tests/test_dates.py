@@ -136,3 +136,22 @@ def test_a_likely_but_unaccepted_statement_dates_the_relation_stated_elsewhere(o
     assert [ev.start for *_, ev in rows] == [0], rows  # the second sentence is no evidence now
     ev = rows[0][3]
     assert ev.valid_from == "2012-10-01" and ev.time_sentence.startswith("Harbor Logistics LLC will assume"), ev
+
+
+def test_a_state_actors_dated_review_with_no_target_dates_its_review_of_the_target(extractor):
+    """Press releases open with "Today, the Commission is launching an in-depth investigation"
+    and name the company in a later sentence: that sentence's relation takes the opening's
+    date, and cites it. Two different dates for the actor's reviews date nothing."""
+    from graph.document import parse_article
+    text = ("---\ndate: 2024-05-02\n---\nToday, the European Commission is launching an in-depth investigation "
+            "under the Foreign Subsidies Regulation. The Commission will examine whether Vantor Logistics "
+            "received foreign subsidies that distort the internal market.\n")
+    x = extractor.extract(parse_article(text, name="fsr.txt"))
+    evs = [r.evidence for r in x.relations if r.relation == "monitors"
+           and x.entities[r.object].label == "Vantor Logistics"]
+    assert evs and all(e.valid_from == "2024-05-02" for e in evs), evs
+    assert all(e.time_sentence.startswith("Today, the European Commission is launching") for e in evs), evs
+    assert all(e.sentence.startswith("The Commission will examine") for e in evs), evs
+    two = text.replace("the internal market.", "the internal market. In 2019 the Commission opened a review.")
+    x = extractor.extract(parse_article(two, name="fsr2.txt"))
+    assert all(r.evidence.valid_from is None for r in x.relations if r.relation == "monitors"), x.relations

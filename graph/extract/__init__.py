@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..document import Article
 from ..model import Entity, Evidence, Extraction, Relation, entity_iri
-from ..ontology import Ontology
+from ..ontology import SCKG, Ontology
 from .candidates import Pair, find_pairs, path
 from .classifier import LinearModel, load_model
 from .features import Vocabulary, pair_features
@@ -112,6 +112,9 @@ class Extractor:
         self.matcher = phrase_matcher(self.nlp, self.gazetteer)
         self.version = f"{ontology.version}+{self.nlp.meta.get('name', 'model')}-{self.nlp.meta.get('version', '?')}"
         self.vocab = Vocabulary(ontology)
+        #: relations only a state actor holds (monitors, blocked): their words may have an unnamed agent
+        self._state_relations = frozenset(r.name for r in ontology.relations.values()
+                                          if str(r.domain) == str(SCKG.StateActor))
         self.decision_finder = DecisionFinder(ontology)
         if relation_model == "shipped":
             relation_model = load_model()
@@ -188,7 +191,7 @@ class Extractor:
         for c in rule_cands:
             votes.setdefault((c.sentence.start, c.subject, c.object), set()).add(c.relation)
             votes.setdefault((c.sentence.start, c.object, c.subject), set()).add(c.relation + "~")
-        pairs = find_pairs(ms, finder.resolve)
+        pairs = find_pairs(ms, finder.resolve, self._state_trigger)
         feats = [pair_features(p, ms, self.vocab, frozenset(votes.get((p.sentence.start, p.subject, p.object), ())))
                  for p in pairs]
         return Analysis(ms, finder, rule_cands, pairs, feats)
@@ -216,6 +219,43 @@ class Extractor:
                 (out if p >= threshold else weak).append(
                     Candidate(s, rel_name, o, pair.sentence, trigger, prob, status, by, date, share))
         return out, weak
+
+    def _actor_dates(self, an: Analysis, chosen, dates, doc_date, cite) -> list[tuple[Relation, object]]:
+        """Records that date a state actor's review or prohibition from the sentence where the
+        actor does it with no target named: "Today, the Commission is launching an in-depth
+        investigation" dates "the Commission monitors X" stated in the next paragraph. Only an
+        actor whose such sentences give one date lends it."""
+        ms, cues = an.mentions, self.ontology.time_cues
+        found: dict[tuple[str, str], dict[str, tuple]] = {}
+        for tok in ms.doc:
+            if not self._state_trigger(tok):
+                continue
+            verb = tok if tok.pos_ == "VERB" else tok.head if tok.dep_ in ("dobj", "nsubjpass") else None
+            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
+            actor = ms.entity_at(subj) if subj is not None else None
+            if actor is None:
+                continue
+            vt = valid_time(tok, dates, doc_date, cues)
+            if not vt.start or vt.end:
+                continue
+            for rel in {k.split(":", 1)[0] for k in self.vocab.of(tok)} & self._state_relations:
+                found.setdefault((actor, rel), {}).setdefault(vt.start, (tok, vt))
+        out = []
+        for r, c in chosen:
+            one = found.get((r.subject, r.relation))
+            if not one or len(one) != 1 or r.evidence.valid_from or r.evidence.valid_until:
+                continue
+            (tok, vt), = one.values()
+            sentence, start, end = cite(tok.sent)
+            ev = replace(r.evidence, sentence=sentence, start=start, end=end, trigger=tok.text,
+                         valid_from=vt.start, valid_until=None)
+            out.append((Relation(r.subject, r.relation, r.object, ev), c))
+        return out
+
+    def _state_trigger(self, tok) -> bool:
+        """A verb or noun of a relation only a state actor holds ("inquiry", "prohibit")."""
+        return tok.pos_ in ("NOUN", "VERB") and any(k.split(":", 1)[0] in self._state_relations
+                                                   for k in self.vocab.of(tok))
 
     def _trigger(self, pair: Pair, rel_name: str):
         """The word that expresses a relation between the pair: a trigger of the relation on
@@ -287,6 +327,7 @@ class Extractor:
                               method_version=self.version, confidence=c.confidence, status=c.status,
                               trigger=c.trigger.text, valid_from=vt.start, valid_until=vt.end)
                 lenders.append((Relation(c.subject, c.relation, c.object, ev), c))
+        lenders += self._actor_dates(an, chosen, dates, article.date, cite)
         chosen = carry_dates(chosen, dates, article.date, cues, cite, lenders=lenders)
         relations = [r for r, _ in chosen]
 

@@ -12,8 +12,12 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from ..ontology import SCKG
 from .mentions import PRONOUNS, RELATIVE, Mentions
 from .typer import noun_type
+
+STATE_ACTOR = str(SCKG.StateActor)
+ORGANIZATION = str(SCKG.Organization)
 
 #: the longest dependency path (in arcs) a candidate may span
 MAX_PATH = 14
@@ -30,6 +34,10 @@ class Pair:
     o_tok: Token
     s_pron: bool = False  # the subject mention is a pronoun resolved to its antecedent
     o_pron: bool = False
+    #: the subject is not in the sentence: the document's leading state actor, taken as the
+    #: unnamed agent of the sentence's review or prohibition ("The merger inquiry into ...");
+    #: ``s_tok`` is then that trigger word
+    implicit: bool = False
 
 
 def path(a: Token, b: Token) -> tuple[list[Token], list[Token]]:
@@ -101,15 +109,36 @@ def _definite(tok: Token, ms: Mentions) -> bool:
     return noun_type(tok, ms.ontology) is not None
 
 
-def find_pairs(ms: Mentions, resolve) -> list[Pair]:
+def leading_state_actor(ms: Mentions) -> str | None:
+    """The state actor the document names most often (the first named on a tie)."""
+    counts: dict[str, int] = {}
+    for m in ms.mentions:
+        if m.key in ms.entities and ms.ontology.is_a(ms.type_of(m.key), STATE_ACTOR):
+            counts[m.key] = counts.get(m.key, 0) + 1
+    return max(counts, key=counts.get) if counts else None
+
+
+def find_pairs(ms: Mentions, resolve, state_trigger=None) -> list[Pair]:
     """Every ordered pair of distinct entities mentioned in one sentence.
 
-    ``resolve(token)`` gives the entity a pronoun stands for (or None).
+    ``resolve(token)`` gives the entity a pronoun stands for (or None). ``state_trigger(token)``,
+    when given, says whether a word names what only a state does (a review, a prohibition):
+    a sentence with one and no state actor also pairs the document's leading state actor
+    with each organisation it names (:attr:`Pair.implicit`).
     """
     doc = ms.doc
     pairs: list[Pair] = []
+    lead = leading_state_actor(ms) if state_trigger is not None else None
     for start, mentions in sorted(sentence_mentions(ms, resolve).items()):
         sent = doc[start].sent
+        if lead is not None and not any(ms.ontology.is_a(ms.type_of(k), STATE_ACTOR) for k, _, _ in mentions):
+            trigger = next((t for t in sent if state_trigger(t)), None)
+            if trigger is not None:
+                done = set()
+                for k, tok, pron in mentions:
+                    if k not in done and ms.ontology.is_a(ms.type_of(k), ORGANIZATION):
+                        done.add(k)
+                        pairs.append(Pair(lead, k, sent, trigger, tok, False, pron, True))
         best: dict[tuple[str, str], tuple[tuple, Token, Token, bool, bool]] = {}
         for ka, ta, pa in mentions:
             for kb, tb, pb in mentions:

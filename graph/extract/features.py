@@ -107,6 +107,11 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
             f.append(f"{tag}_digit")
         if ent.same_as:
             f.append(f"{tag}_known")
+    if pair.implicit:  # the subject is the document's leading state actor, not named here
+        f.append("implicit")
+        for trig in vocab.of(pair.s_tok):
+            f.append(f"implicit={trig}")
+            f.append(f"implicit={trig}|{ot}")
     for tag, pron, tok in (("s", pair.s_pron, pair.s_tok), ("o", pair.o_pron, pair.o_tok)):
         if pron:  # a pronoun, or a description such as "the company", standing for a name
             f.append(f"{tag}_pron" if tok.pos_ != "NOUN" else f"{tag}_ref")
