@@ -138,7 +138,7 @@ def find_pairs(ms: Mentions, resolve, state_trigger=None) -> list[Pair]:
                 for k, tok, pron in mentions:
                     if k not in done and ms.ontology.is_a(ms.type_of(k), ORGANIZATION):
                         done.add(k)
-                        pairs.append(Pair(lead, k, sent, trigger, tok, False, pron, True))
+                        pairs.append(Pair(lead, k, sent, trigger, tok, o_pron=pron, implicit=True))
         best: dict[tuple[str, str], tuple[tuple, Token, Token, bool, bool]] = {}
         for ka, ta, pa in mentions:
             for kb, tb, pb in mentions:
