@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ..document import Article
 from ..model import Entity, Evidence, Extraction, Relation, entity_iri
@@ -81,6 +81,8 @@ class Analysis:
     rule_candidates: list[Candidate]
     pairs: list[Pair]
     features: list[list[str]]
+    #: words of a relation only a state actor holds ("inquiry", "prohibit"), in text order
+    state_triggers: list = field(default_factory=list)
 
 
 class Extractor:
@@ -191,10 +193,11 @@ class Extractor:
         for c in rule_cands:
             votes.setdefault((c.sentence.start, c.subject, c.object), set()).add(c.relation)
             votes.setdefault((c.sentence.start, c.object, c.subject), set()).add(c.relation + "~")
-        pairs = find_pairs(ms, finder.resolve, self._state_trigger)
+        state_triggers = [t for t in doc if self._state_trigger(t)]
+        pairs = find_pairs(ms, finder.resolve, state_triggers)
         feats = [pair_features(p, ms, self.vocab, frozenset(votes.get((p.sentence.start, p.subject, p.object), ())))
                  for p in pairs]
-        return Analysis(ms, finder, rule_cands, pairs, feats)
+        return Analysis(ms, finder, rule_cands, pairs, feats, state_triggers)
 
     def _learned(self, an: Analysis) -> tuple[list[Candidate], list[Candidate]]:
         """Candidates the model accepts, with status, source and date from the trigger's
@@ -225,21 +228,18 @@ class Extractor:
         actor does it with no target named: "Today, the Commission is launching an in-depth
         investigation" dates "the Commission monitors X" stated in the next paragraph. Only an
         actor whose such sentences give one date lends it."""
-        ms, cues = an.mentions, self.ontology.time_cues
+        cues = self.ontology.time_cues
         found: dict[tuple[str, str], dict[str, tuple]] = {}
-        for tok in ms.doc:
-            if not self._state_trigger(tok):
-                continue
-            verb = tok if tok.pos_ == "VERB" else tok.head if tok.dep_ in ("dobj", "nsubjpass") else None
-            subj = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
-            actor = ms.entity_at(subj) if subj is not None else None
-            if actor is None:
+        for tok in an.state_triggers:
+            actors = an.finder.agents(tok)
+            if not actors:
                 continue
             vt = valid_time(tok, dates, doc_date, cues)
             if not vt.start or vt.end:
                 continue
             for rel in {k.split(":", 1)[0] for k in self.vocab.of(tok)} & self._state_relations:
-                found.setdefault((actor, rel), {}).setdefault(vt.start, (tok, vt))
+                for actor in actors:
+                    found.setdefault((actor, rel), {}).setdefault(vt.start, (tok, vt))
         out = []
         for r, c in chosen:
             one = found.get((r.subject, r.relation))

@@ -118,21 +118,24 @@ def leading_state_actor(ms: Mentions) -> str | None:
     return max(counts, key=counts.get) if counts else None
 
 
-def find_pairs(ms: Mentions, resolve, state_trigger=None) -> list[Pair]:
+def find_pairs(ms: Mentions, resolve, state_triggers=()) -> list[Pair]:
     """Every ordered pair of distinct entities mentioned in one sentence.
 
-    ``resolve(token)`` gives the entity a pronoun stands for (or None). ``state_trigger(token)``,
-    when given, says whether a word names what only a state does (a review, a prohibition):
-    a sentence with one and no state actor also pairs the document's leading state actor
-    with each organisation it names (:attr:`Pair.implicit`).
+    ``resolve(token)`` gives the entity a pronoun stands for (or None). ``state_triggers``
+    are the words that name what only a state does (a review, a prohibition): a sentence
+    with one and no state actor also pairs the document's leading state actor with each
+    organisation it names (:attr:`Pair.implicit`).
     """
     doc = ms.doc
     pairs: list[Pair] = []
-    lead = leading_state_actor(ms) if state_trigger is not None else None
+    first: dict[int, Token] = {}
+    for t in state_triggers:
+        first.setdefault(t.sent.start, t)
+    lead = leading_state_actor(ms) if first else None
     for start, mentions in sorted(sentence_mentions(ms, resolve).items()):
         sent = doc[start].sent
         if lead is not None and not any(ms.ontology.is_a(ms.type_of(k), STATE_ACTOR) for k, _, _ in mentions):
-            trigger = next((t for t in sent if state_trigger(t)), None)
+            trigger = first.get(start)
             if trigger is not None:
                 done = set()
                 for k, tok, pron in mentions:

@@ -299,6 +299,11 @@ class RelationFinder:
                         return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.7)
         return self._pairs(subs, objs, rel, noun, sent, 0.7)
 
+    def agents(self, trigger: Token) -> list[str]:
+        """Who does what a trigger word says: a verb's subject (or passive agent), an event
+        noun's possessor or the subject of its clause ("the Commission launched an investigation")."""
+        return self._subjects(trigger) if trigger.pos_ == "VERB" else self._noun_subjects(trigger, None)
+
     def _noun_subjects(self, noun: Token, rel: RelationType | None) -> list[str]:
         """Who holds the stake, partnership or ban: a possessor, or the subject of the clause."""
         tok = noun
