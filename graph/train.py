@@ -30,6 +30,9 @@ C_GRID = (0.3, 0.1, 1.0)
 #: folds of the inner cross-validation that picks thresholds
 INNER_FOLDS = 4
 THRESHOLDS = [round(0.05 * k, 2) for k in range(2, 19)]
+#: a positive pair scoring below this share of the best pair of its document triple is left
+#: out of the second fit (0 turns the second fit off)
+MIL_ALPHA = 0.8
 
 
 class TrainingError(ValueError):
@@ -118,8 +121,16 @@ def _matrix(docs: list[DocData], vocab: dict[str, int]):
     return csr_matrix((data, (rows, cols)), shape=(n, len(vocab)))
 
 
-def _fit_weights(docs: list[DocData], relations: tuple[str, ...], *, c: float = C):
-    """Vocabulary, weights and biases of one logistic regression per relation."""
+def _fit_weights(docs: list[DocData], relations: tuple[str, ...], ontology: Ontology, *, c: float = C):
+    """Vocabulary, weights and biases of one logistic regression per relation.
+
+    Gold says which entities a relation joins, not which sentence states it, so every pair
+    of the two entities starts as a positive. A document that names them in several
+    sentences often states the relation in one ("Alibaba owns Cainiao") and merely mentions
+    them together in the others. After a first fit, the positives of such a bag that score
+    below ``MIL_ALPHA`` times the bag's best are left out of the second fit (multiple-instance
+    learning: at least one sentence of the bag holds the relation).
+    """
     import numpy as np
     try:
         from sklearn.linear_model import LogisticRegression
@@ -128,6 +139,7 @@ def _fit_weights(docs: list[DocData], relations: tuple[str, ...], *, c: float = 
     df = Counter(f for d in docs for f in {f for feats in d.analysis.features for f in feats})
     vocab = {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= MIN_DOCS))}
     X = _matrix(docs, vocab)
+    bags = [(d.corpus, d.name, p.subject, p.object) for d in docs for p in d.analysis.pairs]
     coefs, biases = [], []
     for rel in relations:
         y = np.array([rel in lab for d in docs for lab in d.labels], dtype=int)
@@ -137,6 +149,22 @@ def _fit_weights(docs: list[DocData], relations: tuple[str, ...], *, c: float = 
             continue
         clf = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=2000)
         clf.fit(X, y)
+        if MIL_ALPHA:
+            prob = clf.predict_proba(X)[:, 1]
+            symmetric = ontology.relations[rel].symmetric
+            members: dict[tuple, list[int]] = {}
+            for i in np.flatnonzero(y):
+                corpus, name, s, o = bags[i]
+                members.setdefault((corpus, name, *sorted((s, o))) if symmetric else bags[i], []).append(i)
+            weight = np.ones(len(y))
+            for idx in members.values():
+                best = prob[idx].max()
+                for i in idx:
+                    if prob[i] < MIL_ALPHA * best:
+                        weight[i] = 0.0
+            if weight.min() == 0.0:
+                clf = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=2000)
+                clf.fit(X, y, sample_weight=weight)
         coefs.append(clf.coef_[0])
         biases.append(float(clf.intercept_[0]))
     return vocab, coefs, biases
@@ -179,7 +207,7 @@ def _choose_thresholds(docs: list[DocData], relations, ontology: Ontology, *, c:
         train = [d for j, f in enumerate(folds) if j != k for d in f]
         if not train:
             continue
-        vocab, coefs, biases = _fit_weights(train, relations, c=c)
+        vocab, coefs, biases = _fit_weights(train, relations, ontology, c=c)
         m = _model(vocab, coefs, biases, relations, [0.5] * len(relations), version="inner", card={})
         scored.update(_triples(folds[k], m, ontology))
     out = []
@@ -221,7 +249,7 @@ def fit(docs: list[DocData], ontology: Ontology, *, version: str, card: dict | N
         if best is None or f1 > best[0]:
             best = (f1, c, thresholds)
     _, c, thresholds = best
-    vocab, coefs, biases = _fit_weights(docs, relations, c=c)
+    vocab, coefs, biases = _fit_weights(docs, relations, ontology, c=c)
     card = {**(card or {}), "C": c} if card is not None else card
     return _model(vocab, coefs, biases, relations, thresholds, version=version, card=card or {})
 
