@@ -101,6 +101,36 @@ def test_a_pronoun_is_a_mention_of_its_antecedent(extractor):
     assert all(p.sentence.text.startswith("It bought") for p in an.pairs if p.s_pron or p.o_pron)
 
 
+def test_its_after_a_name_in_a_list_or_apposition_is_that_name(extractor):
+    an, _ = _entities(extractor, "The Commission opened proceedings against Halvard Energy Holding and its "
+                                 "subsidiaries Brenna Gas and Tollund Grid.")
+    its = next(t for t in an.mentions.doc if t.lower_ == "its")
+    assert an.mentions.entities[an.finder.resolve(its)].label == "Halvard Energy Holding"
+
+
+def test_the_merger_refers_to_the_deal_named_earlier(extractor):
+    an, _ = _entities(extractor, "The government has been made aware of the proposed merger of Trask Aerospace "
+                                 "Ltd and Vantor Holdings Ltd.\nOn 5 December 2019, the Secretary of State for "
+                                 "Business issued an intervention notice, confirming that she is intervening in "
+                                 "the merger.")
+    labels = {k: e.label for k, e in an.mentions.entities.items()}
+    refs = {(labels[p.subject], labels[p.object]) for p in an.pairs if p.o_pron}
+    assert ("Secretary of State for Business", "Trask Aerospace Ltd") in refs, refs
+
+
+@pytest.mark.parametrize("text,trigger,status", [
+    ("The government reviewed the proposed acquisition of Trask by Vantor.", "acquisition", "planned"),
+    ("The CMA is investigating the anticipated acquisition by Vantor of Trask.", "acquisition", "planned"),
+    ("The government reviewed the acquisition of Trask by Vantor.", "acquisition", "reported"),
+])
+def test_a_proposed_or_anticipated_deal_is_planned(extractor, text, trigger, status):
+    from graph.extract.claims import claim_status
+    doc = extractor.nlp(text)
+    cues = {name: set(st.cues) for name, st in extractor.ontology.statuses.items()}
+    tok = next(t for t in doc if t.text == trigger)
+    assert claim_status(tok, cues) == status
+
+
 def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     an, _ = _entities(extractor, "Vale acquired Inco in 2006.")
     labels = {k: e.label for k, e in an.mentions.entities.items()}

@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from ..ontology import SCKG
 from .mentions import PRONOUNS, RELATIVE, Mentions
+from .references import DEAL_NOUNS
 from .typer import noun_type
 
 STATE_ACTOR = str(SCKG.StateActor)
@@ -90,7 +91,7 @@ def sentence_mentions(ms: Mentions, resolve) -> dict[int, list[tuple[str, Token,
             key = resolve(tok)
             if key and key in ms.entities:
                 out.setdefault(tok.sent.start, []).append((key, tok, True))
-        elif _definite(tok, ms):
+        elif _definite(tok, ms) or _deal(tok):
             # "the company", "the New York-based bank": a description that refers back to a
             # named entity, in this sentence or an earlier one
             key = resolve(tok)
@@ -107,6 +108,14 @@ def _definite(tok: Token, ms: Mentions) -> bool:
     if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
         return False
     return noun_type(tok, ms.ontology) is not None
+
+
+def _deal(tok: Token) -> bool:
+    """ "the merger", "this transaction" with no parties of its own: a reference to a deal
+    named earlier (:meth:`References.earlier_deal`)."""
+    return tok.pos_ == "NOUN" and tok.lemma_.lower() in DEAL_NOUNS and \
+        any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children) and \
+        not any(c.dep_ == "prep" and c.lower_ in ("of", "by", "between") for c in tok.children)
 
 
 def leading_state_actor(ms: Mentions) -> str | None:

@@ -29,6 +29,8 @@ def claim_status(trigger: Token, cues: dict[str, set[str]]) -> str:
     for t in chain:
         forms = _forms(t)
         aux = {c.lower_ for c in t.children if c.dep_ == "aux"}
+        if t is trigger and t.pos_ == "NOUN":  # "the proposed acquisition", "a planned joint venture"
+            aux |= {c.lower_ for c in t.children if c.dep_ == "amod"}
         if (forms & cues.get("planned", set()) and t is not trigger) or (aux & cues.get("planned", set())):
             return "planned"
         if t is not trigger and t.dep_ in ("ROOT", "ccomp", "advcl", "relcl", "parataxis"):

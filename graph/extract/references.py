@@ -72,7 +72,7 @@ class References:
             if poss and tok.lemma_.lower() in self.trig.relational:
                 return None  # "its Chinese owner" is someone else, not a new entity
             if tok.lemma_.lower() in DEAL_NOUNS and dets & {"the", "this"}:
-                return self.dealmaker(tok)
+                return self.dealmaker(tok) or self.earlier_deal(tok)
             if t and dets & {"the", "this"} and not of_names and tok.tag_ == "NN":
                 own_subject = {self.ms.entity_at(c) for c in tok.head.children if c.dep_ == "nsubj"} \
                     if tok.dep_ == "dobj" else set()
@@ -113,6 +113,25 @@ class References:
                 return k
         return None
 
+    def earlier_deal(self, tok: Token) -> str | None:
+        """ "the merger", "this transaction": the company an earlier deal noun of the document
+        names as its target ("the proposed merger of X and Y", "the acquisition of X by Y"),
+        else its buyer."""
+        for i in range(tok.i - 1, -1, -1):
+            t = self.doc[i]
+            if t.pos_ != "NOUN" or t.lemma_.lower() not in DEAL_NOUNS:
+                continue
+            parties = {"of": None, "by": None}
+            for c in t.children:
+                if c.dep_ == "prep" and c.lower_ in parties:
+                    for p in c.children:
+                        if p.dep_ == "pobj" and parties[c.lower_] is None:
+                            parties[c.lower_] = self.ms.entity_at(p)
+            found = parties["of"] or parties["by"]
+            if found and self.onto.is_a(self.ms.type_of(found), COMPANY):
+                return found
+        return None
+
     def described_name(self, tok: Token) -> str | None:
         """ "Piraeus Port Authority, the company that ...": the name just before ", the <noun>"."""
         i = tok.i - 1
@@ -127,6 +146,15 @@ class References:
     def antecedent(self, tok: Token) -> str | None:
         """Resolve "it", "its", "they": the subject of the governing clause, else the nearest entity."""
         plural = tok.lower_ in ("they", "their", "them", "themselves")
+        # in "X and its subsidiaries", "X (BEH), its subsidiary Y", "its" is X: the name its
+        # noun is listed with or set beside
+        if tok.dep_ == "poss" and not plural:
+            h = tok.head
+            while h.dep_ in ("conj", "appos") and h.head.i < h.i:
+                h = h.head
+                key = self.ms.entity_at(h)
+                if key:
+                    return key
         # in "ordered X to sell its stake", "its" is X: the controller of the infinitive
         for anc in tok.ancestors:
             if anc.dep_ == "xcomp":

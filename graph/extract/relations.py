@@ -308,6 +308,9 @@ class RelationFinder:
         """Who holds the stake, partnership or ban: a possessor, or the subject of the clause."""
         tok = noun
         for _ in range(4):
+            if tok.dep_ == "compound" and tok.head.pos_ == "NOUN":
+                tok = tok.head  # "issued an intervention notice": what the notice's issuer does
+                continue
             for c in tok.children:
                 if c.dep_ == "poss":
                     return self.refs.phrase(c, indirect=False)
