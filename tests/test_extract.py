@@ -287,6 +287,18 @@ def test_a_company_named_with_its_home_state_is_the_company_named_alone(extracto
     assert len(eni) == 1 and eni[0].label == "Eni" and "Eni of Italy" in eni[0].names, [e.names for e in eni]
 
 
+def test_a_leaders_name_stands_for_the_state_without_becoming_its_name(extractor):
+    # the gazetteer's metonyms: "Donald Trump" acting is the United States acting
+    an, ents = _entities(extractor, "President Donald Trump has ordered a ban on dealings with Vantor Apps. "
+                                    "Trump said the company was a threat. The Trump administration also "
+                                    "banned Halden Pay.")
+    assert "Trump" not in ents, ents
+    us = ents["United States"]
+    assert us[0] == "State" and not any("Trump" in n for n in us[1]), us
+    admin = next(t for t in an.mentions.doc if t.text == "Trump" and t.head.lower_ == "administration")
+    assert an.mentions.entity_at(admin) == "https://w3id.org/sckg/id/united-states"
+
+
 @pytest.mark.parametrize("text,official,target", [
     ("Commerce Secretary Wilbur Ross said the department would ban ZTE.", "Wilbur Ross", "ZTE"),
     ("President Hugo Chavez ordered the nationalization of Sidor.", "Hugo Chavez", "Sidor"),
