@@ -46,8 +46,8 @@ def command(fn):
         ctx = click.get_current_context()
         try:
             return fn(*args, **kwargs)
-        except click.ClickException:
-            raise
+        except (click.ClickException, BrokenPipeError):
+            raise  # a closed pipe ("sckg query ... | head"): click exits quietly
         except _domain_errors() as exc:
             if ctx.find_root().params.get("debug"):
                 raise

@@ -109,3 +109,15 @@ def test_bind_refuses_a_name_shared_by_two_entities(tmp_path):
     code, out, err = run("query", "--store", path, "--bind", "e=Acme", "SELECT ?e WHERE { ?e a sckg:Entity }")
     assert code == 1 and "'Acme' names 2 entities: <https://w3id.org/sckg/id/acme-a>, " in err, err
     assert "bind one of them as VAR=<IRI>" in err, err
+
+
+def test_output_cut_short_by_a_closed_pipe_is_no_error(store):
+    # "sckg path ... | head -1": the reader has gone before sckg writes; no "Broken pipe" error
+    import subprocess
+    import sys
+    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "path", "--store", str(store), "Alibaba",
+                             "Liège cargo airport"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # long before the interpreter has imported sckg and found the path
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1, err  # click's own exit status for a closed pipe
+    assert "Broken pipe" not in err and "Error" not in err and "Traceback" not in err, err
