@@ -140,6 +140,10 @@ def _fit_weights(docs: list[DocData], relations: tuple[str, ...], ontology: Onto
     vocab = {f: i for i, f in enumerate(sorted(f for f, c in df.items() if c >= MIN_DOCS))}
     X = _matrix(docs, vocab)
     bags = [(d.corpus, d.name, p.subject, p.object) for d in docs for p in d.analysis.pairs]
+
+    def logistic():
+        return LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=2000)
+
     coefs, biases = [], []
     for rel in relations:
         y = np.array([rel in lab for d in docs for lab in d.labels], dtype=int)
@@ -147,8 +151,7 @@ def _fit_weights(docs: list[DocData], relations: tuple[str, ...], ontology: Onto
             coefs.append(np.zeros(len(vocab)))
             biases.append(-10.0 if y.sum() == 0 else 10.0)
             continue
-        clf = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=2000)
-        clf.fit(X, y)
+        clf = logistic().fit(X, y)
         if MIL_ALPHA:
             prob = clf.predict_proba(X)[:, 1]
             symmetric = ontology.relations[rel].symmetric
@@ -163,8 +166,7 @@ def _fit_weights(docs: list[DocData], relations: tuple[str, ...], ontology: Onto
                     if prob[i] < MIL_ALPHA * best:
                         weight[i] = 0.0
             if weight.min() == 0.0:
-                clf = LogisticRegression(C=c, solver="liblinear", random_state=0, max_iter=2000)
-                clf.fit(X, y, sample_weight=weight)
+                clf = logistic().fit(X, y, sample_weight=weight)
         coefs.append(clf.coef_[0])
         biases.append(float(clf.intercept_[0]))
     return vocab, coefs, biases

@@ -320,7 +320,7 @@ def test_an_officer_of_a_named_organisation_is_no_official(extractor):
 def test_an_organisation_known_only_by_what_a_state_does_is_a_government_body(extractor):
     """'The CMA is investigating ...': an acronym with no gazetteer entry was a Company, and
     a Company cannot monitor."""
-    rows = extract_text(extractor, "The ZCA is investigating the acquisition of Countrywide Farmers by Mole Valley Farmers.")
+    rows = extract_text(extractor, "The ZCA is investigating the acquisition of Brackley Growers by Farrowdale Farmers.")
     assert ("ZCA", "monitors") in {(s, r) for s, r, o, _ in rows}, rows
 
 
@@ -342,12 +342,12 @@ def test_a_state_office_named_in_full_is_a_government_body(extractor):
     """'Secretary of State for Business, Energy and Industrial Strategy' was cut to 'State for
     Business, ...' (a Company); 'Minister of Transport' was not found at all."""
     rows = extract_text(extractor, "The Secretary of State for Business, Energy and Industrial Strategy has "
-                                   "ordered Gardner Aerospace to sell Impcross.")
-    assert ("Secretary of State for Business, Energy and Industrial Strategy", "blocked", "Gardner Aerospace") in \
+                                   "ordered Halvard Aerospace to sell Tennick Engineering.")
+    assert ("Secretary of State for Business, Energy and Industrial Strategy", "blocked", "Halvard Aerospace") in \
         [(s, r, o) for s, r, o, _ in rows], rows
     rows = extract_text(extractor, "The Secretary of State for Digital, Culture, Media & Sport has "
-                                   "ordered Gardner Aerospace to sell Impcross.")
-    assert ("Secretary of State for Digital, Culture, Media & Sport", "blocked", "Gardner Aerospace") in \
+                                   "ordered Halvard Aerospace to sell Tennick Engineering.")
+    assert ("Secretary of State for Digital, Culture, Media & Sport", "blocked", "Halvard Aerospace") in \
         [(s, r, o) for s, r, o, _ in rows], rows  # "&" joins the list of the office's portfolios as "and" does
     from graph.document import parse_article
     x = extractor.extract(parse_article("The President of the United States blocked the deal.\n", name="p.txt"))

@@ -335,7 +335,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             gaz = gazetteer.by_name.get(bare) if bare else None
         if gaz is None and s.root.dep_ == "compound" and s.root.head.lemma_.lower() in ontology.government_nouns:
             # "the Trump administration": the state a leader's metonym stands for
-            gaz = next((e for m, e in gazetteer.metonyms.items() if m.endswith(" " + norm)), None)
+            gaz = next(iter(_metonym_of(norm, gazetteer)), None)
         if gaz is None and norm in gazetteer.metonyms and acts_as_agent(s):
             gaz = gazetteer.metonyms[norm]
         if gaz is None and norm in gazetteer.metonyms:
@@ -396,7 +396,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             # a bare head word ("the Department", "the Court") names nothing beyond this
             # document: its node stays in the document's scope
             iri, same = entity_iri(label, scope=scope if is_generic(label, ontology) else None), ()
-        names = {n for n in c["names"] if gaz is None or not _metonym(normalise_name(n), gaz)} | {label}
+        names = {n for n in c["names"] if gaz is None or not _metonym_of(normalise_name(n), gazetteer)} | {label}
         names |= set(c.get("aliases", []))
         ent = Entity(iri=iri, label=label, type=type_iri, names=names, same_as=same)
         for s in c["spans"]:
@@ -465,7 +465,7 @@ def _conjuncts(tok: Token) -> list[Token]:
     return [t for t in out if t.i != tok.i]
 
 
-def _metonym(norm: str, gaz) -> bool:
-    """A name that stands for a gazetteer entry without being its name: a metonym ("Donald
-    Trump" for the United States) or its last words ("Trump")."""
-    return any(m == norm or m.endswith(" " + norm) for m in map(normalise_name, gaz.metonyms))
+def _metonym_of(norm: str, gazetteer: Gazetteer) -> list:
+    """The gazetteer entries a normalised name stands for without being their name: it is
+    one of their metonyms ("donald trump" for the United States) or its last words ("trump")."""
+    return [e for m, e in gazetteer.metonyms.items() if m == norm or m.endswith(" " + norm)]
