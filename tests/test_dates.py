@@ -155,3 +155,15 @@ def test_a_state_actors_dated_review_with_no_target_dates_its_review_of_the_targ
     two = text.replace("the internal market.", "the internal market. In 2019 the Commission opened a review.")
     x = extractor.extract(parse_article(two, name="fsr2.txt"))
     assert all(r.evidence.valid_from is None for r in x.relations if r.relation == "monitors"), x.relations
+
+
+def test_a_date_the_parser_hung_from_the_auxiliary_dates_the_verb(extractor):
+    """ "is today sanctioning X": the parser makes "is" the clause and "sanctioning" an
+    adverbial clause of it; the date is the verb's all the same."""
+    from graph.extract.timing import date_phrases, valid_time
+    doc = extractor.nlp("The U.S. Department of State is today sanctioning Vantor Storage, an oil terminal in "
+                        "China, for buying Iranian crude oil.")
+    verb = next(t for t in doc if t.text == "sanctioning")
+    assert verb.dep_ == "advcl" and verb.head.lemma_ == "be"  # the parse the rule mends
+    vt = valid_time(verb, date_phrases(doc), "2025-03-20", extractor.ontology.time_cues)
+    assert (vt.start, vt.end) == ("2025-03-20", None), vt

@@ -155,6 +155,14 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
      "Committee on Strategic Investments", "GovernmentBody"),
     # a type noun written before the name as a title, whatever the tagger made of the name
     ("In July the Spanish energy regulator Marivest adopted a decision.", "Marivest", "Regulator"),
+    # examples of a noun are instances of it, also through a quantity ("a number of")
+    ("Trask plc owns a number of airports including Vellmar International and Osterby Sund.",
+     "Osterby Sund", "Airport"),
+    ("Oil companies such as Vantor and Halden Pay left the country.", "Halden Pay", "Company"),
+    # names sharing a plural facility noun are each one of them
+    ("Halden Pay runs the Vantor and Brenna ports.", "Brenna", "Port"),
+    # "X of A and Y of B": the parser joins Y to A; Y is listed with X all the same
+    ("Deby expelled two oil companies, Chevron of the United States and Karvo of Malaysia.", "Karvo", "Company"),
 ])
 def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
     _, ents = _entities(extractor, text)

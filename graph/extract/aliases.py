@@ -176,7 +176,31 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
         if tok.dep_ == "appos" and tok.i in span_cluster and tok.head.pos_ == "NOUN" \
                 and tok.head.i not in span_cluster:
             span_cluster[tok.i].setdefault("described_as", []).append(tok.head)
+        # "airports including London Luton International and Belfast International", "companies
+        # such as X": the names are instances of the noun they exemplify
+        if tok.dep_ == "prep" and (tok.lower_ in ("including", "like") or
+                                   tok.lower_ == "as" and any(c.lower_ == "such" for c in tok.children)):
+            kind = _exemplified(tok.head)
+            if kind is not None:
+                for obj in tok.children:
+                    if obj.dep_ != "pobj":
+                        continue
+                    for member in [obj, *(c for c in obj.subtree if c.dep_ == "conj" and c.head.i != c.i)]:
+                        if member.i in span_cluster:
+                            span_cluster[member.i].setdefault("described_as", []).append(kind)
 
+
+
+def _exemplified(noun: Token) -> Token | None:
+    """The plural noun a list of examples belongs to: "airports" in "airports including ...",
+    also through a quantity ("a number of airports including ...")."""
+    if noun.pos_ != "NOUN":
+        return None
+    if noun.lower_ in QUANTITY_NOUNS:
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        return obj if obj is not None and obj.pos_ == "NOUN" else None
+    return noun
 
 
 def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
@@ -361,6 +385,8 @@ def preferred_name(names: list[str], *, generic: frozenset[str] = frozenset()) -
     return max(pool, key=lambda n: (pool.count(n), len(n.split()), -pool.index(n)))
 
 
+#: nouns of quantity a list of examples passes through: "a number of airports including ..."
+QUANTITY_NOUNS = frozenset({"number", "range", "series", "variety", "host", "handful", "couple", "dozen", "list"})
 #: words no name ends with ("University of Illinois at", a name cut short)
 _NO_LAST_WORD = frozenset({"of", "at", "and", "for", "the", "a", "an", "to", "in", "by", "with", "on"})
 

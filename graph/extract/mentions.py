@@ -457,6 +457,11 @@ def _conjuncts(tok: Token) -> list[Token]:
     first = tok
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
+    if first is not tok and first.dep_ == "pobj" and first.head.lower_ == "of" \
+            and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+        # "Chevron of the United States and Petronas of Malaysia": the parser joined the
+        # second name to the first one's complement; the list is of the "X of Y"
+        first = first.head.head
     out, todo = [], [first]
     while todo and len(out) < 20:
         t = todo.pop()

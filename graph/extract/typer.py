@@ -208,14 +208,17 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
         gov = None
         if root.dep_ == "pobj" and root.head.lower_ == "of":
             gov = root.head.head
-        elif root.dep_ in ("compound", "amod") and root.head.pos_ == "NOUN":
+        elif root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ == "NOUN":
             gov = root.head
         if gov is None:
             continue
         t = noun_type(gov, ontology)
         if gov.lemma_.lower() in ontology.government_nouns or t == str(SCKG.SubnationalGovernment):
             return str(SCKG.SubnationalGovernment)
-        if t and is_facility(t, ontology) and root.dep_ == "pobj":
+        if t and is_facility(t, ontology) and (root.dep_ == "pobj" or gov.tag_ == "NNS" and any(
+                c.dep_ == "conj" for c in root.children)):
+            # "the ports of Balboa and Cristóbal"; "the Milan Malpensa and Milan Linate
+            # airports": names sharing a plural facility noun are each one of them
             return t
     name_types = [_name_type(normalise_name(n).split(), ontology) for n in c["names"]]
     name_types = [t for t in name_types if t]
