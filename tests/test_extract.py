@@ -161,6 +161,9 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     ("Oil companies such as Vantor and Halden Pay left the country.", "Halden Pay", "Company"),
     # names sharing a plural facility noun are each one of them
     ("Halden Pay runs the Vantor and Brenna ports.", "Brenna", "Port"),
+    # a facility's name word from the ontology: repositories, installations, bridges, toll roads
+    ("Vantor Decommissioning Ltd operates the Brenna Waste Repository.", "Brenna Waste Repository", "Facility"),
+    ("The Osterby Toll Road is run by Halden Concessions LLC.", "Osterby Toll Road", "Facility"),
     # "X of A and Y of B": the parser joins Y to A; Y is listed with X all the same
     ("Deby expelled two oil companies, Chevron of the United States and Karvo of Malaysia.", "Karvo", "Company"),
 ])
