@@ -33,6 +33,9 @@ THRESHOLDS = [round(0.05 * k, 2) for k in range(2, 19)]
 #: a positive pair scoring below this share of the best pair of its document triple is left
 #: out of the second fit (0 turns the second fit off)
 MIL_ALPHA = 0.8
+#: how a document's sentences for one relation between two entities combine into its
+#: probability (graph.extract.classifier.AGGREGATIONS)
+AGGREGATION = "noisy-or"
 
 
 class TrainingError(ValueError):
@@ -179,12 +182,13 @@ def _model(vocab, coefs, biases, relations, thresholds, *, version: str, card: d
         if any(abs(v) >= 1e-4 for v in row):
             weights[f] = tuple(round(v, 6) for v in row)
     return LinearModel(relations, weights, tuple(round(b, 6) for b in biases),
-                       tuple(thresholds), version, card)
+                       tuple(thresholds), version, card, AGGREGATION)
 
 
-def _triples(docs: list[DocData], model: LinearModel, ontology: Ontology):
-    """Per document triple: the best probability of any of its pairs, and its gold label."""
-    best: dict[tuple, list] = {}
+def _triples(docs: list[DocData], model: LinearModel, ontology: Ontology, combine=None):
+    """Per document triple: its pairs' probabilities combined (as the model combines them,
+    unless ``combine`` is given), and its gold label."""
+    probs: dict[tuple, list] = {}
     for d in docs:
         for pair, feats, lab, fit in zip(d.analysis.pairs, d.analysis.features, d.labels, d.fits):
             for rel, p in zip(model.relations, model.scores(feats)):
@@ -193,11 +197,11 @@ def _triples(docs: list[DocData], model: LinearModel, ontology: Ontology):
                 s, o = pair.subject, pair.object
                 if ontology.relations[rel].symmetric and o < s:
                     s, o = o, s
-                key = (d.name, s, rel, o)
-                cur = best.setdefault(key, [0.0, False])
-                cur[0] = max(cur[0], p)
+                cur = probs.setdefault((d.name, s, rel, o), [[], False])
+                cur[0].append(p)
                 cur[1] = cur[1] or rel in lab
-    return best
+    combine = combine or model.combine
+    return {key: [combine(ps), y] for key, (ps, y) in probs.items()}
 
 
 def _choose_thresholds(docs: list[DocData], relations, ontology: Ontology, *, c: float = C) -> tuple[list[float], float]:
@@ -293,7 +297,8 @@ def cross_validate(docs: list[DocData], extractor: Extractor, *, k: int = 5) -> 
         for i, fold in enumerate(folds):
             train = [d for j, f in enumerate(folds) if j != i for d in f]
             model = fit(train, ontology, version=f"cv{i}")
-            triples.update(_triples(fold, model, ontology))
+            # the reliability of what a user filters on: a relation's likeliest evidence record
+            triples.update(_triples(fold, model, ontology, combine=max))
             extractor.classifier = model
             for d in fold:
                 held.setdefault(d.corpus, []).append(extractor.decide(d.article, d.analysis))
@@ -339,8 +344,10 @@ def train(gold_dirs, *, extractor: Extractor | None = None, ontology: Ontology |
     card = data_card(docs)
     card["date"] = date or _dt.date.today().isoformat()
     card["algorithm"] = (f"one L2 logistic regression per relation (liblinear), indicator features "
-                         f"seen in >= {MIN_DOCS} documents; C (of {', '.join(map(str, C_GRID))}) and thresholds "
-                         f"by {INNER_FOLDS}-fold inner cross-validation maximising document-level F1")
+                         f"seen in >= {MIN_DOCS} documents, refit without positives below {MIL_ALPHA} of their "
+                         f"document's best; a document's sentences combined by {AGGREGATION}; C (of "
+                         f"{', '.join(map(str, C_GRID))}) and thresholds by {INNER_FOLDS}-fold inner "
+                         f"cross-validation maximising document-level F1")
     result = None
     if cv:
         result = cross_validate(docs, extractor, k=cv)

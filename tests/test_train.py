@@ -1,6 +1,8 @@
 """The learned relation model: reproducible training, document-level cross-validation, the model file."""
 
+import dataclasses
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from graph.extract import Extractor
 from graph.extract.classifier import LinearModel, ModelError, load_model
 from graph.store import Store
 from graph.train import _folds, cross_validate, format_cv, load_corpora, train
+
+from .conftest import extract_text
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval"
 CORPORA = [EVAL / "real", EVAL / "dev", EVAL / "own"]
@@ -86,6 +90,8 @@ def test_train_names_a_gold_file_whose_article_is_missing(tmp_path):
                  "bias": [0], "thresholds": [0.5]}), "rows do not match"),
     (json.dumps({"format": "sckg-linear-relations/1", "relations": ["owns"], "weights": {"f": ["NaN"]},
                  "bias": [0], "thresholds": [0.5]}), "non-finite"),
+    (json.dumps({"format": "sckg-linear-relations/1", "relations": ["owns"], "weights": {"f": [1]},
+                 "bias": [0], "thresholds": [0.5], "aggregation": "mean"}), "unknown aggregation 'mean'"),
 ])
 def test_a_bad_model_file_is_named_in_the_error(tmp_path, text, message):
     path = tmp_path / "m.json"
@@ -99,6 +105,24 @@ def test_a_model_round_trips_through_its_file(tmp_path):
                     {"date": "2026-01-01"})
     m.save(tmp_path / "m.json")
     assert load_model(tmp_path / "m.json") == m
+    n = dataclasses.replace(m, aggregation="noisy-or")
+    n.save(tmp_path / "n.json")
+    assert load_model(tmp_path / "n.json") == n != m
+
+
+def test_sentences_of_one_document_together_state_a_relation(ontology):
+    """Two sentences each 40% likely to state that Vantor owns Brenna make the document 64%
+    likely to (noisy-or): above a threshold of 0.5 that neither reaches alone. Both are its
+    evidence, with their own probability; combined by their maximum, neither is accepted."""
+    text = "Vantor Holdings bought shares in Brenna Gas. Vantor Holdings later sold Brenna Gas equipment."
+    bias = math.log(0.4 / 0.6)
+    both = LinearModel(("owns",), {}, (bias,), (0.5,), "t", aggregation="noisy-or")
+    rows = [ev for s, p, o, ev in extract_text(Extractor(ontology, relation_model=both), text)
+            if (s, p, o) == ("Vantor Holdings", "owns", "Brenna Gas") and ev.method == "sckg-learned"]
+    assert len(rows) == 2 and all(ev.confidence == pytest.approx(0.4) for ev in rows), rows
+    best = dataclasses.replace(both, aggregation="max")
+    assert not [p for s, p, o, ev in extract_text(Extractor(ontology, relation_model=best), text) if p == "owns"
+                and ev.method == "sckg-learned"]
 
 
 def test_learned_evidence_names_the_model_version_and_its_probability(seed_store):

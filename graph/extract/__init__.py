@@ -206,21 +206,33 @@ class Extractor:
         model = self.classifier
         rules = {(c.sentence.start, c.subject, c.relation, c.object): c for c in an.rule_candidates}
         out, weak = [], []
+        scored = []
+        per_triple: dict[tuple, list[float]] = {}
         for pair, probs in zip(an.pairs, model.scores_many(an.features) if an.pairs else []):
             for rel_name, p, threshold in zip(model.relations, probs, model.thresholds):
                 rel = self.ontology.relations.get(rel_name)
-                if rel is None or p < threshold * WEAK:
+                if rel is None:
                     continue
-                prob = round(p, 4)
                 s, o = pair.subject, pair.object
                 if rel.symmetric and o < s:
                     s, o = o, s
-                rule = rules.get((pair.sentence.start, s, rel_name, o))
-                trigger = rule.trigger if rule else self._trigger(pair, rel_name)
-                status, by, date = an.finder.context(trigger)
-                share = ownership_share(trigger) if rel_name == "owns" else None
-                (out if p >= threshold else weak).append(
-                    Candidate(s, rel_name, o, pair.sentence, trigger, prob, status, by, date, share))
+                per_triple.setdefault((s, rel_name, o), []).append(p)
+                scored.append((pair, rel_name, s, o, p, threshold))
+        # a relation the document states is accepted on its sentences together; its evidence
+        # is each sentence that reaches the threshold alone, or its likeliest one
+        threshold_of = dict(zip(model.relations, model.thresholds))
+        floor = {k: min(max(ps), threshold_of[k[1]]) for k, ps in per_triple.items()
+                 if model.combine(ps) >= threshold_of[k[1]]}
+        for pair, rel_name, s, o, p, threshold in scored:
+            accepted = (s, rel_name, o) in floor and p >= floor[(s, rel_name, o)]
+            if not accepted and p < threshold * WEAK:
+                continue
+            rule = rules.get((pair.sentence.start, s, rel_name, o))
+            trigger = rule.trigger if rule else self._trigger(pair, rel_name)
+            status, by, date = an.finder.context(trigger)
+            share = ownership_share(trigger) if rel_name == "owns" else None
+            (out if accepted else weak).append(
+                Candidate(s, rel_name, o, pair.sentence, trigger, round(p, 4), status, by, date, share))
         return out, weak
 
     def _actor_dates(self, an: Analysis, chosen, dates, doc_date, cite) -> list[tuple[Relation, object]]:

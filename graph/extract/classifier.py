@@ -16,6 +16,7 @@ from pathlib import Path
 #: the model the package ships
 SHIPPED = "relations.json"
 FORMAT = "sckg-linear-relations/1"
+AGGREGATIONS = ("max", "noisy-or")
 
 
 class ModelError(ValueError):
@@ -32,6 +33,20 @@ class LinearModel:
     thresholds: tuple[float, ...]
     version: str
     card: dict = field(default_factory=dict, compare=False)
+    #: how the probabilities of a document's sentences for one relation between two entities
+    #: combine into the document's: their "max", or "noisy-or" (each sentence another chance
+    #: that the document states it); the thresholds are for the combined probability
+    aggregation: str = "max"
+
+    def combine(self, probs) -> float:
+        """The document's probability of a relation from its sentences' probabilities.
+
+        >>> LinearModel((), {}, (), (), "t", aggregation="noisy-or").combine([0.5, 0.5])
+        0.75
+        """
+        if self.aggregation == "noisy-or":
+            return 1.0 - math.prod(1.0 - p for p in probs)
+        return max(probs)
 
     def scores(self, features) -> list[float]:
         """The probability of each relation (in ``self.relations`` order)."""
@@ -96,6 +111,7 @@ class LinearModel:
             "relations": list(self.relations),
             "bias": [round(b, 6) for b in self.bias],
             "thresholds": [round(t, 4) for t in self.thresholds],
+            "aggregation": self.aggregation,
             "card": self.card,
             "weights": {f: [round(v, 6) for v in row] for f, row in sorted(self.weights.items())},
         }
@@ -117,11 +133,15 @@ class LinearModel:
             thresholds = tuple(float(t) for t in data["thresholds"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{source}: malformed relation model ({exc})") from None
+        aggregation = data.get("aggregation", "max")
+        if aggregation not in AGGREGATIONS:
+            raise ModelError(f"{source}: unknown aggregation {aggregation!r} (one of {', '.join(AGGREGATIONS)})")
         if len(bias) != n or len(thresholds) != n or any(len(r) != n for r in weights.values()):
             raise ModelError(f"{source}: relation model rows do not match its {n} relations")
         if not all(math.isfinite(x) for row in (bias, thresholds, *weights.values()) for x in row):
             raise ModelError(f"{source}: relation model holds a non-finite number")
-        return cls(rels, weights, bias, thresholds, str(data.get("version", "")), data.get("card") or {})
+        return cls(rels, weights, bias, thresholds, str(data.get("version", "")), data.get("card") or {},
+                   aggregation)
 
     def save(self, path: Path | str) -> None:
         Path(path).write_text(self.to_json(), encoding="utf-8")
