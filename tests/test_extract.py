@@ -144,6 +144,15 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     feats = {(labels[p.subject], labels[p.object]): f for p, f in zip(an.pairs, an.features)}
     f = feats[("Brill Industries", "Corta Group")]
     assert "list_gov=venture" in f and "list=pobj|between" in f, f
+    # a possessor inside a phrase set beside a name: "Vantor Cargo, Halden Group's logistics
+    # division": Halden owns Vantor; what the division does at the airport, Vantor does
+    an, _ = _entities(extractor, "Regulators are watching the operations of Vantor Cargo, Halden Group's "
+                                 "logistics division, at Brenna Airport.")
+    labels = {k: e.label for k, e in an.mentions.entities.items()}
+    feats = {(labels[p.subject], labels[p.object]): f for p, f in zip(an.pairs, an.features)}
+    assert "s_poss_beside=other" in feats[("Halden Group", "Vantor Cargo")]
+    assert "s_poss_beside=third" in feats[("Halden Group", "Brenna Airport")]
+    assert not [x for x in feats[("Vantor Cargo", "Brenna Airport")] if "poss_beside" in x]
 
 
 @pytest.mark.parametrize("text,name,type_", [

@@ -166,6 +166,17 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
         for trig in vocab.of(end.head):
             f.append(f"{tag}_head_trig={trig}")
             f.append(f"{tag}_head_trig={trig}|{sc}|{oc}")
+    # "Cainiao, Alibaba's logistics division": a possessor inside a phrase set beside a name;
+    # what the phrase does, the name does, and the possessor owns it
+    for end, tag in ((a, "s"), (b, "o")):
+        if end.dep_ == "poss":
+            noun = end.head
+            beside = noun.head if noun.dep_ == "appos" else next(
+                (c for c in noun.children if c.dep_ == "appos"), None)
+            named = ms.entity_at(beside) if beside is not None else None
+            if named is not None and named != (pair.subject if tag == "s" else pair.object):
+                other = pair.object if tag == "s" else pair.subject
+                f.append(f"{tag}_poss_beside={'other' if named == other else 'third'}")
     # words between the two mentions, when close
     lo, hi = sorted((a.i, b.i))
     between = ms.doc[lo + 1:hi]
