@@ -190,7 +190,6 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
                             span_cluster[member.i].setdefault("described_as", []).append(kind)
 
 
-
 def _exemplified(noun: Token) -> Token | None:
     """The plural noun a list of examples belongs to: "airports" in "airports including ...",
     also through a quantity ("a number of airports including ...")."""
