@@ -174,7 +174,8 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     ("Vantor Decommissioning Ltd operates the Brenna Waste Repository.", "Brenna Waste Repository", "Facility"),
     ("The Osterby Toll Road is run by Halden Concessions LLC.", "Osterby Toll Road", "Facility"),
     # "X of A and Y of B": the parser joins Y to A; Y is listed with X all the same
-    ("Deby expelled two oil companies, Chevron of the United States and Karvo of Malaysia.", "Karvo", "Company"),
+    ("On Sunday, Chadian President Ivo Tamba expelled two oil companies, Brenna of the United States and Karvo "
+     "of Malaysia.", "Karvo", "Company"),
 ])
 def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
     _, ents = _entities(extractor, text)
