@@ -109,6 +109,7 @@ class TimeCues:
     law_nouns: frozenset[str]
     event_nouns: frozenset[str] = frozenset()  # "decision", "deal": a noun naming a dated act
     completion_verbs: frozenset[str] = frozenset()  # "close", "complete": the act was done
+    act_verbs: frozenset[str] = frozenset()  # "impose", "designate": "is imposing" is done today
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,8 @@ class Ontology:
                         ended=words(SCKG.ended, SCKG.cue), changed=words(SCKG.changed, SCKG.cue),
                         enact=words(SCKG.law, SCKG.enactVerb), law_nouns=words(SCKG.law, SCKG.cue),
                         event_nouns=words(SCKG.validFrom, SCKG.eventNoun),
-                        completion_verbs=words(SCKG.validFrom, SCKG.completionVerb))
+                        completion_verbs=words(SCKG.validFrom, SCKG.completionVerb),
+                        act_verbs=words(SCKG.validFrom, SCKG.actVerb))
 
     @functools.cached_property
     def decision_kinds(self) -> dict[str, frozenset[str]]:

@@ -167,3 +167,20 @@ def test_a_date_the_parser_hung_from_the_auxiliary_dates_the_verb(extractor):
     assert verb.dep_ == "advcl" and verb.head.lemma_ == "be"  # the parse the rule mends
     vt = valid_time(verb, date_phrases(doc), "2025-03-20", extractor.ontology.time_cues)
     assert (vt.start, vt.end) == ("2025-03-20", None), vt
+
+
+def test_an_act_in_the_present_progressive_is_done_on_the_documents_date(extractor):
+    """ "is imposing sanctions": an act done at once (the ontology's act verbs) reported in
+    the present progressive with no date is done on the document's date; an ongoing review
+    ("is investigating") has no start the text gives."""
+    from graph.extract.timing import date_phrases, valid_time
+    cues = extractor.ontology.time_cues
+
+    def start(text, verb):
+        doc = extractor.nlp(text)
+        vt = valid_time(next(t for t in doc if t.text == verb), date_phrases(doc), "2019-09-25", cues)
+        return vt.start, vt.end
+
+    assert start("The United States is imposing sanctions on Vantor Shipping.", "imposing") == ("2019-09-25", None)
+    assert start("The Commission is investigating the merger of Vantor and Brenna.", "investigating") == (None, None)
+    assert start("The United States imposed sanctions on Vantor Shipping.", "imposed") == (None, None)

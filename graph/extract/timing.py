@@ -109,8 +109,17 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
             end = end or value
         elif not stative:
             start = start or value
+    if not ranked and doc_date and not stative and not ending and _progressive(clause) \
+            and clause.lemma_.lower() in cues.act_verbs:
+        start = doc_date  # "The United States is imposing sanctions on X": done on the document's date
     before, after = share_change(trigger.sent)
     return ValidTime(start, end, before, after)
+
+
+def _progressive(verb: Token) -> bool:
+    """A verb in the present progressive: "is imposing", "are launching"."""
+    return verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am", "'s", "'re")
+                                      for c in verb.children)
 
 
 def _range(doc, start: int, end: int, prep: str, doc_date: str | None) -> tuple[str, str] | None:
