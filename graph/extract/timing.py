@@ -82,7 +82,8 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
     stops = [clause, trigger]
     if clause.dep_ == "acl" and _forms(clause.head) & cues.event_nouns:
         stops.append(clause.head)  # "the 2019 decision prohibiting the joint venture"
-    if clause.dep_ in ("advcl", "xcomp", "ccomp") and clause.tag_ in ("VBG", "VBN") and clause.head.lemma_ in ("be", "have"):
+    if clause.dep_ in ("advcl", "xcomp", "ccomp") and clause.tag_ in ("VBG", "VBN") \
+            and clause.head.lemma_ in ("be", "have"):
         # "is today sanctioning X": the parser took the auxiliary for the clause's verb and
         # hung the date from it
         stops.append(clause.head)
