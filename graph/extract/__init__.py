@@ -209,7 +209,7 @@ class Extractor:
         scored = []
         per_triple: dict[tuple, list[float]] = {}
         for pair, probs in zip(an.pairs, model.scores_many(an.features) if an.pairs else []):
-            for rel_name, p, threshold in zip(model.relations, probs, model.thresholds):
+            for rel_name, p in zip(model.relations, probs):
                 rel = self.ontology.relations.get(rel_name)
                 if rel is None:
                     continue
@@ -217,15 +217,15 @@ class Extractor:
                 if rel.symmetric and o < s:
                     s, o = o, s
                 per_triple.setdefault((s, rel_name, o), []).append(p)
-                scored.append((pair, rel_name, s, o, p, threshold))
+                scored.append((pair, rel_name, s, o, p))
         # a relation the document states is accepted on its sentences together; its evidence
         # is each sentence that reaches the threshold alone, or its likeliest one
         threshold_of = dict(zip(model.relations, model.thresholds))
         floor = {k: min(max(ps), threshold_of[k[1]]) for k, ps in per_triple.items()
                  if model.combine(ps) >= threshold_of[k[1]]}
-        for pair, rel_name, s, o, p, threshold in scored:
+        for pair, rel_name, s, o, p in scored:
             accepted = (s, rel_name, o) in floor and p >= floor[(s, rel_name, o)]
-            if not accepted and p < threshold * WEAK:
+            if not accepted and p < threshold_of[rel_name] * WEAK:
                 continue
             rule = rules.get((pair.sentence.start, s, rel_name, o))
             trigger = rule.trigger if rule else self._trigger(pair, rel_name)

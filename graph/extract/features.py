@@ -12,6 +12,7 @@ from spacy.tokens import Token
 from ..ontology import Ontology
 from .candidates import Pair, path
 from .mentions import Mentions
+from .typer import first_conjunct
 
 CONTENT = {"NOUN", "VERB", "ADJ", "PROPN", "ADP", "ADV", "NUM", "AUX", "PART"}
 
@@ -138,9 +139,7 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
     if lca in (a, b) and all(t.dep_ == "conj" for t in [*up[:-1], *down]):
         # members of one list ("a joint venture between A, B and C"): what governs the list
         # says what they share
-        first = lca
-        while first.dep_ == "conj" and first.head.i != first.i:
-            first = first.head
+        first = first_conjunct(lca)
         gov = first.head
         if gov.i != first.i:
             f.append(f"list={first.dep_}|{_lemma(gov)}")

@@ -21,8 +21,8 @@ from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parent
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences, line_of,
                     short_form, shouted, split_case_titles, split_name)
-from .typer import (acts_as_agent, address_place, cluster_type, country_names, government_context, is_facility,
-                    name_head, noun_type)
+from .typer import (acts_as_agent, address_place, cluster_type, country_names, first_conjunct, government_context,
+                    is_facility, name_head, noun_type)
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "LANGUAGE"}
@@ -454,9 +454,7 @@ def _office_names(doc: Doc, ontology: Ontology) -> list[Span]:
 
 def _conjuncts(tok: Token) -> list[Token]:
     """The other members of the list ``tok`` stands in ("A, B and C")."""
-    first = tok
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head
+    first = first_conjunct(tok)
     if first is not tok and first.dep_ == "pobj" and first.head.lower_ == "of" \
             and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
         # "Chevron of the United States and Petronas of Malaysia": the parser joined the

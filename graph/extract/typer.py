@@ -71,6 +71,13 @@ def is_facility(type_iri: str, ontology: Ontology) -> bool:
 
 
 
+def first_conjunct(tok: Token) -> Token:
+    """The first member of the list ``tok`` stands in ("A" for "C" in "A, B and C")."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
 def acts_as_agent(span: Span) -> bool:
     """True when a name is used as an agent (subject, possessor, object), not a location."""
     root = span.root
@@ -202,9 +209,7 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     # "the government of Shenzhen", "the Northern Territory government": a local government;
     # "the ports of Balboa and Cristóbal": a facility
     for s in c["spans"]:
-        root = s.root
-        while root.dep_ == "conj":
-            root = root.head
+        root = first_conjunct(s.root)
         gov = None
         if root.dep_ == "pobj" and root.head.lower_ == "of":
             gov = root.head.head
