@@ -125,6 +125,7 @@ class GazetteerEntry:
     same_as: tuple[URIRef, ...] = ()
     short_names: tuple[str, ...] = ()  # "Commission", in texts of its jurisdiction
     jurisdiction: URIRef | None = None
+    jurisdiction_cues: tuple[str, ...] = ()  # "Council Regulation": a text of this jurisdiction
 
 
 @dataclass(frozen=True)
@@ -437,6 +438,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             metonyms=_strs(gz, s, SCKG.metonym),
             same_as=tuple(sorted(o for o in gz.objects(s, OWL.sameAs))),
             short_names=_strs(gz, s, SCKG.shortName), jurisdiction=gz.value(s, SCKG.jurisdiction),
+            jurisdiction_cues=_strs(gz, s, SCKG.jurisdictionCue),
         ))
 
     known = {e.iri for e in entries}

@@ -523,6 +523,14 @@ def test_the_parties_of_a_merger_case_written_with_slashes_are_each_a_name(extra
     # the fuller name is one the gazetteer knows the body by, not the one the text uses
     ("CFIUS reviewed the deal. The Committee found that Talvor threatens national security.",
      "Committee", "CFIUS"),
+    # the jurisdiction shown by its cue words (sckg:jurisdictionCue), not named
+    ("On 3 May the Commission received notification pursuant to Article 4 of Council Regulation (EC) "
+     "No 139/2004 of a concentration by which Talvor acquires Brillwerk.", "Commission", "European Commission"),
+    # a state's one institution of a kind, and a body of a named state
+    ("Canada approved the sale of Talvor. The Bureau said Brillwerk may keep its terminal.",
+     "Bureau", "Competition Bureau"),
+    ("U.S. lawmakers opposed the deal. Congress asked Talvor to sell Brillwerk.",
+     "Congress", "United States Congress"),
 ])
 def test_a_bare_head_word_is_the_body_the_gazetteer_knows_by_it(extractor, text, short, body):
     _, ents = _entities(extractor, text)

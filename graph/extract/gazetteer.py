@@ -25,6 +25,7 @@ class Gazetteer:
     metonyms: dict[str, GazetteerEntry]
     demonyms: dict[str, GazetteerEntry]
     short_names: dict[str, list[GazetteerEntry]]  # "commission" -> bodies a text of their jurisdiction calls so
+    cues: tuple[tuple[str, str], ...] = ()  # ("Council Regulation", IRI of the EU): sckg:jurisdictionCue
 
     @classmethod
     def build(cls, ontology: Ontology) -> "Gazetteer":
@@ -40,7 +41,12 @@ class Gazetteer:
                 demonyms.setdefault(normalise_name(d), e)
                 for noun in ontology.government_nouns:
                     by_name.setdefault(normalise_name(f"{d} {noun}"), e)
-        return cls(by_name, metonyms, demonyms, short_names)
+        cues = tuple(sorted((cue, str(e.iri)) for e in ontology.gazetteer for cue in e.jurisdiction_cues))
+        return cls(by_name, metonyms, demonyms, short_names, cues)
+
+    def cued(self, text: str) -> frozenset[str]:
+        """The IRIs of the jurisdictions whose cue words the text uses ("Regulation (EC)")."""
+        return frozenset(iri for cue, iri in self.cues if cue in text)
 
     def entry(self, name: str) -> GazetteerEntry | None:
         """The entry a name or metonym names."""

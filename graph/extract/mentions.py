@@ -162,7 +162,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     gaz_spans = gazetteer_spans(doc, gazetteer, matcher)
     spans.extend((name_span, "GAZ") for name_span, _ in gaz_spans)
     # what the gazetteer knows is named, even inside another name ("EU" in "EU Merger Regulation")
-    gaz_named = frozenset(str(entry.iri) for _, entry in gaz_spans)
+    # or shown by its cue words ("Council Regulation (EC) No 139/2004" for the EU)
+    gaz_named = frozenset(str(entry.iri) for _, entry in gaz_spans) | gazetteer.cued(doc.text)
     known = {i for sp, _ in spans for i in range(sp.start, sp.end)}
     for office in _office_names(doc, ontology):
         # "President of the United States", "Secretary of the Treasury": the state or body
