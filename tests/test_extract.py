@@ -578,3 +578,26 @@ def test_an_office_named_in_full_then_short_is_one_entity_named_in_full(extracto
     full = "Secretary of State for Trade and Harbours"
     assert full in ents and "Secretary of State" in ents[full][1], ents
     assert "Secretary of State" not in ents, ents
+
+
+def test_a_former_name_in_parentheses_is_the_name_before_it(extractor):
+    """ "(formerly known as X)" renames what comes right before the parenthesis, whatever
+    the parser attaches "known" to, and whether or not X is the shorter name."""
+    _, ents = _entities(extractor, "The agencies signed agreements with Halvor Digital LLC and its subsidiary "
+                                   "Brenna Holdings Inc., and Vantor Platforms Inc. (formerly known as Osterby Inc.) "
+                                   "and its subsidiary Trask Cable LLC.")
+    vantor = [label for label, (_, names) in ents.items() if "Vantor Platforms Inc." in names]
+    assert vantor and "Osterby Inc." in ents[vantor[0]][1], ents
+    assert not any("Halvor Digital LLC" in names and "Osterby Inc." in names for _, names in ents.values()), ents
+    _, ents = _entities(extractor, "The Bureau welcomed an order by the Competition Tribunal requiring Karvo "
+                                   "(formerly known as Talvor Resources Corporation) to divest the Osterby landfill.")
+    karvo = [label for label, (_, names) in ents.items() if "Karvo" in names]
+    assert karvo and "Talvor Resources Corporation" in ents[karvo[0]][1], ents
+    assert not any("requiring" in n for _, names in ents.values() for n in names), ents
+
+
+def test_a_state_in_parentheses_after_a_company_is_where_it_is(extractor):
+    """Merger notices write "Vellmar Partners (USA)": the country, not another name."""
+    _, ents = _entities(extractor, "Trask Terminals is controlled by funds managed by Halvor Capital, LLC, and "
+                                   "associated with Vellmar Partners (USA).")
+    assert not any("Vellmar Partners" in names and "USA" in names for _, names in ents.values()), ents

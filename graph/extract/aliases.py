@@ -152,8 +152,8 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
         # "<description>, known as VSSE": the description names the same entity
         if tok.lower_ == "known" and tok.dep_ in ("acl", "relcl", "advcl"):
             as_ = [c for c in tok.children if c.lower_ in ("as",)]
-            if not as_:
-                continue
+            if not as_ or _renamed_in_parentheses(tok, as_[0]):
+                continue  # "(formerly known as X)" names what comes before it: join_parenthesised
             objs = [c for c in as_[0].children if c.dep_ == "pobj"]
             if not objs or objs[0].i not in span_cluster:
                 continue
@@ -202,6 +202,18 @@ def _exemplified(noun: Token) -> Token | None:
     return noun
 
 
+# the words of "(formerly known as X)", "(also known as X)", "(now X)"
+RENAMED = frozenset({"formerly", "previously", "also", "now", "known", "as", "a.k.a.", "aka"})
+
+
+def _renamed_in_parentheses(known: Token, as_: Token) -> bool:
+    """ "(formerly known as X)": only renaming words from the parenthesis to "as"."""
+    doc, i = known.doc, known.i
+    while i > 0 and doc[i - 1].lower_ in RENAMED:
+        i -= 1
+    return i > 0 and doc[i - 1].text == "(" and all(t.lower_ in RENAMED for t in doc[i:as_.i + 1])
+
+
 def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
     """ "Parrish & Heimbecker's (P&H)", "Terminal Catalunya ('TERCAT')": a shorter name in
     parentheses right after a name defines it, wherever else in the text it comes first (a
@@ -219,6 +231,10 @@ def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
             if j >= len(doc) or doc[j].text != "(":
                 continue
             j += 1
+            said = j  # "(formerly known as CCS Corporation)": the text says it is another name
+            while j < len(doc) and doc[j].lower_ in RENAMED:
+                j += 1
+            said = j > said and doc[j - 1].lower_ not in ("formerly", "previously", "also", "now")
             while j < len(doc) and (doc[j].is_quote or doc[j].text in ("‘", "’", "“", "”")):
                 j += 1
             hit = span_cluster.get(j)
@@ -229,8 +245,10 @@ def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
             while k < len(doc) and (doc[k].is_quote or doc[k].text in ("‘", "’", "“", "”")):
                 k += 1
             if other is c or other not in clusters or c not in clusters or k >= len(doc) or doc[k].text != ")" \
-                    or len(alias.text) >= len(s.text):
+                    or (len(alias.text) >= len(s.text) and not said):
                 continue
+            if _a_state(other) and not _a_state(c):
+                continue  # "Global Infrastructure Partners (USA)": where it is, not another name
             _join(c, other, clusters, {})
 
 

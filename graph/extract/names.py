@@ -52,7 +52,8 @@ def split_name(span: Span) -> list[Span]:
     - a sentence's end the parser may miss: "H3G. The Commission";
     - an unclosed parenthesis: "Oak Ridge National Laboratory (ORNL";
     - "of" after a legal form: "Connect Bidco Limited of Inmarsat plc" (an acquisition's
-      buyer and target).
+      buyer and target);
+    - a verb in lower case: "the Competition Tribunal requiring Tervita".
     """
     doc, pieces, start = span.doc, [], span.start
     whole_state = normalise_name(trim_span(span).text) in country_names()  # "People's Republic of China"
@@ -60,7 +61,7 @@ def split_name(span: Span) -> list[Span]:
         inner = t.i < span.end - 1 and not whole_state
         if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]) or \
                 inner and (t.text in ("by", "/") or t.tag_ == "POS" or _plural_possessive(t)
-                           or ends_at_legal_form(t)):
+                           or ends_at_legal_form(t) or t.pos_ == "VERB" and t.is_lower):
             pieces.append((start, t.i))
             start = t.i + 1
         elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
