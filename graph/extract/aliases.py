@@ -231,10 +231,11 @@ def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
             if j >= len(doc) or doc[j].text != "(":
                 continue
             j += 1
-            said = j  # "(formerly known as CCS Corporation)": the text says it is another name
+            opened = j
             while j < len(doc) and doc[j].lower_ in RENAMED:
                 j += 1
-            said = j > said and doc[j - 1].lower_ not in ("formerly", "previously", "also", "now")
+            # "(formerly known as CCS Corporation)": the text says it is another name, longer or not
+            said = j > opened and doc[j - 1].lower_ in ("as", "a.k.a.", "aka")
             while j < len(doc) and (doc[j].is_quote or doc[j].text in ("‘", "’", "“", "”")):
                 j += 1
             hit = span_cluster.get(j)
