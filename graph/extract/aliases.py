@@ -206,12 +206,19 @@ def _exemplified(noun: Token) -> Token | None:
 RENAMED = frozenset({"formerly", "previously", "also", "now", "known", "as", "a.k.a.", "aka"})
 
 
+def _past_renaming(doc: Doc, i: int) -> int:
+    """The index after the renaming words ("formerly known as") that start at ``i``."""
+    while i < len(doc) and doc[i].lower_ in RENAMED:
+        i += 1
+    return i
+
+
 def _renamed_in_parentheses(known: Token, as_: Token) -> bool:
     """ "(formerly known as X)": only renaming words from the parenthesis to "as"."""
     doc, i = known.doc, known.i
     while i > 0 and doc[i - 1].lower_ in RENAMED:
         i -= 1
-    return i > 0 and doc[i - 1].text == "(" and all(t.lower_ in RENAMED for t in doc[i:as_.i + 1])
+    return i > 0 and doc[i - 1].text == "(" and _past_renaming(doc, i) > as_.i
 
 
 def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
@@ -231,9 +238,7 @@ def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
             if j >= len(doc) or doc[j].text != "(":
                 continue
             j += 1
-            opened = j
-            while j < len(doc) and doc[j].lower_ in RENAMED:
-                j += 1
+            opened, j = j, _past_renaming(doc, j)
             # "(formerly known as CCS Corporation)": the text says it is another name, longer or not
             said = j > opened and doc[j - 1].lower_ in ("as", "a.k.a.", "aka")
             while j < len(doc) and (doc[j].is_quote or doc[j].text in ("‘", "’", "“", "”")):
