@@ -601,3 +601,29 @@ def test_a_state_in_parentheses_after_a_company_is_where_it_is(extractor):
     _, ents = _entities(extractor, "Trask Terminals is controlled by funds managed by Halvor Capital, LLC, and "
                                    "associated with Vellmar Partners (USA).")
     assert not any("Vellmar Partners" in names and "USA" in names for _, names in ents.values()), ents
+
+
+def test_a_word_english_does_not_know_written_as_a_name_is_one_whatever_its_tag(extractor):
+    """The tagger takes "Feely" for an adverb (-ly) and "MyVarnLink" for a common noun;
+    neither is an English word, and both are written as names. "Feely, which owns": a name
+    that owns is an organisation."""
+    _, ents = _entities(extractor, "Other companies with partial Chinese ownership include Feely, which owns a "
+                                   "number of EV brands. Trask would be permitted to sell MyVarnLink to a suitable buyer.")
+    assert ents.get("Feely", ("",))[0] == "Company", ents
+    assert ents.get("MyVarnLink", ("",))[0] == "Company", ents
+    # a capitalised English word or a plural abbreviation stays a word
+    _, ents = _entities(extractor, "The Commission examined the market for OTAs. During that period, Trask grew.")
+    assert not {"OTAs", "During"} & set(ents), ents
+
+
+def test_a_list_the_model_took_for_one_name_is_its_items(extractor):
+    """The small model sometimes tags a list ("Polestar, Lynk & Co.") as one organisation:
+    such a span is its items. A list inside a name is not split."""
+    from graph.extract.names import split_name
+    doc = extractor.nlp("Halvor Motors owns a number of brands including Kelvane, Dorrit & Co. and British maker Marvex.")
+    start = next(t.i for t in doc if t.text == "Kelvane")
+    assert [p.text for p in split_name(doc[start:start + 5])] == ["Kelvane", "Dorrit & Co."]
+    doc = extractor.nlp("The Department for Business, Energy and Industrial Strategy reviewed the deal.")
+    assert [p.text for p in split_name(doc[1:9])] == ["Department for Business, Energy and Industrial Strategy"]
+    doc = extractor.nlp("Halvor Group, Inc. bought Trask.")
+    assert [p.text for p in split_name(doc[0:4])] == ["Halvor Group, Inc."]

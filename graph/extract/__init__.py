@@ -105,13 +105,14 @@ class Extractor:
 
     def __init__(self, ontology: Ontology, *, nlp=None, model: str | None = None,
                  relation_model: LinearModel | str | None = "shipped"):
-        from .nlp import load_nlp
+        from .nlp import english_words, load_nlp
 
         self.ontology = ontology
         self.nlp = nlp if nlp is not None else load_nlp(model)
         self.gazetteer = Gazetteer.build(ontology)
         self.triggers = TriggerIndex(ontology)
         self.matcher = phrase_matcher(self.nlp, self.gazetteer)
+        self.words = english_words(self.nlp)
         self.version = f"{ontology.version}+{self.nlp.meta.get('name', 'model')}-{self.nlp.meta.get('version', '?')}"
         self.vocab = Vocabulary(ontology)
         #: relations only a state actor holds (monitors, blocked): their words may have an unnamed agent
@@ -183,7 +184,8 @@ class Extractor:
 
     def analyse(self, article: Article, doc) -> Analysis:
         """Mentions, rule candidates and candidate pairs with features (pure)."""
-        ms = find_mentions(doc, self.ontology, self.gazetteer, self.matcher, scope=article.slug)
+        ms = find_mentions(doc, self.ontology, self.gazetteer, self.matcher, scope=article.slug,
+                           words=self.words)
         finder = RelationFinder(self.ontology, self.gazetteer, self.triggers, ms, doc_date=article.date)
         rule_cands = finder.find()
         renamed = self._name_after_operator(rule_cands, ms)

@@ -154,8 +154,9 @@ class Mentions:
 
 
 def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: PhraseMatcher, *,
-                  scope: str) -> Mentions:
-    """Find and type the named entities of ``doc``."""
+                  scope: str, words: frozenset[str] = frozenset()) -> Mentions:
+    """Find and type the named entities of ``doc``; ``words``: the English words (lower-cased)
+    a capitalised word the tagger did not take for a name must be outside of to be one."""
     ms = Mentions(doc=doc, ontology=ontology, scope=scope, at=[None] * len(doc))
     # 1. candidate name spans: gazetteer phrases, NER, runs of proper nouns
     spans: list[tuple[Span, str]] = []
@@ -189,8 +190,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     i = 0
     while i <= len(doc):
         tok = doc[i] if i < len(doc) else None
-        if tok is not None and (tok.pos_ == "PROPN" or _acronym(tok)) and not tok.is_punct \
-                and tok.ent_type_ not in NOT_NAME_ENTS:
+        if tok is not None and (tok.pos_ == "PROPN" or _acronym(tok) or _unknown_name(tok, words, headings)) \
+                and not tok.is_punct and tok.ent_type_ not in NOT_NAME_ENTS:
             run.append(tok)
             i += 1
             continue
@@ -284,7 +285,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                                                  or doc[j].pos_ == "ADJ" and doc[j].dep_ == "amod"):
             j += 1
         indefinite = s.start > 0 and doc[s.start - 1].lower_ in ("a", "an") or "NORP" in labs \
-            or all(t.pos_ == "ADJ" for t in s) or normalise_name(s.text) in ontology.not_names \
+            or all(t.pos_ == "ADJ" and t.lower_ in words for t in s) or normalise_name(s.text) in ontology.not_names \
             or normalise_name(s.text) in gazetteer.demonyms  # "the Welsh factory" is a description
         if not indefinite and j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not taken[j] and \
                 s.root.head.i <= j and is_facility(noun_type(doc[j], ontology) or "", ontology) \
@@ -411,6 +412,23 @@ def _acronym(tok: Token) -> bool:
     """A word in capitals the tagger took for a common word ("COSCO Shipping", "CRRC
     Qingdao", "VSSE is monitoring"): a name all the same."""
     return len(tok) >= 3 and tok.is_alpha and tok.is_upper and not tok.is_stop
+
+
+#: parts of speech of words that are no name even when capitalised ("During", "Having")
+FUNCTION_POS = frozenset({"DET", "ADP", "SCONJ", "CCONJ", "AUX", "PART", "INTJ", "NUM", "PUNCT", "SYM"})
+
+
+def _unknown_name(tok: Token, words: frozenset[str], headings: set[int]) -> bool:
+    """A word the tagger took for a common word that English does not know, written as a
+    name: capitalised inside a sentence that is not a heading ("include Geely, which owns
+    Volvo"), or in camel case ("easyJet")."""
+    text = tok.text
+    if len(text) < 3 or not tok.is_alpha or tok.is_stop or tok.pos_ in FUNCTION_POS or tok.lower_ in words \
+            or tok.lemma_.lower() in words or text[:-1].isupper():  # "OTAs": a plural abbreviation
+        return False
+    if text[0].islower():
+        return any(c.isupper() for c in text[1:])
+    return not tok.is_upper and tok.i != tok.sent.start and tok.sent.start not in headings
 
 
 def _whole_name(span: Span, ontology: Ontology) -> bool:

@@ -53,7 +53,8 @@ def split_name(span: Span) -> list[Span]:
     - an unclosed parenthesis: "Oak Ridge National Laboratory (ORNL";
     - "of" after a legal form: "Connect Bidco Limited of Inmarsat plc" (an acquisition's
       buyer and target);
-    - a verb in lower case: "the Competition Tribunal requiring Tervita".
+    - a verb in lower case: "the Competition Tribunal requiring Tervita";
+    - a comma before a conjunct, in a list: "Polestar, Lynk & Co." (not "Group, Inc.").
     """
     doc, pieces, start = span.doc, [], span.start
     whole_state = normalise_name(trim_span(span).text) in country_names()  # "People's Republic of China"
@@ -61,7 +62,7 @@ def split_name(span: Span) -> list[Span]:
         inner = t.i < span.end - 1 and not whole_state
         if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]) or \
                 inner and (t.text in ("by", "/") or t.tag_ == "POS" or _plural_possessive(t)
-                           or ends_at_legal_form(t) or t.pos_ == "VERB" and t.is_lower):
+                           or ends_at_legal_form(t) or t.pos_ == "VERB" and t.is_lower or _listed(t, span)):
             pieces.append((start, t.i))
             start = t.i + 1
         elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
@@ -69,6 +70,17 @@ def split_name(span: Span) -> list[Span]:
             start = t.i
     pieces.append((start, span.end))
     return [doc[a:b] for a, b in pieces if b > a]
+
+
+def _listed(comma, span: Span) -> bool:
+    """A comma inside a span that separates two items of a list: the word after it is a
+    conjunct of a word before it in the span, and no legal form; not a list inside the name,
+    which ends in the span or follows a preposition ("Department for Business, Energy and
+    Industrial Strategy", "Department of Business, Energy, and ...")."""
+    doc = comma.doc
+    nxt = doc[comma.i + 1]
+    return comma.text == "," and nxt.dep_ == "conj" and span.start <= nxt.head.i < comma.i \
+        and not (nxt.head.dep_ == "pobj" and span.start <= nxt.head.head.i) and not is_legal_form(nxt.text) and not any(t.lower_ == "and" for t in doc[comma.i + 1:span.end])
 
 
 def ends_at_legal_form(t) -> bool:

