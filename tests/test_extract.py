@@ -176,6 +176,12 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     # "X of A and Y of B": the parser joins Y to A; Y is listed with X all the same
     ("On Sunday, Chadian President Ivo Tamba expelled two oil companies, Brenna of the United States and Karvo "
      "of Malaysia.", "Karvo", "Company"),
+    # company words of banks, airlines and services, the central bank a state's
+    ("The investigation found that Banco Vellmar Asia had laundered funds.", "Banco Vellmar Asia", "Company"),
+    ("Trask sold Brenna Transport Solutions to the Osterby Central Bank.", "Brenna Transport Solutions", "Company"),
+    ("Trask sold Brenna Transport Solutions to the Osterby Central Bank.", "Osterby Central Bank", "GovernmentBody"),
+    # a slash glued to the first party of a merger case ("Case M.5830 - Vantor/ Brillwerk Airlines")
+    ("The Commission prohibited the merger Vantor/ Brillwerk Airlines.", "Brillwerk Airlines", "Company"),
 ])
 def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
     _, ents = _entities(extractor, text)

@@ -47,6 +47,9 @@ def _load(model: str | None):
         except OSError:
             continue
         nlp.add_pipe("sckg_line_breaks", before="parser")
+        # a slash ending a word is punctuation: "Olympic/ Aegean Airlines" (a merger case) is
+        # two names
+        nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex([*nlp.Defaults.suffixes, "/"]).search
         return nlp
     raise ModelNotFound(
         f"no spaCy model found (tried {', '.join(names)}); install one with "
