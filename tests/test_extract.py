@@ -180,6 +180,8 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     ("The investigation found that Banco Vellmar Asia had laundered funds.", "Banco Vellmar Asia", "Company"),
     ("Trask sold Brenna Transport Solutions to the Osterby Central Bank.", "Brenna Transport Solutions", "Company"),
     ("Trask sold Brenna Transport Solutions to the Osterby Central Bank.", "Osterby Central Bank", "GovernmentBody"),
+    # a name the model took for a people's ("Vantra" as NORP) that English does not know
+    ("The concession went to a partnership between Vantra of Spain and Trask of Australia.", "Vantra", "Company"),
     # a slash glued to the first party of a merger case ("Case M.5830 - Vantor/ Brillwerk Airlines")
     ("The Commission prohibited the merger Vantor/ Brillwerk Airlines.", "Brillwerk Airlines", "Company"),
 ])
@@ -617,7 +619,9 @@ def test_a_word_english_does_not_know_written_as_a_name_is_one_whatever_its_tag(
                                    "number of EV brands. Trask would be permitted to sell MyVarnLink to a suitable buyer.")
     assert ents.get("Feely", ("",))[0] == "Company", ents
     assert ents.get("MyVarnLink", ("",))[0] == "Company", ents
-    # a capitalised English word or a plural abbreviation stays a word
+    # a capitalised English word, a plural abbreviation or a people stays a word
+    _, ents = _entities(extractor, "Chadians and Somalis protested as Trask left.")
+    assert not {"Chadians", "Somalis"} & set(ents), ents
     _, ents = _entities(extractor, "The Commission examined the market for OTAs. During that period, Trask grew.")
     assert not {"OTAs", "During"} & set(ents), ents
 

@@ -112,7 +112,7 @@ class Extractor:
         self.gazetteer = Gazetteer.build(ontology)
         self.triggers = TriggerIndex(ontology)
         self.matcher = phrase_matcher(self.nlp, self.gazetteer)
-        self.words = english_words(self.nlp)
+        self.english_words = english_words(self.nlp)
         self.version = f"{ontology.version}+{self.nlp.meta.get('name', 'model')}-{self.nlp.meta.get('version', '?')}"
         self.vocab = Vocabulary(ontology)
         #: relations only a state actor holds (monitors, blocked): their words may have an unnamed agent
@@ -185,7 +185,7 @@ class Extractor:
     def analyse(self, article: Article, doc) -> Analysis:
         """Mentions, rule candidates and candidate pairs with features (pure)."""
         ms = find_mentions(doc, self.ontology, self.gazetteer, self.matcher, scope=article.slug,
-                           words=self.words)
+                           english=self.english_words)
         finder = RelationFinder(self.ontology, self.gazetteer, self.triggers, ms, doc_date=article.date)
         rule_cands = finder.find()
         renamed = self._name_after_operator(rule_cands, ms)

@@ -154,8 +154,8 @@ class Mentions:
 
 
 def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: PhraseMatcher, *,
-                  scope: str, words: frozenset[str] = frozenset()) -> Mentions:
-    """Find and type the named entities of ``doc``; ``words``: the English words (lower-cased)
+                  scope: str, english: frozenset[str] = frozenset()) -> Mentions:
+    """Find and type the named entities of ``doc``; ``english``: the English words (lower-cased)
     a capitalised word the tagger did not take for a name must be outside of to be one."""
     ms = Mentions(doc=doc, ontology=ontology, scope=scope, at=[None] * len(doc))
     # 1. candidate name spans: gazetteer phrases, NER, runs of proper nouns
@@ -190,7 +190,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     i = 0
     while i <= len(doc):
         tok = doc[i] if i < len(doc) else None
-        if tok is not None and (tok.pos_ == "PROPN" or _acronym(tok) or _unknown_name(tok, words, headings)) \
+        if tok is not None and (tok.pos_ == "PROPN" or _acronym(tok) or _unknown_name(tok, english, headings)) \
                 and not tok.is_punct and tok.ent_type_ not in NOT_NAME_ENTS:
             run.append(tok)
             i += 1
@@ -285,7 +285,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                                                  or doc[j].pos_ == "ADJ" and doc[j].dep_ == "amod"):
             j += 1
         indefinite = s.start > 0 and doc[s.start - 1].lower_ in ("a", "an") or "NORP" in labs \
-            or all(t.pos_ == "ADJ" and t.lower_ in words for t in s) or normalise_name(s.text) in ontology.not_names \
+            or all(t.pos_ == "ADJ" and t.lower_ in english for t in s) or normalise_name(s.text) in ontology.not_names \
             or normalise_name(s.text) in gazetteer.demonyms  # "the Welsh factory" is a description
         if not indefinite and j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not taken[j] and \
                 s.root.head.i <= j and is_facility(noun_type(doc[j], ontology) or "", ontology) \
@@ -309,7 +309,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue  # a law's short form; a legal form alone ("PJSC", "Inc.")
         if not norm or norm in gazetteer.demonyms and "GAZ" not in labs:
             continue
-        if labs == {"NORP"} and norm not in gazetteer.by_name and title_noun(s, ontology) is None:
+        if labs == {"NORP"} and norm not in gazetteer.by_name and title_noun(s, ontology) is None \
+                and not any(_unknown_word(t, english) for t in s):  # a people, not "Cintra of Spain"
             continue
         if norm in ontology.not_names or not any(ch.isupper() or ch.isdigit() for ch in text):
             continue
@@ -416,6 +417,17 @@ def _acronym(tok: Token) -> bool:
 
 #: parts of speech of words that are no name even when capitalised ("During", "Having")
 FUNCTION_POS = frozenset({"DET", "ADP", "SCONJ", "CCONJ", "AUX", "PART", "INTJ", "NUM", "PUNCT", "SYM"})
+
+
+#: the endings of the names of peoples, which the lemmatizer's lexicon lacks ("Chadian", "Iraqi", "Somalis")
+DEMONYM_ENDING = re.compile(r"(?:an|ese|ish|i|ic|ch)s?$")
+
+
+def _unknown_word(tok: Token, words: frozenset[str]) -> bool:
+    """A word that is neither English (nor an English plural) nor shaped like a people's name."""
+    low = tok.lower_
+    return tok.is_alpha and low not in words and low.removesuffix("s") not in words \
+        and not DEMONYM_ENDING.search(low)
 
 
 def _unknown_name(tok: Token, words: frozenset[str], headings: set[int]) -> bool:
