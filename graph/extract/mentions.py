@@ -435,8 +435,8 @@ def _unknown_name(tok: Token, words: frozenset[str], headings: set[int]) -> bool
     name: capitalised inside a sentence that is not a heading ("include Geely, which owns
     Volvo"), or in camel case ("easyJet")."""
     text = tok.text
-    if len(text) < 3 or not tok.is_alpha or tok.is_stop or tok.pos_ in FUNCTION_POS or tok.lower_ in words \
-            or tok.lemma_.lower() in words or text[:-1].isupper():  # "OTAs": a plural abbreviation
+    if text.islower() or len(text) < 3 or not tok.is_alpha or tok.is_stop or tok.pos_ in FUNCTION_POS \
+            or tok.lower_ in words or tok.lemma_.lower() in words or text[:-1].isupper():  # "OTAs": a plural abbreviation
         return False
     if text[0].islower():
         return any(c.isupper() for c in text[1:])

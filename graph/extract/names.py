@@ -77,10 +77,13 @@ def _listed(comma, span: Span) -> bool:
     conjunct of a word before it in the span, and no legal form; not a list inside the name,
     which ends in the span or follows a preposition ("Department for Business, Energy and
     Industrial Strategy", "Department of Business, Energy, and ...")."""
+    if comma.text != ",":
+        return False
     doc = comma.doc
     nxt = doc[comma.i + 1]
-    return comma.text == "," and nxt.dep_ == "conj" and span.start <= nxt.head.i < comma.i \
-        and not (nxt.head.dep_ == "pobj" and span.start <= nxt.head.head.i) and not is_legal_form(nxt.text) and not any(t.lower_ == "and" for t in doc[comma.i + 1:span.end])
+    return nxt.dep_ == "conj" and span.start <= nxt.head.i < comma.i and not is_legal_form(nxt.text) \
+        and not (nxt.head.dep_ == "pobj" and span.start <= nxt.head.head.i) \
+        and not any(t.lower_ == "and" for t in doc[comma.i + 1:span.end])
 
 
 def ends_at_legal_form(t) -> bool:
