@@ -178,6 +178,7 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
      "of Malaysia.", "Karvo", "Company"),
     # company words of banks, airlines and services, the central bank a state's
     ("The investigation found that Banco Vellmar Asia had laundered funds.", "Banco Vellmar Asia", "Company"),
+    ("Trask Group owns the airlines Brenna, Air Vellmar and Osterby Wings.", "Air Vellmar", "Company"),
     ("Trask sold Brenna Transport Solutions to the Osterby Central Bank.", "Brenna Transport Solutions", "Company"),
     ("Trask sold Brenna Transport Solutions to the Osterby Central Bank.", "Osterby Central Bank", "GovernmentBody"),
     # a name the model took for a people's ("Vantra" as NORP) that English does not know
