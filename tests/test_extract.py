@@ -640,3 +640,14 @@ def test_a_list_the_model_took_for_one_name_is_its_items(extractor):
     assert [p.text for p in split_name(doc[1:9])] == ["Department for Business, Energy and Industrial Strategy"]
     doc = extractor.nlp("Halvor Group, Inc. bought Trask.")
     assert [p.text for p in split_name(doc[0:4])] == ["Halvor Group, Inc."]
+
+
+def test_a_number_that_numbers_a_name_belongs_to_it(extractor):
+    """"Brenna Lock & Dam 18" (the model's name stops before the number): the number is part
+    of the name; a count
+    or a year after a name is not."""
+    _, ents = _entities(extractor, "The Tulsa District operates Brenna Lock & Dam 18 and Vellmar Lock & Dam 17 "
+                                   "on the river.")
+    assert "Brenna Lock & Dam 18" in ents and "Vellmar Lock & Dam 17" in ents, ents
+    _, ents = _entities(extractor, "In 2019 Trask bought 12 tankers from Vellmar Shipping in Osterby.")
+    assert not any(any(ch.isdigit() for ch in label) for label in ents), ents

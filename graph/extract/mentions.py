@@ -179,6 +179,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                 prev, lab = spans.pop()
                 spans.append((doc[prev.start:e.end], lab))
                 continue
+            if e.end < len(doc) and _name_number(doc[e.end], e[-1]):
+                e = doc[e.start:e.end + 1]  # "Sakhalin 2": the model's place and the project's number
             for part in split_name(e):
                 name = trim_span(after_title(part, ontology))
                 if not (e.sent.start in headings and len(part) > 3 and not (len(name) and _whole_name(name, ontology))
@@ -193,6 +195,10 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if tok is not None and (tok.pos_ == "PROPN" or _acronym(tok) or _unknown_name(tok, english, headings)) \
                 and not tok.is_punct and tok.ent_type_ not in NOT_NAME_ENTS:
             run.append(tok)
+            i += 1
+            continue
+        if tok is not None and run and _name_number(tok, run[-1]):
+            run.append(tok)  # "Pegasus 88 Limited"
             i += 1
             continue
         if tok is not None and run and tok.text in ("-", "–") and not run[-1].whitespace_ \
@@ -413,6 +419,13 @@ def _acronym(tok: Token) -> bool:
     """A word in capitals the tagger took for a common word ("COSCO Shipping", "CRRC
     Qingdao", "VSSE is monitoring"): a name all the same."""
     return len(tok) >= 3 and tok.is_alpha and tok.is_upper and not tok.is_stop
+
+
+def _name_number(tok: Token, last: Token) -> bool:
+    """A number of one or two digits that belongs to the name before it ("Sakhalin 2
+    venture", "Pegasus 88 Limited"): it counts nothing, only numbers the name."""
+    return tok.is_digit and len(tok) <= 2 and tok.dep_ == "nummod" and tok.head.i == last.i \
+        and tok.ent_type_ not in NOT_NAME_ENTS - {"CARDINAL"}
 
 
 #: parts of speech of words that are no name even when capitalised ("During", "Having")
