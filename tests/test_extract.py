@@ -644,8 +644,7 @@ def test_a_list_the_model_took_for_one_name_is_its_items(extractor):
 
 def test_a_number_that_numbers_a_name_belongs_to_it(extractor):
     """"Brenna Lock & Dam 18" (the model's name stops before the number): the number is part
-    of the name; a count
-    or a year after a name is not."""
+    of the name; a count or a year after a name is not."""
     _, ents = _entities(extractor, "The Tulsa District operates Brenna Lock & Dam 18 and Vellmar Lock & Dam 17 "
                                    "on the river.")
     assert "Brenna Lock & Dam 18" in ents and "Vellmar Lock & Dam 17" in ents, ents
