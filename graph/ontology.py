@@ -81,6 +81,7 @@ class RelationType:
     directed: tuple[str, ...] = ()
     raising_verbs: tuple[str, ...] = ()
     range_excludes: tuple[URIRef, ...] = ()
+    domain_excludes: tuple[URIRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,11 +295,12 @@ class Ontology:
 
     def fits(self, relation: RelationType, subject_type: URIRef | str, object_type: URIRef | str) -> bool:
         """True when a subject and an object of these types may stand in `relation`: the
-        subject in its domain, the object in its range and in none of its excluded classes
-        (nor the subject, when the relation is symmetric)."""
+        subject in its domain and in none of the classes it excludes from it, the object in its
+        range and in none of its excluded classes (nor the subject, when the relation is symmetric)."""
         ends = (object_type, subject_type) if relation.symmetric else (object_type,)
         return (self.is_a(subject_type, relation.domain) and self.is_a(object_type, relation.range)
-                and not any(self.is_a(t, x) for t in ends for x in relation.range_excludes))
+                and not any(self.is_a(t, x) for t in ends for x in relation.range_excludes)
+                and not any(self.is_a(subject_type, x) for x in relation.domain_excludes))
 
     def relation(self, iri_or_name: URIRef | str) -> RelationType:
         """Return a relation by local name or IRI."""
@@ -401,13 +403,14 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             directed=_strs(g, prop, SCKG.directed),
             raising_verbs=_strs(g, prop, SCKG.objectRaisingVerb),
             range_excludes=tuple(sorted(URIRef(x) for x in g.objects(prop, SCKG.rangeExcludes))),
+            domain_excludes=tuple(sorted(URIRef(x) for x in g.objects(prop, SCKG.domainExcludes))),
         )
         if not (rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns):
             raise OntologyError(f"{path}: relation {name} declares no trigger words "
                                 "(sckg:verb, sckg:noun, sckg:agentNoun or sckg:childNoun)")
-        for end in (rel.domain, rel.range, *rel.range_excludes):
+        for end in (rel.domain, rel.range, *rel.range_excludes, *rel.domain_excludes):
             if (end, RDF.type, OWL.Class) not in g:
-                raise OntologyError(f"{path}: relation {name} names {end} as domain, range or excluded range, "
+                raise OntologyError(f"{path}: relation {name} names {end} as domain, range or excluded class, "
                                     "which is not declared as an owl:Class")
         relations[name] = rel
     if not relations:

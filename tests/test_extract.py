@@ -183,6 +183,9 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     ("Trask sold Brenna Transport Solutions to the Osterby Central Bank.", "Osterby Central Bank", "GovernmentBody"),
     # a name the model took for a people's ("Vantra" as NORP) that English does not know
     ("The concession went to a partnership between Vantra of Spain and Trask of Australia.", "Vantra", "Company"),
+    # a port or investment authority is a state body, not a regulator
+    ("The Vellmar Port Authority leased the terminal to Trask.", "Vellmar Port Authority", "GovernmentBody"),
+    ("The Osterby Investment Authority bought a stake in Trask.", "Osterby Investment Authority", "GovernmentBody"),
     # a body the gazetteer knows, whose name has no word of a state body in it
     ("Team Telecom recommended that the FCC revoke the licence of Trask Networks.", "Team Telecom", "Regulator"),
     # a slash glued to the first party of a merger case ("Case M.5830 - Vantor/ Brillwerk Airlines")

@@ -43,6 +43,14 @@ def test_a_state_is_owned_by_no_one(ontology):
     assert not ontology.fits(partners, SCKG + "Company", SCKG + "Official")
 
 
+def test_a_regulator_neither_owns_nor_runs_what_it_supervises(ontology):
+    """sckg:domainExcludes: a regulator is a state actor, but never the owner or operator."""
+    for name, obj in (("owns", "Company"), ("operates", "Port")):
+        assert not ontology.fits(ontology.relations[name], SCKG + "Regulator", SCKG + obj)
+        assert ontology.fits(ontology.relations[name], SCKG + "GovernmentBody", SCKG + obj)
+    assert ontology.fits(ontology.relations["monitors"], SCKG + "Regulator", SCKG + "Company")
+
+
 def test_superclasses_are_materialised(ontology):
     supers = {str(s).rsplit("#", 1)[-1] for s in ontology.entity_types["IntelligenceAgency"].superclasses}
     assert {"GovernmentBody", "StateActor", "Organization", "Agent", "Entity"} <= supers, supers

@@ -56,6 +56,10 @@ def test_evidenced_relation_conforms():
      "prov:wasDerivedFrom <https://w3id.org/sckg/id/doc/d> . ent:ann sckg:partnersWith ent:acme ."
      + EVIDENCE.format(s="ent:ann", p="partnersWith", o="ent:acme", end=20),
      "is a https://w3id.org/sckg/ontology#Person, which the relation excludes"),
+    ("ent:reg a sckg:Regulator, sckg:GovernmentBody, sckg:StateActor, sckg:Organization, sckg:Agent, sckg:Entity ; "
+     "rdfs:label \"Reg\" ; prov:wasDerivedFrom <https://w3id.org/sckg/id/doc/d> . ent:reg sckg:owns ent:acme ."
+     + EVIDENCE.format(s="ent:reg", p="owns", o="ent:acme", end=20),
+     "is a https://w3id.org/sckg/ontology#Regulator, which the relation's domain excludes"),
     ("ent:fr sckg:blocked ent:acme ." + EVIDENCE.format(s="ent:fr", p="blocked", o="ent:acme", end=0),
      "end offset"),
 ])
