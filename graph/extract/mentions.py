@@ -290,9 +290,10 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         while j < len(doc) and not taken[j] and (doc[j].pos_ in ("NOUN", "PROPN") and doc[j].dep_ == "compound"
                                                  or doc[j].pos_ == "ADJ" and doc[j].dep_ == "amod"):
             j += 1
+        # "the Welsh factory" is a description; "the Dounreay site" (no English adjective) a name
         indefinite = s.start > 0 and doc[s.start - 1].lower_ in ("a", "an") or "NORP" in labs \
-            or all(t.pos_ == "ADJ" and t.lower_ in english for t in s) or normalise_name(s.text) in ontology.not_names \
-            or normalise_name(s.text) in gazetteer.demonyms  # "the Welsh factory" is a description
+            or all(t.pos_ == "ADJ" and t.lower_ in english for t in s) \
+            or normalise_name(s.text) in ontology.not_names or normalise_name(s.text) in gazetteer.demonyms
         if not indefinite and j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN") and not taken[j] and \
                 s.root.head.i <= j and is_facility(noun_type(doc[j], ontology) or "", ontology) \
                 and (s.root.dep_ == "compound" or s.root.head.i == j):
@@ -425,7 +426,10 @@ def _name_number(tok: Token, last: Token) -> bool:
     """A number of one or two digits that belongs to the name before it ("Sakhalin 2
     venture", "Pegasus 88 Limited"): it counts nothing, only numbers the name."""
     return tok.is_digit and len(tok) <= 2 and tok.dep_ == "nummod" and tok.head.i == last.i \
-        and tok.ent_type_ not in NOT_NAME_ENTS - {"CARDINAL"}
+        and tok.ent_type_ not in _NOT_NUMBER_ENTS
+
+
+_NOT_NUMBER_ENTS = NOT_NAME_ENTS - {"CARDINAL"}  # a date, an amount, a share...
 
 
 #: parts of speech of words that are no name even when capitalised ("During", "Having")
@@ -449,8 +453,10 @@ def _unknown_name(tok: Token, words: frozenset[str], headings: set[int]) -> bool
     Volvo"), or in camel case ("easyJet")."""
     text = tok.text
     if text.islower() or len(text) < 3 or not tok.is_alpha or tok.is_stop or tok.pos_ in FUNCTION_POS \
-            or tok.lower_ in words or tok.lemma_.lower() in words or text[:-1].isupper():  # "OTAs": a plural abbreviation
+            or tok.lower_ in words or tok.lemma_.lower() in words:
         return False
+    if text[:-1].isupper():
+        return False  # "OTAs": a plural abbreviation
     if text[0].islower():
         return any(c.isupper() for c in text[1:])
     return not tok.is_upper and tok.i != tok.sent.start and tok.sent.start not in headings
