@@ -92,6 +92,7 @@ def name_keys(name: str, ontology: Ontology) -> set[str]:
 
 #: prefix of the key a facility's full name leaves for its bare short form
 SHORT = "short:"
+ACR = "acr:"  # a name key made of initials ("acr:til"): joins an acronym and a full name only
 
 
 def _name_keys(name: str, ontology: Ontology) -> set[str]:
@@ -111,9 +112,9 @@ def _name_keys(name: str, ontology: Ontology) -> set[str]:
     keys = {k for k in keys if not (" " not in k and k in ontology.generic_words)}  # "department", "court"
     stripped = name.strip()
     if stripped.replace(".", "").isalpha() and stripped.replace(".", "").isupper() and 3 <= len(stripped.replace(".", "")) <= 6:
-        keys.add("acr:" + stripped.replace(".", "").casefold())  # "NNSA"
+        keys.add(ACR + stripped.replace(".", "").casefold())  # "NNSA"
     elif len(full.split()) >= 3:
-        keys |= {"acr:" + a for a in acronyms(name) if 3 <= len(a) <= 6}
+        keys |= {ACR + a for a in acronyms(name) if 3 <= len(a) <= 6}
     short = facility_short_form(full, ontology)
     if short:
         keys.add(SHORT + short)  # looked up by the bare name only: see graph.resolve

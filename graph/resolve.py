@@ -23,7 +23,7 @@ import pyoxigraph as ox
 import yaml
 
 from .document import YAMLRefused, load_yaml
-from .model import (DOC_BASE, EVIDENCE_BASE, SHORT, Entity, Extraction, facility_short_form, name_keys,
+from .model import (ACR, DOC_BASE, EVIDENCE_BASE, SHORT, Entity, Extraction, facility_short_form, name_keys,
                     normalise_name, sckg)
 from .ontology import ENT, SCKG, Ontology
 
@@ -141,6 +141,11 @@ def load_curation(directory: Path | str | None, ontology: Ontology) -> Curation:
 
 
 # ---------------------------------------------------------------------------------- ingest
+def _is_acronym(name: str, key: str) -> bool:
+    """Whether ``name`` is the acronym an ``acr:`` key spells ("T.I.L." for "acr:til")."""
+    return normalise_name(name).replace(" ", "") == key[len(ACR):]
+
+
 def _family(ontology: Ontology, type_iri: str) -> str | None:
     for fam in _FAMILIES:
         if ontology.is_a(type_iri, str(SCKG) + fam):
@@ -233,8 +238,11 @@ class NameIndex:
             keys = sorted((k for k in name_keys(name, self.ontology) if not k.startswith(SHORT)), key=len, reverse=True)
             for key in keys:  # the full name first
                 for hit in self.by_name.get(key, ()):
-                    if key.startswith("acr:") and _short(name) == _short_iri(hit):
-                        continue  # an acronym joins a short form to a full name only
+                    if key.startswith(ACR) and _is_acronym(name, key) == (hit.rsplit("/", 1)[-1] == key[len(ACR):]):
+                        # initials join an acronym and a full name only: "TIL" and "Terminal
+                        # Investment Limited", not "UChicago Argonne, LLC" and a node named
+                        # "Cobham" that also carries "Cobham Ultra Acquisitions Limited"
+                        continue
                     if hit != ent.iri and frozenset((hit, ent.iri)) not in curation.different \
                             and _family(self.ontology, self.types.get(hit, ent.type)) == fam:
                         return hit
@@ -251,12 +259,6 @@ class NameIndex:
         return None
 
 
-def _short(name: str) -> bool:
-    return len(name.split()) == 1
-
-
-def _short_iri(iri: str) -> bool:
-    return "-" not in iri.rsplit("/", 1)[-1]
 
 
 def resolve_extraction(x: Extraction, *, index: NameIndex, curation: Curation, ontology: Ontology) -> Extraction:

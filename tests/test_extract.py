@@ -653,3 +653,11 @@ def test_a_number_that_numbers_a_name_belongs_to_it(extractor):
     assert "Brenna Lock & Dam 18" in ents and "Vellmar Lock & Dam 17" in ents, ents
     _, ents = _entities(extractor, "In 2019 Trask bought 12 tankers from Vellmar Shipping in Osterby.")
     assert not any(any(ch.isdigit() for ch in label) for label in ents), ents
+
+
+def test_a_place_named_in_passing_is_no_short_form_of_a_company_named_after_it(extractor):
+    """"Denver Argonel, LLC" and "the University of Colorado at Denver": Denver is a place."""
+    _, ents = _entities(extractor, "The Department of Energy awarded the contract to Denver Argonel, LLC. The LLC is "
+                                   "supported by the University of Colorado at Denver.")
+    holder = [label for label, (_, names) in ents.items() if "Denver Argonel, LLC" in names]
+    assert holder and "Denver" not in ents[holder[0]][1], ents

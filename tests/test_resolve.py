@@ -102,6 +102,21 @@ def test_two_full_names_with_the_same_initials_stay_apart(tmp_path):
     assert energy and education and not energy & education, (energy, education)
 
 
+def test_initials_join_no_full_name_to_a_node_named_by_another_full_name(tmp_path):
+    """A node named "Kelvar" that also carries "Kelvar Ultra Acquisitions Limited" is not the
+    acronym "UAL": "Ustrand Argonel, LLC" (the same initials) stays apart."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Kelvar owns a radar plant in Osterby.\n")
+    (tmp_path / "in" / "a2.txt").write_text(
+        "Kelvar Ultra Acquisitions Limited made an offer for Brenna plc. Kelvar said the offer was final.\n")
+    (tmp_path / "in" / "b.txt").write_text(
+        "The Department of Energy awarded the contract to Ustrand Argonel, LLC, owned by Halden University.\n")
+    store = Store(None)
+    build([tmp_path / "in"], store=store)
+    kelvar, ustrand = _nodes_named(store, "Kelvar"), _nodes_named(store, "Ustrand Argonel, LLC")
+    assert kelvar and ustrand and not kelvar & ustrand, (kelvar, ustrand)
+
+
 def test_judgements_are_recorded_applied_and_survive_a_fresh_build(corpus, tmp_path):
     store, cur = tmp_path / "store", tmp_path / "curation"
     run("build", corpus, "--store", store)

@@ -22,7 +22,7 @@ from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences, line_of,
                     short_form, shouted, split_case_titles, split_name)
 from .typer import (acts_as_agent, address_place, cluster_type, country_names, first_conjunct, government_context,
-                    is_facility, name_head, noun_type)
+                    is_facility, locative, name_head, noun_type)
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "LANGUAGE"}
@@ -360,6 +360,13 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             c = match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words,
                                ontology.head_words, ontology.state_prefixes,
                                facility_short=lambda n: facility_short_form(n, ontology))
+            if c is not None and len(words) == 1 and labs & {"GPE", "LOC"} and locative(s) \
+                    and norm not in country_names() \
+                    and not any(normalise_name(n).split()[-1] in ontology.facility_words for n in c["names"]):
+                # a place named as one ("the University of Illinois at Chicago") is no short
+                # form of an organisation named after it ("Chicago Argonne, LLC"); of a
+                # facility it is ("the terminal at Zeebrugge")
+                c = None
         if c is None:
             c = {"names": [], "spans": [], "labels": [], "gaz": gaz}
             clusters.append(c)

@@ -113,14 +113,14 @@ def _argument(span: Span, trigger_nouns: frozenset[str]) -> bool:
 
 
 
-def _locative(span: Span) -> bool:
+def locative(span: Span) -> bool:
     """True when a name is used as a place: "in Banbury", "the Hamburg port", "London-based"."""
     root = span.root
     if root.dep_ in ("compound", "nmod", "npadvmod", "amod"):
         return True
     if root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
         return True
-    if root.dep_ == "appos" and _locative(span.doc[root.head.i:root.head.i + 1]):
+    if root.dep_ == "appos" and locative(span.doc[root.head.i:root.head.i + 1]):
         return True
     return root.dep_ in ("conj",) and root.head.dep_ == "pobj" and root.head.head.lower_ in LOCATIVE_PREPS
 
@@ -256,6 +256,6 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     if "LOC" in labels and not labels - {"LOC", "PROPN", "PAREN"}:
         return None  # a continent, a region, a sea: "Europe's largest port", "Africa"
     if any(acts_as_agent(s) or (_argument(s, ontology.trigger_nouns) and not place) for s in c["spans"]) \
-            and not all(_locative(s) and not _argument(s, ontology.trigger_nouns) for s in c["spans"]):
+            and not all(locative(s) and not _argument(s, ontology.trigger_nouns) for s in c["spans"]):
         return str(SCKG.Company)
     return None
