@@ -141,8 +141,17 @@ def test_a_likely_but_unaccepted_statement_dates_the_relation_stated_elsewhere(o
 def test_a_state_actors_dated_review_with_no_target_dates_its_review_of_the_target(extractor):
     """Press releases open with "Today, the Commission is launching an in-depth investigation"
     and name the company in a later sentence: that sentence's relation takes the opening's
-    date, and cites it. Two different dates for the actor's reviews date nothing."""
+    date, and cites it. Two different dates for the actor's reviews date nothing. (The date
+    logic is tested whatever the shipped model's threshold: this extractor keeps ``monitors``
+    from 0.5; the shipped model scores the statement about 0.8.)"""
+    import dataclasses
+
     from graph.document import parse_article
+    from graph.extract import Extractor
+    model = extractor.classifier
+    k = model.relations.index("monitors")
+    extractor = Extractor(extractor.ontology, nlp=extractor.nlp, relation_model=dataclasses.replace(
+        model, thresholds=tuple(0.5 if i == k else t for i, t in enumerate(model.thresholds))))
     text = ("---\ndate: 2024-05-02\n---\nToday, the European Commission is launching an in-depth investigation "
             "under the Foreign Subsidies Regulation. The Commission will examine whether Vantor Logistics "
             "received foreign subsidies that distort the internal market.\n")
@@ -154,7 +163,8 @@ def test_a_state_actors_dated_review_with_no_target_dates_its_review_of_the_targ
     assert all(e.sentence.startswith("The Commission will examine") for e in evs), evs
     two = text.replace("the internal market.", "the internal market. In 2019 the Commission opened a review.")
     x = extractor.extract(parse_article(two, name="fsr2.txt"))
-    assert all(r.evidence.valid_from is None for r in x.relations if r.relation == "monitors"), x.relations
+    reviews = [r for r in x.relations if r.relation == "monitors" and x.entities[r.object].label == "Vantor Logistics"]
+    assert reviews and all(r.evidence.valid_from is None for r in reviews), x.relations
 
 
 def test_a_date_the_parser_hung_from_the_auxiliary_dates_the_verb(extractor):
