@@ -85,6 +85,16 @@ def _nodes_named(store, name: str) -> set[str]:
             if r["n"].value == name}
 
 
+def _built(tmp_path, **texts) -> Store:
+    """An in-memory store built from articles named after the keywords, in name order."""
+    (tmp_path / "in").mkdir()
+    for name, text in texts.items():
+        (tmp_path / "in" / f"{name}.txt").write_text(text + "\n")
+    store = Store(None)
+    build([tmp_path / "in"], store=store)
+    return store
+
+
 def test_an_acronym_in_one_article_joins_the_full_name_in_another(corpus, tmp_path):
     store = Store(tmp_path / "store")
     build([corpus], store=store)
@@ -93,11 +103,11 @@ def test_an_acronym_in_one_article_joins_the_full_name_in_another(corpus, tmp_pa
 
 
 def test_two_full_names_with_the_same_initials_stay_apart(tmp_path):
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("Holtec was reviewed by the Department of Energy last year.\n")
-    (tmp_path / "in" / "b.txt").write_text("Pearson was reviewed by the Department of Education last year.\n")
-    store = Store(None)
-    build([tmp_path / "in"], store=store)
+    store = _built(
+        tmp_path,
+        a="Holtec was reviewed by the Department of Energy last year.",
+        b="Pearson was reviewed by the Department of Education last year.",
+    )
     energy, education = _nodes_named(store, "Department of Energy"), _nodes_named(store, "Department of Education")
     assert energy and education and not energy & education, (energy, education)
 
@@ -105,14 +115,12 @@ def test_two_full_names_with_the_same_initials_stay_apart(tmp_path):
 def test_initials_join_no_full_name_to_a_node_named_by_another_full_name(tmp_path):
     """A node named "Kelvar" that also carries "Kelvar Ultra Acquisitions Limited" is not the
     acronym "UAL": "Ustrand Argonel, LLC" (the same initials) stays apart."""
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("Kelvar owns a radar plant in Osterby.\n")
-    (tmp_path / "in" / "a2.txt").write_text(
-        "Kelvar Ultra Acquisitions Limited made an offer for Brenna plc. Kelvar said the offer was final.\n")
-    (tmp_path / "in" / "b.txt").write_text(
-        "The Department of Energy awarded the contract to Ustrand Argonel, LLC, owned by Halden University.\n")
-    store = Store(None)
-    build([tmp_path / "in"], store=store)
+    store = _built(
+        tmp_path,
+        a="Kelvar owns a radar plant in Osterby.",
+        a2="Kelvar Ultra Acquisitions Limited made an offer for Brenna plc. Kelvar said the offer was final.",
+        b="The Department of Energy awarded the contract to Ustrand Argonel, LLC, owned by Halden University.",
+    )
     kelvar, ustrand = _nodes_named(store, "Kelvar"), _nodes_named(store, "Ustrand Argonel, LLC")
     assert kelvar and ustrand and not kelvar & ustrand, (kelvar, ustrand)
 
@@ -172,13 +180,11 @@ def test_curated_assertions_and_rejections_survive_re_extraction(corpus, tmp_pat
 def test_a_bare_head_word_joins_nothing_across_articles(tmp_path):
     """'the Department' of one article was joined to every department of every other article
     (all Departments of Justice, Energy and Commerce became one node)."""
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text(
-        "The Department said on Monday that it was reviewing Holtec. The Department of Energy signed a contract.\n")
-    (tmp_path / "in" / "b.txt").write_text(
-        "The Department of Justice is investigating Pearson. The Department said it had opened the case.\n")
-    store = Store(None)
-    build([tmp_path / "in"], store=store)
+    store = _built(
+        tmp_path,
+        a="The Department said on Monday that it was reviewing Holtec. The Department of Energy signed a contract.",
+        b="The Department of Justice is investigating Pearson. The Department said it had opened the case.",
+    )
     energy, justice = _nodes_named(store, "Department of Energy"), _nodes_named(store, "Department of Justice")
     assert energy and justice and not energy & justice, (energy, justice)
     keys = {r["k"].value for r in store.query("SELECT ?k WHERE { ?e sckg:nameKey ?k }")}
@@ -186,11 +192,11 @@ def test_a_bare_head_word_joins_nothing_across_articles(tmp_path):
 
 
 def test_a_state_institution_named_alone_still_joins_across_articles(tmp_path):
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("Members of Congress criticised the bid by CNOOC for Unocal.\n")
-    (tmp_path / "in" / "b.txt").write_text("Congress is reviewing the sale of the ports to DP World.\n")
-    store = Store(None)
-    build([tmp_path / "in"], store=store)
+    store = _built(
+        tmp_path,
+        a="Members of Congress criticised the bid by CNOOC for Unocal.",
+        b="Congress is reviewing the sale of the ports to DP World.",
+    )
     assert len(_nodes_named(store, "Congress")) == 1
 
 
@@ -209,12 +215,12 @@ def test_a_case_title_is_two_parties_not_one_name(extractor):
 def test_a_facility_named_bare_in_one_article_joins_its_full_name_in_another(tmp_path):
     """'Kessington' (the terminal of Kessington) is the 'Kessington container terminal' of an
     earlier article; a later 'Kessington airport' is another facility and stays apart."""
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "a.txt").write_text("Varnholt Ports operates the Kessington container terminal.\n")
-    (tmp_path / "in" / "b.txt").write_text("The regulator reviewed the lease of the terminal of Kessington.\n")
-    (tmp_path / "in" / "c.txt").write_text("Ostrava Air operates Kessington airport, the ministry said.\n")
-    store = Store(None)
-    build([tmp_path / "in"], store=store)
+    store = _built(
+        tmp_path,
+        a="Varnholt Ports operates the Kessington container terminal.",
+        b="The regulator reviewed the lease of the terminal of Kessington.",
+        c="Ostrava Air operates Kessington airport, the ministry said.",
+    )
     terminal, bare = _nodes_named(store, "Kessington container terminal"), _nodes_named(store, "Kessington")
     airport = _nodes_named(store, "Kessington airport")
     assert terminal and terminal == bare, (terminal, bare)
