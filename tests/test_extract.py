@@ -661,3 +661,12 @@ def test_a_place_named_in_passing_is_no_short_form_of_a_company_named_after_it(e
                                    "supported by the University of Colorado at Denver.")
     holder = [label for label, (_, names) in ents.items() if "Denver Argonel, LLC" in names]
     assert holder and "Denver" not in ents[holder[0]][1], ents
+
+
+def test_two_office_holders_joined_by_and_are_two(extractor):
+    """"Secretary of State Mara Lindqvist and Treasury Secretary Paul Hensley" is two
+    officials, not one office (an office's own list, "Business, Energy and Industrial
+    Strategy", is tested above)."""
+    _, ents = _entities(extractor, "Secretary of State Mara Lindqvist and Treasury Secretary Paul Hensley announced "
+                                   "sanctions on Brenna Bank.")
+    assert not any("Lindqvist" in n and "Hensley" in n for _, names in ents.values() for n in names), ents

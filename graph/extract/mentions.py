@@ -499,8 +499,12 @@ def _office_names(doc: Doc, ontology: Ontology) -> list[Span]:
                 end += 1
             elif t.text in (",", "and", "&") and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
                     and doc[end + 1].is_alpha and t.sent == doc[end + 1].sent and (
-                        t.text != "," or any(x.lower_ in ("and", "&") for x in doc[end + 1:end + 5])):
-                end += 1  # "Business, Energy and Industrial Strategy", "Digital, Culture, Media & Sport"
+                        t.text != "," or any(x.lower_ in ("and", "&") for x in doc[end + 1:end + 5])) \
+                    and doc[end - 1].ent_type_ != "PERSON":
+                # "Business, Energy and Industrial Strategy", "Digital, Culture, Media & Sport";
+                # not past the holder's name ("Secretary of State Condoleezza Rice and Treasury
+                # Secretary Henry Paulson" are two)
+                end += 1
             else:
                 break
         while end > tok.i + 2 and not doc[end - 1].text[:1].isupper():
