@@ -96,16 +96,25 @@ def parse_date(text: str, doc_date: str | None) -> str | None:
     True
     >>> parse_date("April thirtieth", "2009-04-30")
     '2009-04-30'
+    >>> parse_date("(1)On 23 March 2015", None)  # a paragraph number is no day
+    '2015-03-23'
+    >>> parse_date("March 2015", None)
+    '2015-03'
+    >>> parse_date("1 st July 2009", None)
+    '2009-07-01'
     """
     import datetime as dt
 
     low = text.casefold()
-    month_named = any(re.search(rf"\b{m}\b", low) for m in MONTHS)
-    if month_named:
+    month_name = next((m for m in MONTHS if re.search(rf"\b{m}\b", low)), None)
+    if month_name:
         low = _day_words(low)
     year = re.search(r"\b(1[89]\d\d|20\d\d)\b", low)
-    month = next((n for m, n in MONTHS.items() if re.search(rf"\b{m}\b", low)), None)
-    day = re.search(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b", re.sub(r"\b(1[89]\d\d|20\d\d)\b", "", low))
+    month = MONTHS[month_name] if month_name else None
+    # the day is the number written beside the month ("23 March", "March 23rd", "the 5th of
+    # May"), not another number of the phrase ("(1)On 23 March 2015")
+    day = month_name and (re.search(rf"\b([0-3]?\d)\s?(?:st|nd|rd|th)?\s+(?:of\s+)?{month_name}\b", low)
+                          or re.search(rf"\b{month_name}\s+([0-3]?\d)(?:st|nd|rd|th)?\b", low))
     if year and month and day and 1 <= int(day.group(1)) <= 31:
         return f"{year.group(1)}-{month:02d}-{int(day.group(1)):02d}"
     if year and month:
