@@ -259,8 +259,6 @@ class NameIndex:
         return None
 
 
-
-
 def resolve_extraction(x: Extraction, *, index: NameIndex, curation: Curation, ontology: Ontology) -> Extraction:
     """Rename a document's entities onto stored nodes they match or are judged the same as."""
     merged = curation.merged()
