@@ -82,6 +82,8 @@ class RelationType:
     raising_verbs: tuple[str, ...] = ()
     range_excludes: tuple[URIRef, ...] = ()
     domain_excludes: tuple[URIRef, ...] = ()
+    closing_verbs: frozenset[str] = frozenset()  # "concluded the investigation" ends a review
+    opening_words: frozenset[str] = frozenset()  # "notified to the Commission" starts its review
 
 
 @dataclass(frozen=True)
@@ -404,6 +406,8 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             raising_verbs=_strs(g, prop, SCKG.objectRaisingVerb),
             range_excludes=tuple(sorted(URIRef(x) for x in g.objects(prop, SCKG.rangeExcludes))),
             domain_excludes=tuple(sorted(URIRef(x) for x in g.objects(prop, SCKG.domainExcludes))),
+            closing_verbs=frozenset(w.casefold() for w in _strs(g, prop, SCKG.closingVerb)),
+            opening_words=frozenset(w.casefold() for w in _strs(g, prop, SCKG.openingWord)),
         )
         if not (rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns):
             raise OntologyError(f"{path}: relation {name} declares no trigger words "

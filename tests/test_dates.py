@@ -194,3 +194,107 @@ def test_an_act_in_the_present_progressive_is_done_on_the_documents_date(extract
     assert start("The United States is imposing sanctions on Vantor Shipping.", "imposing") == ("2019-09-25", None)
     assert start("The Commission is investigating the merger of Vantor and Brenna.", "investigating") == (None, None)
     assert start("The United States imposed sanctions on Vantor Shipping.", "imposed") == (None, None)
+
+
+def _valid(extractor, text, word, doc_date=None, relation=None):
+    """The start and end ``valid_time`` reads for the first token ``word`` of ``text``."""
+    from graph.extract.timing import date_phrases, valid_time
+    doc = extractor.nlp(text)
+    closing = extractor.ontology.relations[relation].closing_verbs if relation else frozenset()
+    vt = valid_time(next(t for t in doc if t.text == word), date_phrases(doc), doc_date,
+                    extractor.ontology.time_cues, closing)
+    return vt.start, vt.end
+
+
+def test_a_review_its_actor_discontinues_ends_then(extractor):
+    """ "discontinued its investigation in November 2019": a closing verb of the review
+    (the ontology's sckg:closingVerb of monitors) with the review noun as its object ends
+    it; the same clause with "opened" starts it, and the closing verbs are the review's
+    only ("completed the acquisition" is no end of ownership)."""
+    text = "The Bureau discontinued its investigation into Kelvane Freight in November 2019."
+    assert _valid(extractor, text, "investigation", relation="monitors") == (None, "2019-11")
+    assert _valid(extractor, text.replace("discontinued", "opened"), "investigation",
+                  relation="monitors") == ("2019-11", None)
+    assert _valid(extractor, "Kelvane completed the acquisition of Brenna Freight in November 2019.",
+                  "acquisition", relation="owns") == ("2019-11", None)
+
+
+def test_a_when_clause_takes_the_time_it_names(extractor):
+    """ "erupted in September 2005, when the United States imposed restrictions on X": the
+    parser hangs the when-clause from the date; the act is done then."""
+    text = ("The dispute erupted in September 2005, when the United States imposed restrictions on "
+            "Kelvane Bank for alleged money laundering.")
+    assert _valid(extractor, text, "imposed") == ("2005-09", None)
+
+
+def test_a_perfect_reported_by_a_dated_statement_is_done_on_its_date(extractor):
+    """ "announced today it has awarded X the contract": the award is done by the day of the
+    announcement; a plan it announces ("it will award") is not."""
+    text = ("The Department of Energy announced today it has awarded Kelvane Solutions LLC the management "
+            "contract for Brenna National Laboratory.")
+    assert _valid(extractor, text, "awarded", "2016-12-16") == ("2016-12-16", None)
+    assert _valid(extractor, text.replace("has awarded", "will award"), "award", "2016-12-16") == (None, None)
+
+
+def _monitors_from_half(extractor):
+    """An extractor that keeps ``monitors`` from 0.5, so these tests test the date logic
+    whatever the shipped model's threshold."""
+    import dataclasses
+
+    from graph.extract import Extractor
+    model = extractor.classifier
+    k = model.relations.index("monitors")
+    return Extractor(extractor.ontology, nlp=extractor.nlp, relation_model=dataclasses.replace(
+        model, thresholds=tuple(0.5 if i == k else t for i, t in enumerate(model.thresholds))))
+
+
+def _reviews(extractor, text, target):
+    """The evidence of the European Commission's review of ``target``."""
+    from graph.document import parse_article
+    x = extractor.extract(parse_article(text, name="review.txt"))
+    return [r.evidence for r in x.relations if r.relation == "monitors" and x.entities[r.object].label == target
+            and x.entities[r.subject].label == "European Commission"]
+
+
+def test_a_notification_starts_the_review(extractor):
+    """Merger notices say when the deal was notified, in a sentence of its own: that date
+    starts the review the notice reports (the ontology's sckg:openingWord), and the record
+    cites the sentence it was read from. A notification to another state body starts none
+    of this actor's reviews."""
+    text = ("The European Commission has cleared under the EU Merger Regulation the proposed acquisition of "
+            "Kelvane Motors by Brenna Holdings. The transaction was notified on 1 June 2010.\n")
+    evs = _reviews(extractor, text, "Kelvane Motors")
+    assert evs and all(e.valid_from == "2010-06-01" for e in evs), evs
+    assert all(e.time_sentence == "The transaction was notified on 1 June 2010." for e in evs), evs
+    other = text.replace("notified on", "notified to the Dutch Authority for Consumers and Markets on")
+    evs = _reviews(extractor, other, "Kelvane Motors")
+    assert evs and all(e.valid_from is None for e in evs), evs
+
+
+def test_the_actors_dated_review_of_one_target_dates_the_same_review_of_another(extractor):
+    """ "opened an investigation into X" on a date; "the contract between X and Y will also
+    be investigated": the review of Y, in a sentence naming X, is that review, even when the
+    actor's reviews in the document have other dates too."""
+    extractor = _monitors_from_half(extractor)
+    text = ("On 10 July 2007 the European Commission opened a formal investigation into Kelvane Airport GmbH. "
+            "The Commission will also investigate the contract between Kelvane Airport GmbH and Brenna Air. "
+            "In 2004 the Commission opened an inquiry into Tarvo Rail.\n")
+    evs = _reviews(extractor, text, "Brenna Air")
+    assert evs and all(e.valid_from == "2007-07-10" for e in evs), evs
+    assert all(e.time_sentence.startswith("On 10 July 2007 the European Commission opened") for e in evs), evs
+    evs = _reviews(extractor, text, "Tarvo Rail")
+    assert evs and all(e.valid_from == "2004" for e in evs), evs
+
+
+def test_the_date_of_an_order_prohibiting_a_purchase_is_no_start_of_ownership(extractor):
+    """ "Today the President prohibited the acquisition of X by Y": today is the order's date;
+    Y's ownership of X (prohibited, at most planned) did not begin then. A date the ownership
+    clause gives itself still starts it."""
+    order = "---\ndate: 2024-05-13\n---\nToday the President prohibited the acquisition of "
+    evs = _owns(extract_text(extractor, order + "Kelvane Systems by Brenna Capital.\n"), "Brenna Capital",
+                "Kelvane Systems")
+    assert evs and all(e.valid_from is None and e.valid_until is None for e in evs), evs
+    evs = _owns(extract_text(extractor, "---\ndate: 2024-05-13\n---\nToday the President issued an order requiring "
+                             "Brenna Capital to divest Kelvane Systems, which it acquired in 2022.\n"),
+                "Brenna Capital", "Kelvane Systems")
+    assert evs and all(e.valid_from == "2022" for e in evs), evs

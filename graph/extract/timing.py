@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 
 from ..model import Relation
 from ..ontology import TimeCues
+from .claims import SPEECH_VERBS
 from .dates import parse_date, parse_range
 
 _PERCENT = r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)"
@@ -62,18 +63,21 @@ def _preposition(doc, start: int, end: int) -> str:
 
 
 def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str | None,
-               cues: TimeCues) -> ValidTime:
+               cues: TimeCues, closing: frozenset[str] = frozenset()) -> ValidTime:
     """The start and end a trigger's clause gives its relation.
 
     A date after "since"/"from" starts the relation, one after "until" ends it; a bare date
     ("in 2018", "on Thursday") is when the clause's event happened: the end when the clause
     ends something ("sold its stake in 2022"), the start when it begins something
     ("acquired in 2018", "blocked in November"), and neither when the clause only says that
-    the relation holds ("owned 67% in 2018"). All the words are the ontology's.
+    the relation holds ("owned 67% in 2018"). ``closing``: the relation's verbs that end it
+    when the trigger noun is their object ("discontinued its investigation in November").
+    All the words are the ontology's.
     """
     clause = clause_of(trigger)
     heads = _forms(trigger) | _forms(clause)
-    ending = bool(heads & cues.end_triggers)
+    ending = bool(heads & cues.end_triggers) or (
+        trigger.dep_ in ("dobj", "nsubjpass") and bool(_forms(trigger.head) & closing))
     stative = _stative(trigger, clause, cues)
     start = end = None
     doc = trigger.doc
@@ -87,11 +91,17 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
         # "is today sanctioning X": the parser took the auxiliary for the clause's verb and
         # hung the date from it
         stops.append(clause.head)
+    if clause.dep_ == "ccomp" and clause.head.lemma_ in SPEECH_VERBS and _perfect(clause):
+        stops.append(clause.head)  # "announced today it has awarded X": done by the report's date
+    when = clause.dep_ in ("relcl", "advcl") and any(c.lower_ == "when" and c.dep_ == "advmod"
+                                                       for c in clause.children)
+    if when:
+        stops.append(clause.head)  # "In September 2005, when the US imposed ...": the time it names
     for s, e, text in dates:
         root = roots.get((s, e))
         if root is None:
             root = roots[(s, e)] = doc[s:e].root
-        hops = _attachment(root, stops)
+        hops = 0 if when and s <= clause.head.i < e else _attachment(root, stops)
         if hops is None:
             continue
         prep = _preposition(doc, s, e)
@@ -115,6 +125,12 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
         start = doc_date  # "The United States is imposing sanctions on X": done on the document's date
     before, after = share_change(trigger.sent)
     return ValidTime(start, end, before, after)
+
+
+def _perfect(verb: Token) -> bool:
+    """A verb in the present perfect: "has awarded", "have formed"."""
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("has", "have", "'s", "'ve")
+                                      for c in verb.children)
 
 
 def _progressive(verb: Token) -> bool:
