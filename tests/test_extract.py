@@ -670,3 +670,26 @@ def test_two_office_holders_joined_by_and_are_two(extractor):
     _, ents = _entities(extractor, "Secretary of State Mara Lindqvist and Treasury Secretary Paul Hensley announced "
                                    "sanctions on Brenna Bank.")
     assert not any("Lindqvist" in n and "Hensley" in n for _, names in ents.values() for n in names), ents
+
+
+@pytest.mark.parametrize("text,full,short", [
+    ("Kelvane cleanup slips again.\nThe contractor at the Kelvane Site said the tanks will be emptied by 2030.",
+     "Kelvane Site", "Kelvane"),
+    ("Drevan wins the tender.\nDrevan Holdings Ltd. will run the terminal for ten years.", "Drevan Holdings Ltd.",
+     "Drevan"),
+])
+def test_a_short_form_before_its_full_name_is_one_entity(extractor, text, full, short):
+    """A headline often uses the short form before the text gives the full name: the fuller
+    name that only adds a facility noun, or a company word, is the same entity."""
+    _, ents = _entities(extractor, text)
+    holder = [label for label, (_, names) in ents.items() if full in names]
+    assert holder and short in ents[holder[0]][1], ents
+
+
+def test_a_short_form_before_a_subsidiarys_name_stays_the_parent(extractor):
+    """ "Drevan" before "Drevan Deutschland Oil GmbH": the fuller name adds a name part of
+    its own (a subsidiary), so the two stay apart."""
+    _, ents = _entities(extractor, "Drevan sells its refinery.\nDrevan Deutschland Oil GmbH will close the plant "
+                                   "in Hamburg next year.")
+    holder = [label for label, (_, names) in ents.items() if "Drevan Deutschland Oil GmbH" in names]
+    assert holder and "Drevan" not in ents[holder[0]][1], ents

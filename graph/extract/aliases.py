@@ -348,6 +348,32 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str], short_name
                 c["gaz"] = known[0]
 
 
+def join_short_before_full(clusters: list[dict], head_words: frozenset[str], state_prefixes: frozenset[str],
+                           facility_words: frozenset[str]) -> None:
+    """A one-word name used before the one fuller name that opens with it and only adds a
+    facility noun ("Hanford" in a headline, "Hanford Site" in the text): the same entity.
+    (After the full name, ``match_earlier`` joins such short forms; a fuller name that adds a
+    company word after its short form, "Cosco" then "Cosco Shipping", joins there too.) A
+    state, a head word ("Commission") or a state prefix never joins."""
+    for c in list(clusters):
+        if c["gaz"] is not None or c not in clusters:
+            continue
+        bare = {normalise_name(n) for n in c["names"]}
+        if len(bare) != 1:
+            continue
+        word = next(iter(bare))
+        if " " in word or len(word) <= 2 or word in head_words or word in state_prefixes \
+                or word in country_names():
+            continue
+        first = min(s.start for s in c["spans"])
+        fuller = [o for o in clusters if o is not c and any(
+            len(nw) > 1 and nw[0] == word for nw in (normalise_name(n).split() for n in o["names"]))]
+        if len(fuller) == 1 and min(s.start for s in fuller[0]["spans"]) > first and any(
+                nw[0] == word and all(w in facility_words for w in nw[1:])
+                for nw in (normalise_name(n).split() for n in fuller[0]["names"])):
+            _join(fuller[0], c, clusters, {})
+
+
 def join_of_state(clusters: list[dict], is_state, generic: frozenset[str]) -> None:
     """"Eni of Italy", "Total of France": a company named with its home state (as merger
     notices write them) is the company the article names alone, and not its label."""

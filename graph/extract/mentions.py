@@ -16,8 +16,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Entity, entity_iri, facility_short_form, is_generic, normalise_name, without_state_prefix
 from ..ontology import SCKG, Ontology
-from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parenthesised, match_earlier,
-                      merge_aliases, preferred_name, title_noun, trim_span)
+from .aliases import (is_legal_form, join_bare_heads, join_of_state, join_parenthesised, join_short_before_full,
+                      match_earlier, merge_aliases, preferred_name, title_noun, trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences, line_of,
                     short_form, shouted, split_case_titles, split_name)
@@ -383,6 +383,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     merge_aliases(doc, clusters, ms)
     join_parenthesised(doc, clusters)
     join_bare_heads(clusters, ontology.head_words, gazetteer.short_names, gaz_named)
+    join_short_before_full(clusters, ontology.head_words, ontology.state_prefixes, ontology.facility_words)
     join_of_state(clusters, lambda n: n in country_names() or (gazetteer.by_name.get(n) or NO_ENTRY).type == SCKG.State,
                   ontology.head_words)
 
