@@ -693,3 +693,23 @@ def test_a_short_form_before_a_subsidiarys_name_stays_the_parent(extractor):
                                    "in Hamburg next year.")
     holder = [label for label, (_, names) in ents.items() if "Drevan Deutschland Oil GmbH" in names]
     assert holder and "Drevan" not in ents[holder[0]][1], ents
+
+
+def test_a_company_with_its_address_in_a_list_line_is_named_without_it(extractor):
+    """ "- Halvard Orbital Systems Corporation of Kent, Washington, for $125.6 million": a list
+    line in capitals, with the company's town and state; the company is named, the town is
+    its address."""
+    _, ents = _entities(extractor, "NASA signed three agreements. The companies that received awards are:\n"
+                                   "- Halvard Orbital Systems Corporation of Dulles, Virginia, for $125.6 million\n")
+    assert "Halvard Orbital Systems Corporation" in ents, ents
+    assert not any("Dulles" in label for label in ents), ents
+
+
+def test_an_x_company_names_the_parent_not_a_short_form(extractor):
+    """ "Dorrit Technology Inc., a Dorrit Company": the parent is Dorrit, a node of its own,
+    and no short form of the company it describes."""
+    _, ents = _entities(extractor, "UCOR is made up of Marvell Energy & Construction, Inc., an Amentra Company; "
+                                   "Dorrit Technology Inc., a Dorrit Company; and Halvard Services LLC.")
+    assert "Dorrit" in ents and "Amentra" in ents, ents
+    assert "Dorrit" not in ents["Dorrit Technology Inc."][1], ents
+    assert "Dorrit Company" not in ents and "Amentra Company" not in ents, ents

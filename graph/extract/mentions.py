@@ -325,8 +325,22 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue  # a headline or a heading in capitals, not a name
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
-        if labs <= {"GPE", "LOC", "FAC", "PROPN", "ORG"} and "GAZ" not in labs and address_place(s):
-            continue  # a place in an address: "Princeton, NJ" (datelines are blanked when the article is read)
+        if labs <= {"GPE", "LOC", "FAC", "PROPN", "PAREN", "ORG"} and "GAZ" not in labs and address_place(s):
+            # a company with its address: "Northrop Grumman Systems Corporation of Dulles, Virginia"
+            of = next((t.i for t in reversed(s) if t.lower_ == "of"), s.start)
+            if not labs & {"ORG", "PROPN", "PAREN"} or of - s.start < 2 or not any(
+                    is_legal_form(t.text) or t.lower_ in ontology.company_suffixes for t in doc[s.start:of]):
+                continue  # a place in an address: "Princeton, NJ" (datelines are blanked when the article is read)
+            s = doc[s.start:of]
+            text = s.text
+            norm = normalise_name(text)
+        parent = len(s) > 1 and s[-1].lower_ == "company" and s.start > 0 and doc[s.start - 1].lower_ in ("a", "an")
+        if parent:
+            # "Jacobs Technology Inc., a Jacobs Company": one of the companies of Jacobs, which
+            # is no short form of the name it describes
+            s = s[:-1]
+            text = s.text
+            norm = normalise_name(text)
         words = norm.split()
         # the name's head: before its complement ("Office of Rail Regulation" is an office,
         # "Treaty on the Functioning of the European Union" a treaty)
@@ -356,7 +370,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             c = by_norm.get(key)
         if c is None:
             c = by_norm.get(norm)
-        if c is None and not gaz and not government_context(s, ontology):
+        if c is None and not gaz and not parent and not government_context(s, ontology):
             c = match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words,
                                ontology.head_words, ontology.state_prefixes,
                                facility_short=lambda n: facility_short_form(n, ontology))
@@ -476,8 +490,9 @@ def _whole_name(span: Span, ontology: Ontology) -> bool:
     Orbital Systems Corporation of Kent, Washington, for $130 million") or is the whole line
     in capitalised words alone ("Nuclear Transport Solutions"; not "Vendral Ltd Becomes a
     Subsidiary of the Agency")."""
-    last = span[-1].text
-    if is_legal_form(last) or normalise_name(last) in ontology.company_suffixes:
+    # the last word, or the word before "of" ("... Systems Corporation of Dulles": with its town)
+    ends = [span[-1].text, *(span.doc[t.i - 1].text for t in span if t.lower_ == "of" and t.i > span.start)]
+    if any(is_legal_form(last) or normalise_name(last) in ontology.company_suffixes for last in ends):
         return True
     return all(t.text[0].isupper() for t in span if t.is_alpha) and \
         all(not t.is_alpha for t in span.sent if not (span.start <= t.i < span.end))
