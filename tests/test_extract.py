@@ -713,3 +713,17 @@ def test_an_x_company_names_the_parent_not_a_short_form(extractor):
     assert "Dorrit" in ents and "Amentra" in ents, ents
     assert "Dorrit" not in ents["Dorrit Technology Inc."][1], ents
     assert "Dorrit Company" not in ents and "Amentra Company" not in ents, ents
+
+
+def test_a_name_given_with_its_home_state_is_a_company(extractor):
+    """ "the business of Safran of France": merger notices name companies with their home
+    state; the model may take such a name for a place. "Democratic Republic" of the Congo is
+    part of a state's name, not a company."""
+    text = ("The Commission has cleared the proposed acquisition of Vellor Detection, the threat detection "
+            "equipment business of Morvex of France, by Smiths of the UK.")
+    an, ents = _entities(extractor, text)
+    doc = an.mentions.doc
+    assert next(e for e in doc.ents if e.text == "Morvex").label_ == "GPE"  # the model's guess the rule mends
+    assert ents.get("Morvex", ("",))[0] == "Company", ents
+    _, ents = _entities(extractor, "The EU signed an agreement with the Democratic Republic of the Congo (DRC).")
+    assert not any(t == "Company" and "Democratic Republic" in label for label, (t, _) in ents.items()), ents

@@ -258,4 +258,19 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     if any(acts_as_agent(s) or (_argument(s, ontology.trigger_nouns) and not place) for s in c["spans"]) \
             and not all(locative(s) and not _argument(s, ontology.trigger_nouns) for s in c["spans"]):
         return str(SCKG.Company)
+    if any(_with_home_state(s) for s in c["spans"]):
+        return str(SCKG.Company)
     return None
+
+
+def _with_home_state(span: Span) -> bool:
+    """ "the business of Safran of France, by Smiths of the UK": a name given with its home
+    state, as merger notices write companies (the model may take the name for a place)."""
+    doc = span.doc
+    if span.end >= len(doc) or doc[span.end].lower_ != "of":
+        return False
+    obj = next((t for t in doc[span.end].children if t.dep_ == "pobj"), None)
+    if obj is None or normalise_name(" ".join(t.text for t in obj.subtree if t.dep_ != "det")) not in country_names():
+        return False
+    words = f" {normalise_name(span.text)} "  # not "Democratic Republic" of the Congo
+    return not any(words in f" {name} " for name in country_names())
