@@ -112,6 +112,10 @@ def test_decision_is_a_star_mark_on_the_actors_row_with_its_effects(history_page
     page.page.mouse.move(box["x"] + 4, box["y"] + box["height"] / 2)
     page.page.wait_for_selector("div.vis-tooltip", state="visible")
     assert "Legal basis" not in page.page.inner_text("div.vis-tooltip")  # none stated
+    # the tooltip wraps its sentence inside the window (the library's own style is nowrap)
+    fits = page.js("""(() => { const t = document.querySelector('div.vis-tooltip'); const r = t.getBoundingClientRect();
+        return [r.right <= window.innerWidth, t.scrollWidth <= t.clientWidth]; })()""")
+    assert fits == [True, True], fits
     page.page.screenshot(path=str(ARTIFACTS / "timeline-click.png"))
     page.js("sckgTimeline.timeline.setSelection([])")
     page.page.mouse.move(0, 0)
