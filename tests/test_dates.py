@@ -298,3 +298,16 @@ def test_the_date_of_an_order_prohibiting_a_purchase_is_no_start_of_ownership(ex
                              "Brenna Capital to divest Kelvane Systems, which it acquired in 2022.\n"),
                 "Brenna Capital", "Kelvane Systems")
     assert evs and all(e.valid_from == "2022" for e in evs), evs
+
+
+def test_an_award_dates_the_contract_not_the_operation_it_is_for(extractor):
+    """ "DOE today awarded X the management and operating contract for Y": the partnership
+    with DOE begins today; X's operation of Y does not begin with the award, and no word of
+    operation links the two in that clause."""
+    rows = extract_text(extractor, "---\ndate: 2016-12-16\n---\nThe Department of Energy today awarded Kelvane "
+                                   "Solutions LLC the management and operating contract for Brenna National "
+                                   "Laboratory.\n")
+    runs = [ev for s, p, o, ev in rows if p == "operates" and s == "Kelvane Solutions LLC"]
+    assert runs and all(ev.valid_from is None for ev in runs), rows
+    deal = [ev for s, p, o, ev in rows if p == "partnersWith" and "Kelvane Solutions LLC" in (s, o)]
+    assert deal and all(ev.valid_from == "2016-12-16" for ev in deal), rows

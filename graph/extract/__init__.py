@@ -373,9 +373,14 @@ class Extractor:
             method = LEARNED_METHOD if c.relation in learned and c not in rule_set else METHOD
             vt = valid_time(c.trigger, dates, article.date, cues, rel.closing_verbs)
             owns = c.relation == "owns"
+            # an ownership or operation is not dated by a state's act on it ("prohibited the
+            # acquisition") nor by a clause that no word of it links to the pair ("DOE today
+            # awarded X the contract for Y": Y's operation does not begin with the award);
+            # a partnership is (the award starts the contract)
             if c.relation not in self._state_relations and (
                     self._under_state_act(c.trigger)
-                    or owns and not any(k.startswith("owns:") for k in self.vocab.of(c.trigger))):
+                    or c.relation in ("owns", "operates")
+                    and not any(k.startswith(c.relation + ":") for k in self.vocab.of(c.trigger))):
                 vt = replace(vt, start=None, end=None)
             ev = Evidence(sentence=sentence, start=start, end=end, method=method,
                           method_version=self.version, confidence=c.confidence, status=c.status,
