@@ -727,3 +727,11 @@ def test_a_name_given_with_its_home_state_is_a_company(extractor):
     assert ents.get("Morvex", ("",))[0] == "Company", ents
     _, ents = _entities(extractor, "The EU signed an agreement with the Democratic Republic of the Congo (DRC).")
     assert not any(t == "Company" and "Democratic Republic" in label for label, (t, _) in ents.items()), ents
+
+
+def test_a_name_in_capitals_that_ends_in_a_legal_form_is_a_name_not_a_headline(extractor):
+    """Merger notices write parents in capitals: "jointly controlled by KELVOR KGaA (50%) and
+    DORRIT LOGISTICS GROUP AG & Co. KG (50%)". The line is no headline, and its names stay."""
+    _, ents = _entities(extractor, "Varnegate is jointly controlled by KELVOR KGaA (50%) and DORRIT LOGISTICS "
+                                   "GROUP AG & Co. KG (50%). It operates container terminals in Hamburg.")
+    assert "DORRIT LOGISTICS GROUP AG & Co. KG" in ents and "Varnegate" in ents, ents

@@ -28,16 +28,18 @@ def shouted(text: str) -> bool:
     (True, False)
     >>> shouted("NNSA chose CNS, LLC; NNSA said so")
     False
+    >>> shouted("Eurogate is controlled by BEG LOGISTICS GROUP AG & Co. KG (50%)")  # a name: its legal form ends it
+    False
     """
     words = text.split()
-    if text.isupper() and len(words) >= 3:
+    if text.isupper() and len(words) >= 3 and not is_legal_form(words[-1]):
         return True
     run: list[str] = []
     for w in words + [""]:
         if w.isalpha() and w.isupper():
             run.append(w)
             continue
-        if len(run) >= 3 and sum(len(x) >= 4 for x in run) >= 2:
+        if len(run) >= 3 and sum(len(x) >= 4 for x in run) >= 2 and not is_legal_form(run[-1]):
             return True
         run = []
     return False
