@@ -735,3 +735,12 @@ def test_a_name_in_capitals_that_ends_in_a_legal_form_is_a_name_not_a_headline(e
     _, ents = _entities(extractor, "Varnegate is jointly controlled by KELVOR KGaA (50%) and DORRIT LOGISTICS "
                                    "GROUP AG & Co. KG (50%). It operates container terminals in Hamburg.")
     assert "DORRIT LOGISTICS GROUP AG & Co. KG" in ents and "Varnegate" in ents, ents
+
+
+def test_a_state_named_before_a_facility_named_after_it_stays_a_state(extractor):
+    """ "Nevada" before the "Nevada Toll Road": a state (pycountry's subdivisions) is no
+    short form of the facility that bears its name."""
+    _, ents = _entities(extractor, "Nevada lawmakers approved the lease.\nThe Nevada Toll Road will be run by "
+                                   "Kelvane Partners for 75 years.")
+    holder = [label for label, (_, names) in ents.items() if "Nevada Toll Road" in names]
+    assert holder and "Nevada" not in ents[holder[0]][1], ents

@@ -9,7 +9,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from ..model import acronyms, normalise_name, variant_keys, without_legal_form
-from .typer import country_names, noun_type
+from .typer import country_names, noun_type, postal_codes
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[0].isalpha()).casefold()
@@ -348,29 +348,27 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str], short_name
                 c["gaz"] = known[0]
 
 
-def join_short_before_full(clusters: list[dict], head_words: frozenset[str], state_prefixes: frozenset[str],
-                           facility_words: frozenset[str]) -> None:
-    """A one-word name used before the one fuller name that opens with it and only adds a
-    facility noun ("Hanford" in a headline, "Hanford Site" in the text): the same entity.
-    (After the full name, ``match_earlier`` joins such short forms; a fuller name that adds a
-    company word after its short form, "Cosco" then "Cosco Shipping", joins there too.) A
-    state, a head word ("Commission") or a state prefix never joins."""
+def join_short_before_full(clusters: list[dict], facility_short, head_words: frozenset[str],
+                           state_prefixes: frozenset[str]) -> None:
+    """A name used before the one facility whose full name it shortens ("Hanford" in a
+    headline, "Hanford Site" in the text; ``facility_short`` gives a facility name's bare
+    short form, as for ``match_earlier``, which joins such short forms after the full name):
+    the same entity. A state or province, a head word ("Commission") or a state prefix never
+    joins."""
     for c in list(clusters):
         if c["gaz"] is not None or c not in clusters:
             continue
         bare = {normalise_name(n) for n in c["names"]}
         if len(bare) != 1:
             continue
-        word = next(iter(bare))
-        if " " in word or len(word) <= 2 or word in head_words or word in state_prefixes \
-                or word in country_names():
-            continue
+        short = next(iter(bare))
+        if len(short) <= 2 or short in head_words or short in state_prefixes or short in country_names() \
+                or any(n in postal_codes() for n in c["names"]):
+            continue  # nor a state or province ("Indiana" and the "Indiana Toll Road")
         first = min(s.start for s in c["spans"])
-        fuller = [o for o in clusters if o is not c and any(
-            len(nw) > 1 and nw[0] == word for nw in (normalise_name(n).split() for n in o["names"]))]
-        if len(fuller) == 1 and min(s.start for s in fuller[0]["spans"]) > first and any(
-                nw[0] == word and all(w in facility_words for w in nw[1:])
-                for nw in (normalise_name(n).split() for n in fuller[0]["names"])):
+        fuller = [o for o in clusters if o is not c and any(facility_short(normalise_name(n)) == short
+                                                           for n in o["names"])]
+        if len(fuller) == 1 and min(s.start for s in fuller[0]["spans"]) > first:
             _join(fuller[0], c, clusters, {})
 
 

@@ -8,6 +8,7 @@ tech firm") are made on demand by :meth:`Mentions.describe`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -304,6 +305,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         extended.append((s, labs))
 
     # 3. group names into entities
+    facility_short = functools.partial(facility_short_form, ontology=ontology)  # "hanford site" -> "hanford"
     clusters: list[dict] = []  # {names, spans, labels, gaz}
     by_norm: dict[str, dict] = {}
     doc_text = doc.text  # built anew from the tokens on each access
@@ -373,7 +375,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if c is None and not gaz and not parent and not government_context(s, ontology):
             c = match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words,
                                ontology.head_words, ontology.state_prefixes,
-                               facility_short=lambda n: facility_short_form(n, ontology))
+                               facility_short=facility_short)
             if c is not None and len(words) == 1 and labs & {"GPE", "LOC"} and locative(s) \
                     and norm not in country_names() \
                     and not any(normalise_name(n).split()[-1] in ontology.facility_words for n in c["names"]):
@@ -397,7 +399,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     merge_aliases(doc, clusters, ms)
     join_parenthesised(doc, clusters)
     join_bare_heads(clusters, ontology.head_words, gazetteer.short_names, gaz_named)
-    join_short_before_full(clusters, ontology.head_words, ontology.state_prefixes, ontology.facility_words)
+    join_short_before_full(clusters, facility_short, ontology.head_words, ontology.state_prefixes)
     join_of_state(clusters, lambda n: n in country_names() or (gazetteer.by_name.get(n) or NO_ENTRY).type == SCKG.State,
                   ontology.head_words)
 
