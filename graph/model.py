@@ -245,6 +245,17 @@ def without_state_prefix(name: str, ontology: Ontology) -> str | None:
 
 
 @functools.lru_cache(maxsize=65536)
+def is_legal_form(word: str) -> bool:
+    """True for a legal form such as "Inc.", "LLC", "Ltd", "S.A." (rigour's list); not for a
+    Roman numeral, which rigour's list holds and names use ("Paks II").
+
+    >>> is_legal_form("LLC"), is_legal_form("II")
+    (True, False)
+    """
+    from rigour.names import extract_org_types
+    return bool(extract_org_types(word)) and not re.fullmatch(r"[IVX]+", word)
+
+
 def without_legal_form(name: str) -> str:
     """The normalised name without its legal form ("Inc.", "S.A.", "Co., Ltd."), by rigour.
 

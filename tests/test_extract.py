@@ -190,6 +190,12 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     ("Team Telecom recommended that the FCC revoke the licence of Trask Networks.", "Team Telecom", "Regulator"),
     # a slash glued to the first party of a merger case ("Case M.5830 - Vantor/ Brillwerk Airlines")
     ("The Commission prohibited the merger Vantor/ Brillwerk Airlines.", "Brillwerk Airlines", "Company"),
+    # a name with a facility word that ends in a legal form is the company, not the road
+    ("The Osterby Toll Road Concession Company, LLC paid $3.8 billion for the lease.",
+     "Osterby Toll Road Concession Company, LLC", "Company"),
+    # "X is a <noun>": a copular description types its subject
+    ("Vellmar is a regional airport in Sardinia managed by the publicly held company Trask.", "Vellmar", "Airport"),
+    ("HVG is a private equity fund which invests in infrastructure.", "HVG", "Company"),
 ])
 def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
     _, ents = _entities(extractor, text)

@@ -8,7 +8,7 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
-from ..model import acronyms, normalise_name, variant_keys, without_legal_form
+from ..model import acronyms, is_legal_form, normalise_name, variant_keys, without_legal_form
 from .typer import country_names, noun_type, postal_codes
 
 def _initials(name: str) -> str:
@@ -30,12 +30,6 @@ def _extends(longer: str, n: int, suffixes: frozenset[str], facility_words: froz
         return False
     return True
 
-
-
-def is_legal_form(word: str) -> bool:
-    """True for a legal form such as "Inc.", "LLC", "Ltd", "S.A." (rigour's list)."""
-    from rigour.names import extract_org_types
-    return bool(extract_org_types(word))
 
 
 
@@ -173,6 +167,12 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
                 _join(b, a, clusters, span_cluster)
         if tok.dep_ == "appos" and tok.head.i in span_cluster and tok.pos_ == "NOUN":
             span_cluster[tok.head.i].setdefault("described_as", []).append(tok)
+        # "Alghero is a regional airport in Sardinia": the subject of "is a <noun>" is one
+        if tok.dep_ == "attr" and tok.pos_ == "NOUN" and tok.head.lemma_ == "be" and tok.i not in span_cluster \
+                and not any(c.dep_ == "neg" for c in tok.head.children):
+            subj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.i in span_cluster:
+                span_cluster[subj.i].setdefault("described_as", []).append(tok)
         if tok.dep_ == "appos" and tok.i in span_cluster and tok.head.pos_ == "NOUN" \
                 and tok.head.i not in span_cluster:
             span_cluster[tok.i].setdefault("described_as", []).append(tok.head)

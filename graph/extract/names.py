@@ -8,9 +8,9 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from ..model import normalise_name
+from ..model import is_legal_form, normalise_name
 from ..ontology import Ontology
-from .aliases import is_legal_form, trim_span
+from .aliases import trim_span
 from .typer import country_names, noun_type
 
 

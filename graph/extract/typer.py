@@ -8,7 +8,7 @@ import functools
 
 from spacy.tokens import Doc, Span, Token
 
-from ..model import normalise_name
+from ..model import is_legal_form, normalise_name
 from ..ontology import SCKG, Ontology
 
 def noun_type(tok: Token, ontology: Ontology) -> str | None:
@@ -232,9 +232,12 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     name_types = [_name_type(normalise_name(n).split(), ontology) for n in c["names"]]
     name_types = [t for t in name_types if t]
     if name_types:
-        if is_facility(name_types[0], ontology) and any(
-                s.root.dep_ == "nsubj" and s.root.head.lemma_.lower() in ontology.agent_verbs for s in c["spans"]):
-            return str(SCKG.Company)  # "CSP Zeebrugge Terminal operates ...": a company, not a quay
+        if is_facility(name_types[0], ontology) and (any(
+                s.root.dep_ == "nsubj" and s.root.head.lemma_.lower() in ontology.agent_verbs for s in c["spans"])
+                or any(is_legal_form(n.split()[-1]) for n in c["names"] if n.split())):
+            # "CSP Zeebrugge Terminal operates ...", "Indiana Toll Road Concession Company,
+            # LLC": a company, not a quay or a road
+            return str(SCKG.Company)
         return name_types[0]
     if "FACNAME" in labels or "FAC" in labels:
         return str(SCKG.Facility)
