@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .document import Article, read_article
@@ -50,9 +50,12 @@ class DocData:
     corpus: str  # the gold directory it came from
     article: Article
     analysis: Analysis
-    labels: list[frozenset[str]]  # per pair: the relations gold says hold between its ends
+    labels: list[frozenset[str]]  # per pair: the relations gold requires between its ends
     fits: list[frozenset[str]]  # per pair: relations whose domain and range its ends fit
     required: Counter  # required gold relations of the document, by relation
+    #: per pair: relations gold only marks optional between its ends (hedged, planned,
+    #: implied): neither taught nor scored
+    optional: list[frozenset[str]] = field(default_factory=list)
 
 
 def _labels(an: Analysis, gold_rels: list[GoldRelation], gold, doc: str, ontology: Ontology):
@@ -63,20 +66,21 @@ def _labels(an: Analysis, gold_rels: list[GoldRelation], gold, doc: str, ontolog
         ge = gold.entities[f"{doc}/{gold_name}"]
         return bool(names[key] & (ge.names | ge.also))
 
-    labels, fits = [], []
+    labels, fits, optional = [], [], []
     for p in an.pairs:
-        lab = set()
+        lab, opt = set(), set()
         for g in gold_rels:
             ends = [(p.subject, p.object)]
             if g.relation in ontology.relations and ontology.relations[g.relation].symmetric:
                 ends.append((p.object, p.subject))
             if any(match(s, g.subject) and any(match(o, ob) for ob in g.objects) for s, o in ends):
-                lab.add(g.relation)
+                (lab if g.required else opt).add(g.relation)
         labels.append(frozenset(lab))
+        optional.append(frozenset(opt - lab))
         st, ot = ms.type_of(p.subject), ms.type_of(p.object)
         fits.append(frozenset(r.name for r in ontology.relations.values()
                               if ontology.fits(r, st, ot)))
-    return labels, fits
+    return labels, fits, optional
 
 
 def load_corpora(gold_dirs, extractor: Extractor) -> list[DocData]:
@@ -96,9 +100,9 @@ def load_corpora(gold_dirs, extractor: Extractor) -> list[DocData]:
         for art, doc in zip(arts, parsed):
             an = extractor.analyse(art, doc)
             grels = [g for g in gold.relations if g.document == art.name]
-            labels, fits = _labels(an, grels, gold, art.name, extractor.ontology)
+            labels, fits, optional = _labels(an, grels, gold, art.name, extractor.ontology)
             req = Counter(g.relation for g in grels if g.required)
-            docs.append(DocData(art.name, str(d), art, an, labels, fits, req))
+            docs.append(DocData(art.name, str(d), art, an, labels, fits, req, optional))
     if not docs:
         raise TrainingError("no gold documents to train on")
     return docs
@@ -150,11 +154,12 @@ def _fit_weights(docs: list[DocData], relations: tuple[str, ...], ontology: Onto
     coefs, biases = [], []
     for rel in relations:
         y = np.array([rel in lab for d in docs for lab in d.labels], dtype=int)
+        taught = np.array([rel not in opt for d in docs for opt in d.optional], dtype=float)
         if y.sum() == 0 or y.sum() == len(y):
             coefs.append(np.zeros(len(vocab)))
             biases.append(-10.0 if y.sum() == 0 else 10.0)
             continue
-        clf = logistic().fit(X, y)
+        clf = logistic().fit(X, y, sample_weight=taught)
         if MIL_ALPHA:
             prob = clf.predict_proba(X)[:, 1]
             symmetric = ontology.relations[rel].symmetric
@@ -162,7 +167,7 @@ def _fit_weights(docs: list[DocData], relations: tuple[str, ...], ontology: Onto
             for i in np.flatnonzero(y):
                 corpus, name, s, o = bags[i]
                 members.setdefault((corpus, name, *sorted((s, o))) if symmetric else bags[i], []).append(i)
-            weight = np.ones(len(y))
+            weight = taught.copy()
             for idx in members.values():
                 best = prob[idx].max()
                 for i in idx:
@@ -190,18 +195,20 @@ def _triples(docs: list[DocData], model: LinearModel, ontology: Ontology, combin
     unless ``combine`` is given), and its gold label."""
     probs: dict[tuple, list] = {}
     for d in docs:
-        for pair, feats, lab, fit in zip(d.analysis.pairs, d.analysis.features, d.labels, d.fits):
+        for pair, feats, lab, fit, opt in zip(d.analysis.pairs, d.analysis.features, d.labels, d.fits, d.optional):
             for rel, p in zip(model.relations, model.scores(feats)):
                 if rel not in fit:
                     continue
                 s, o = pair.subject, pair.object
                 if ontology.relations[rel].symmetric and o < s:
                     s, o = o, s
-                cur = probs.setdefault((d.name, s, rel, o), [[], False])
+                cur = probs.setdefault((d.name, s, rel, o), [[], False, False])
                 cur[0].append(p)
                 cur[1] = cur[1] or rel in lab
+                cur[2] = cur[2] or rel in opt
     combine = combine or model.combine
-    return {key: [combine(ps), y] for key, (ps, y) in probs.items()}
+    # a triple gold only marks optional counts neither way, as in scoring
+    return {key: [combine(ps), y] for key, (ps, y, opt) in probs.items() if y or not opt}
 
 
 def _choose_thresholds(docs: list[DocData], relations, ontology: Ontology, *, c: float = C) -> tuple[list[float], float]:

@@ -12,7 +12,7 @@ from graph.cli import cli
 from graph.extract import Extractor
 from graph.extract.classifier import LinearModel, ModelError, load_model
 from graph.store import Store
-from graph.train import _folds, cross_validate, format_cv, load_corpora, train
+from graph.train import _fit_weights, _folds, _model, _triples, cross_validate, format_cv, load_corpora, train
 
 from .conftest import extract_text
 
@@ -169,3 +169,31 @@ def test_training_without_scikit_learn_says_what_to_install(tmp_path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 1 and "pip install 'sckg[train]'" in r.stderr, (r.returncode, r.stderr)
     assert not (tmp_path / "m.json").exists()
+
+
+def test_optional_gold_is_neither_taught_nor_scored(tmp_path, untrained, ontology):
+    """A relation the gold marks optional (planned, hedged) is no positive to learn from and
+    no false positive when predicted: the model learns and picks thresholds as scoring counts."""
+    (tmp_path / "a.txt").write_text(
+        "Brenna Holdings owns Tarvo Rail. Brenna Holdings plans to buy Kelvane Ports next year.\n")
+    (tmp_path / "a.gold.yaml").write_text(
+        "document: a.txt\n"
+        "entities:\n"
+        "  - {name: Brenna Holdings, type: Company}\n"
+        "  - {name: Tarvo Rail, type: Company}\n"
+        "  - {name: Kelvane Ports, type: Company}\n"
+        "relations:\n"
+        "  - {subject: Brenna Holdings, relation: owns, object: Tarvo Rail}\n"
+        "optional:\n"
+        "  - {subject: Brenna Holdings, relation: owns, object: Kelvane Ports}\n")
+    [doc] = load_corpora([tmp_path], untrained)
+    ms = doc.analysis.mentions
+    label = {(ms.entities[p.subject].label, ms.entities[p.object].label): (lab, opt)
+             for p, lab, opt in zip(doc.analysis.pairs, doc.labels, doc.optional)}
+    assert label[("Brenna Holdings", "Tarvo Rail")] == ({"owns"}, frozenset())
+    assert label[("Brenna Holdings", "Kelvane Ports")] == (frozenset(), {"owns"})
+    vocab, coefs, biases = _fit_weights([doc, doc], ("owns",), ontology)
+    model = _model(vocab, coefs, biases, ("owns",), [0.5], version="t", card={})
+    scored = {(ms.entities[s].label, ms.entities[o].label) for (_, s, _, o) in _triples([doc], model, ontology)}
+    assert ("Brenna Holdings", "Tarvo Rail") in scored
+    assert ("Brenna Holdings", "Kelvane Ports") not in scored
