@@ -193,6 +193,9 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     # a name with a facility word that ends in a legal form is the company, not the road
     ("The Osterby Toll Road Concession Company, LLC paid $3.8 billion for the lease.",
      "Osterby Toll Road Concession Company, LLC", "Company"),
+    # oil and gas fields are facilities
+    ("Halden Oil shut down a pipeline at the Vellmar Bay field in Alaska.", "Vellmar Bay field", "Facility"),
+    ("Trask won the contract to develop the Osterby oil field.", "Osterby oil field", "Facility"),
     # "X is a <noun>": a copular description types its subject
     ("Vellmar is a regional airport in Sardinia managed by the publicly held company Trask.", "Vellmar", "Airport"),
     ("HVG is a private equity fund which invests in infrastructure.", "HVG", "Company"),
