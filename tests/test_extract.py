@@ -221,6 +221,16 @@ def test_short_forms_within_an_article_are_one_entity(extractor, text, full, sho
     assert holder and short in ents[holder[0]][1], ents
 
 
+@pytest.mark.parametrize("text", [
+    "The Government of Bolivia seized the assets of Trask Oil. Bolivia said it would pay.",
+    "Bolivia seized the assets of Trask Oil. The Government of Bolivia said it would pay.",
+])
+def test_a_countrys_government_is_the_state(extractor, text):
+    _, ents = _entities(extractor, text)
+    assert ents["Bolivia"] == ("State", ents["Bolivia"][1]) and "Government of Bolivia" in ents["Bolivia"][1], ents
+    assert "Government of Bolivia" not in ents, ents
+
+
 def test_a_legal_form_after_a_comma_belongs_to_the_name(extractor):
     _, ents = _entities(extractor, "Washington Group International, Inc. will manage the site.")
     assert any("Washington Group International, Inc." in names for _, names in ents.values()), ents

@@ -24,7 +24,7 @@ from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences, line_of,
                     short_form, shouted, split_case_titles, split_name)
 from .typer import (acts_as_agent, address_place, cluster_type, country_names, first_conjunct, government_context,
-                    is_facility, locative, name_head, noun_type)
+                    government_of, is_facility, locative, name_head, noun_type)
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "LANGUAGE"}
@@ -367,6 +367,11 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             gaz = gazetteer.metonyms[norm]
         if gaz is None and norm in gazetteer.metonyms:
             continue  # a capital used as a place, not acting for its state
+        government = None
+        if gaz is None and government_of(norm, ontology):
+            # "the Government of Venezuela" is Venezuela, named so; the long form an alias
+            government, norm = text, government_of(norm, ontology)
+            text = re.sub(r"^(?:the|The|THE)\s+", "", text[text.lower().index(" of ") + 4:])
         key = ("gaz", str(gaz.iri)) if gaz else None
         c = None
         if key:
@@ -390,6 +395,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         c["names"].append(text)
         c["spans"].append(s)
         c["labels"].append(labs)
+        if government:
+            c.setdefault("aliases", []).append(government)
         if gaz and c["gaz"] is None:
             c["gaz"] = gaz
         by_norm[norm] = c

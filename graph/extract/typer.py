@@ -137,8 +137,23 @@ def country_names() -> frozenset[str]:
             if value:
                 names.add(normalise_name(value))
                 if "," in value:  # "Bolivia, Plurinational State of"
-                    names.add(normalise_name(value.split(",")[0]))
+                    short, _, rest = value.partition(",")
+                    names.add(normalise_name(short))
+                    # "Plurinational State of Bolivia", "Democratic Republic of (the) Congo"
+                    inverted = normalise_name(f"{rest} {short}")
+                    names.update({inverted, inverted.replace(" of the ", " of ")})
     return frozenset(names)
+
+
+def government_of(norm: str, ontology: Ontology) -> str | None:
+    """The country whose government a normalised name is: "government of venezuela" ->
+    "venezuela", "state of israel" -> "israel" (the gold and the graph take a country's
+    government for the state)."""
+    head, sep, rest = norm.partition(" of ")
+    if not sep or head not in ontology.government_nouns:
+        return None
+    rest = rest.removeprefix("the ")
+    return rest if rest in country_names() else None
 
 
 
@@ -200,7 +215,7 @@ def _in_office(span, titles) -> bool:
 def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     if c["gaz"] is not None:
         return str(c["gaz"].type)
-    if any(normalise_name(n) in country_names() for n in c["names"]):
+    if any(normalise_name(n) in country_names() or government_of(normalise_name(n), ontology) for n in c["names"]):
         return str(SCKG.State)
     # a description in apposition or "known as": "PPA, the company that runs ..."
     for head in c.get("described_as", []):
