@@ -144,6 +144,14 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     feats = {(labels[p.subject], labels[p.object]): f for p, f in zip(an.pairs, an.features)}
     f = feats[("Brill Industries", "Corta Group")]
     assert "list_gov=venture" in f and "list=pobj|between" in f, f
+    # the parser hangs the second name from the last word inside the first ("... of Vellmar");
+    # it is a conjunct of the whole name, and shares its list
+    an, _ = _entities(extractor, "Certain marketing agreements between the Port of Vellmar and Velair, concluded "
+                                 "prior to 2009, were examined.")
+    labels = {k: e.label for k, e in an.mentions.entities.items()}
+    feats = {(labels[p.subject], labels[p.object]): f for p, f in zip(an.pairs, an.features)}
+    f = feats[("Port of Vellmar", "Velair")]
+    assert "list_gov=agreement" in f and "list=pobj|between" in f, f
     # a possessor inside a phrase set beside a name: "Vantor Cargo, Halden Group's logistics
     # division": Halden owns Vantor; what the division does at the airport, Vantor does
     an, _ = _entities(extractor, "Regulators are watching the operations of Vantor Cargo, Halden Group's "

@@ -65,6 +65,24 @@ def path(a: Token, b: Token) -> tuple[list[Token], list[Token]]:
     return up[: index[t.i] + 1], list(reversed(down))
 
 
+def attach_conjuncts_to_names(ms: Mentions) -> None:
+    """ "agreements between the State of Rhineland-Palatinate and Ryanair": the parser joins
+    the second name to the last word inside the first; it is a conjunct of the whole name, so
+    it hangs from the name's head (its list then shares the name's governor)."""
+    doc = ms.doc
+    for m in ms.mentions:
+        if m.end - m.start < 2:
+            continue
+        span = doc[m.start:m.end]
+        root = span.root
+        for t in span:
+            if t is root:
+                continue
+            for c in list(t.children):
+                if c.dep_ in ("conj", "cc") and not (m.start <= c.i < m.end) and c.i > t.i:
+                    c.head = root
+
+
 def distance(a: Token, b: Token) -> int:
     up, down = path(a, b)
     return len(up) - 1 + len(down)
