@@ -79,7 +79,7 @@ def attach_conjuncts_to_names(ms: Mentions) -> None:
             if t is root:
                 continue
             for c in list(t.children):
-                if c.dep_ in ("conj", "cc") and not (m.start <= c.i < m.end) and c.i > t.i:
+                if c.dep_ in ("conj", "cc") and not (m.start <= c.i < m.end) and c.i > t.i and not c.is_ancestor(root):
                     c.head = root
 
 
