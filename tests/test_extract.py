@@ -222,6 +222,8 @@ def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
     ("Qualcomm Incorporated rejected the bid. Qualcomm said it was undervalued.", "Qualcomm Incorporated", "Qualcomm"),
     ("The U.S. Department of Energy chose Triad. The Department of Energy said so on Monday.",
      "U.S. Department of Energy", "Department of Energy"),
+    ("Halden Oil shut a pipeline at the Vellmar Bay oil fields. The Vellmar Bay field provides a tenth of the oil.",
+     "Vellmar Bay oil fields", "Vellmar Bay field"),
 ])
 def test_short_forms_within_an_article_are_one_entity(extractor, text, full, short):
     _, ents = _entities(extractor, text)

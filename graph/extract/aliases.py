@@ -90,9 +90,9 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                     and words[-1] not in head_words and words[-1] not in facility_words \
                     and words[-1] not in suffixes and " ".join(nw[:-len(words)]) not in state_prefixes:
                 return c  # "Dutch Shell" for "Royal Dutch Shell"
-            if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and words[-1] == nw[-1] \
-                    and (set(words) <= set(nw) or set(nw) <= set(words)):
-                return c  # "Liège airport" and "Liège cargo airport"
+            if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and _same_noun(words[-1], nw[-1]) \
+                    and (set(words[:-1]) <= set(nw[:-1]) or set(nw[:-1]) <= set(words[:-1])):
+                return c  # "Liège airport" and "Liège cargo airport"; "the X field" and "the X oil fields"
             if len(words) < len(nw) and nw[: len(words)] == words and len(words[0]) > 2 \
                     and _extends(name, len(words), suffixes, facility_words) and not country:
                 return c  # "Cosco" for "Cosco Shipping"
@@ -111,6 +111,11 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                 return c
     return None
 
+
+
+def _same_noun(a: str, b: str) -> bool:
+    """The same word, or its plural: "field" and "fields"."""
+    return a == b or a + "s" == b or b + "s" == a
 
 
 def _a_state(c: dict) -> bool:
