@@ -352,7 +352,8 @@ def train(gold_dirs, *, extractor: Extractor | None = None, ontology: Ontology |
     card["date"] = date or _dt.date.today().isoformat()
     card["algorithm"] = (f"one L2 logistic regression per relation (liblinear), indicator features "
                          f"seen in >= {MIN_DOCS} documents, refit without positives below {MIL_ALPHA} of their "
-                         f"document's best; a document's sentences combined by {AGGREGATION}; C (of "
+                         f"document's best; gold relations marked only optional neither positives nor "
+                         f"negatives; a document's sentences combined by {AGGREGATION}; C (of "
                          f"{', '.join(map(str, C_GRID))}) and thresholds by {INNER_FOLDS}-fold inner "
                          f"cross-validation maximising document-level F1")
     result = None

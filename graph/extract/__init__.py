@@ -425,4 +425,3 @@ class Extractor:
         entities: dict[str, Entity] = {k: e for k, e in ms.entities.items() if not e.described or k in used}
         return Extraction(article=article, entities=dict(sorted(entities.items())), relations=relations,
                           decisions=decisions)
-
