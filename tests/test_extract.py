@@ -773,3 +773,19 @@ def test_a_state_named_before_a_facility_named_after_it_stays_a_state(extractor)
                                    "Kelvane Partners for 75 years.")
     holder = [label for label, (_, names) in ents.items() if "Nevada Toll Road" in names]
     assert holder and "Nevada" not in ents[holder[0]][1], ents
+
+
+def test_a_review_stated_without_its_targets_pairs_with_the_names_of_the_next_sentence(extractor):
+    """"The Commission launched two investigations. The two companies involved were X and Y":
+    the review's actor is a candidate for each, marked as read from the sentence before; not
+    when the review sentence names a company itself."""
+    def carried(text):
+        an, _ = _entities(extractor, text)
+        labels = {k: e.label for k, e in an.mentions.entities.items()}
+        return {(labels[p.subject], labels[p.object]) for p, f in zip(an.pairs, an.features)
+                if "implicit_before" in f}
+    assert carried("On 3 April 2024 the European Commission launched two in-depth investigations. The two "
+                   "companies involved were Vellmar Solar GmbH and Trask Engineering Co. Ltd.") == {
+        ("European Commission", "Vellmar Solar GmbH"), ("European Commission", "Trask Engineering Co. Ltd.")}
+    assert carried("On 3 April 2024 the European Commission launched an in-depth investigation into Halvard "
+                   "Group. Vellmar Solar GmbH and Trask Engineering Co. Ltd. are its rivals.") == set()

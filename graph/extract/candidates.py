@@ -151,7 +151,9 @@ def find_pairs(ms: Mentions, resolve, state_triggers=()) -> list[Pair]:
     ``resolve(token)`` gives the entity a pronoun stands for (or None). ``state_triggers``
     are the words that name what only a state does (a review, a prohibition): a sentence
     with one and no state actor also pairs the document's leading state actor with each
-    organisation it names (:attr:`Pair.implicit`).
+    organisation it names (:attr:`Pair.implicit`); so does a sentence with neither that
+    follows one stating a review without naming an organisation (``s_tok`` is then the
+    trigger in the sentence before).
     """
     doc = ms.doc
     pairs: list[Pair] = []
@@ -159,10 +161,20 @@ def find_pairs(ms: Mentions, resolve, state_triggers=()) -> list[Pair]:
     for t in state_triggers:
         first.setdefault(t.sent.start, t)
     lead = leading_state_actor(ms) if first else None
-    for start, mentions in sorted(sentence_mentions(ms, resolve).items()):
+    by_sentence = sentence_mentions(ms, resolve)
+    for start, mentions in sorted(by_sentence.items()):
         sent = doc[start].sent
         if lead is not None and not any(ms.ontology.is_a(ms.type_of(k), STATE_ACTOR) for k, _, _ in mentions):
             trigger = first.get(start)
+            if trigger is None and start > 0:
+                # "The Commission launched two in-depth investigations. The two companies
+                # involved were X and Y": a review the sentence before states without a target
+                prev = doc[start - 1].sent
+                named = by_sentence.get(prev.start, ())
+                if prev.start in first and not any(ms.ontology.is_a(ms.type_of(k), ORGANIZATION) and
+                                                   not ms.ontology.is_a(ms.type_of(k), STATE_ACTOR)
+                                                   for k, _, _ in named):
+                    trigger = first[prev.start]
             if trigger is not None:
                 done = set()
                 for k, tok, pron in mentions:

@@ -110,6 +110,8 @@ def pair_features(pair: Pair, ms: Mentions, vocab: Vocabulary, votes: frozenset[
             f.append(f"{tag}_known")
     if pair.implicit:  # the subject is the document's leading state actor, not named here
         f.append("implicit")
+        if pair.s_tok.sent.start != pair.sentence.start:
+            f.append("implicit_before")  # the review is stated in the sentence before
         for trig in vocab.of(pair.s_tok):
             f.append(f"implicit={trig}")
             f.append(f"implicit={trig}|{ot}")
