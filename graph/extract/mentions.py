@@ -367,11 +367,11 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             gaz = gazetteer.metonyms[norm]
         if gaz is None and norm in gazetteer.metonyms:
             continue  # a capital used as a place, not acting for its state
-        government = None
-        if gaz is None and government_of(norm, ontology):
+        government = government_of(norm, ontology) if gaz is None else None
+        if government:
             # "the Government of Venezuela" is Venezuela, named so; the long form an alias
-            government, norm = text, government_of(norm, ontology)
-            text = re.sub(r"^(?:the|The|THE)\s+", "", text[text.lower().index(" of ") + 4:])
+            government, norm, text = text, government, re.sub(
+                r"^the\s+", "", text[text.lower().index(" of ") + 4:], flags=re.IGNORECASE)
         key = ("gaz", str(gaz.iri)) if gaz else None
         c = None
         if key:
