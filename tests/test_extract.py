@@ -152,6 +152,15 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     feats = {(labels[p.subject], labels[p.object]): f for p, f in zip(an.pairs, an.features)}
     f = feats[("Port of Vellmar", "Velair")]
     assert "list_gov=agreement" in f and "list=pobj|between" in f, f
+    # a relative clause after a list: the singular verb agrees with the last name only; a
+    # plural one stays with the whole list
+    an, _ = _entities(extractor, "The deal involves Alvex and Trask, which owns the Corta plant.")
+    assert next(t for t in an.mentions.doc if t.text == "owns").head.text == "Trask"
+    labels = {k: e.label for k, e in an.mentions.entities.items()}
+    feats = {(labels[p.subject], labels[p.object]): f for p, f in zip(an.pairs, an.features)}
+    assert "deps=vrelcl vdobj" in feats[("Trask", "Corta plant")]
+    an, _ = _entities(extractor, "The deal involves Alvex and Trask, which own the Corta plant.")
+    assert next(t for t in an.mentions.doc if t.text == "own").head.text == "Alvex"
     # a possessor inside a phrase set beside a name: "Vantor Cargo, Halden Group's logistics
     # division": Halden owns Vantor; what the division does at the airport, Vantor does
     an, _ = _entities(extractor, "Regulators are watching the operations of Vantor Cargo, Halden Group's "

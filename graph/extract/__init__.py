@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from ..document import Article
 from ..model import Entity, Evidence, Extraction, Relation, entity_iri
 from ..ontology import SCKG, Ontology
-from .candidates import Pair, attach_conjuncts_to_names, find_pairs, path
+from .candidates import Pair, attach_conjuncts_to_names, attach_relatives_to_nearest, find_pairs, path
 from .classifier import LinearModel, load_model
 from .features import Vocabulary, pair_features
 from .gazetteer import Gazetteer, phrase_matcher
@@ -187,6 +187,7 @@ class Extractor:
         ms = find_mentions(doc, self.ontology, self.gazetteer, self.matcher, scope=article.slug,
                            english=self.english_words)
         attach_conjuncts_to_names(ms)  # before the rules and the pairs read the tree
+        attach_relatives_to_nearest(ms)
         finder = RelationFinder(self.ontology, self.gazetteer, self.triggers, ms, doc_date=article.date)
         rule_cands = finder.find()
         renamed = self._name_after_operator(rule_cands, ms)

@@ -83,6 +83,32 @@ def attach_conjuncts_to_names(ms: Mentions) -> None:
                     c.head = root
 
 
+_SINGULAR_AUX = frozenset(["is", "has", "was", "'s"])
+
+
+def attach_relatives_to_nearest(ms: Mentions) -> None:
+    """ "E.ON and RWE, which controls Innogy": the parser hangs a relative clause after a list
+    from the list's first name; a verb in the singular agrees with the last name only, so the
+    clause hangs from that name (a plural verb, "which operate", stays with the whole list)."""
+    doc = ms.doc
+    for tok in doc:
+        if tok.dep_ != "relcl" or ms.at[tok.head.i] is None:
+            continue
+        conjs = [c for c in tok.head.children if c.dep_ == "conj" and c.i < tok.i]
+        if not conjs:
+            continue
+        last = conjs[-1]
+        while True:  # "A, B and C, which ...": the list's last name
+            more = [c for c in last.children if c.dep_ == "conj" and c.i < tok.i]
+            if not more:
+                break
+            last = more[-1]
+        singular = tok.tag_ == "VBZ" or any(c.dep_ in ("aux", "auxpass") and c.lower_ in _SINGULAR_AUX
+                                            for c in tok.children)
+        if singular and ms.at[last.i] is not None and last.right_edge.i < tok.i and not tok.is_ancestor(last):
+            tok.head = last
+
+
 def distance(a: Token, b: Token) -> int:
     up, down = path(a, b)
     return len(up) - 1 + len(down)
