@@ -583,6 +583,9 @@ def test_the_parties_of_a_merger_case_written_with_slashes_are_each_a_name(extra
      "Bureau", "Competition Bureau"),
     ("U.S. lawmakers opposed the deal. Congress asked Talvor to sell Brillwerk.",
      "Congress", "United States Congress"),
+    # a state itself: "a Crown corporation" of a text that names Canada, when Canada is named too
+    ("Talvor Ferries Inc. is a federal Crown corporation. The Government of Canada funds its routes.",
+     "Crown", "Canada"),
 ])
 def test_a_bare_head_word_is_the_body_the_gazetteer_knows_by_it(extractor, text, short, body):
     _, ents = _entities(extractor, text)

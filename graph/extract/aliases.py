@@ -332,8 +332,8 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str], short_name
         if len(bare) != 1:
             continue
         word = next(iter(bare))
-        if " " in word or word not in head_words:
-            continue
+        if " " in word or word not in head_words and not (short_names and word in short_names):
+            continue  # a head word, or a gazetteer entity's short name ("the Crown" for its state)
         heads = []
         for other in clusters:
             if other is c:
@@ -350,7 +350,11 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str], short_name
         elif not heads and short_names:
             known = [e for e in short_names.get(word, ()) if str(e.jurisdiction) in named]
             if len(known) == 1:
-                c["gaz"] = known[0]
+                same = next((o for o in clusters if o is not c and o["gaz"] is known[0]), None)
+                if same is not None:
+                    _join(same, c, clusters, {})  # "the Crown" of a text that names Canada
+                else:
+                    c["gaz"] = known[0]
 
 
 def join_short_before_full(clusters: list[dict], facility_short, head_words: frozenset[str],
