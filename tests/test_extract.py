@@ -172,6 +172,13 @@ def test_features_come_from_the_ontology_triggers_and_the_path(extractor):
     assert not [x for x in feats[("Vantor Cargo", "Brenna Airport")] if "poss_beside" in x]
 
 
+def test_a_states_iso_name_is_the_gazetteer_state(extractor):
+    """pycountry's official name of a state the gazetteer knows by another name is that state."""
+    _, ents = _entities(extractor, "Talvor shipped oil to the Democratic People's Republic of Korea. "
+                                   "North Korea denied it.")
+    assert ents["North Korea"] == ("State", {"North Korea", "Democratic People's Republic of Korea"}), ents
+
+
 @pytest.mark.parametrize("text,name,type_", [
     ("Bolivia nationalised the gas fields of Petrobras last year.", "Bolivia", "State"),  # pycountry
     ("Secure must sell 29 facilities, the Competition Tribunal said.", "Competition Tribunal", "GovernmentBody"),
@@ -633,6 +640,15 @@ def test_an_office_named_in_full_then_short_is_one_entity_named_in_full(extracto
     full = "Secretary of State for Trade and Harbours"
     assert full in ents and "Secretary of State" in ents[full][1], ents
     assert "Secretary of State" not in ents, ents
+
+
+def test_a_short_form_in_parentheses_names_the_name_it_shortens(extractor):
+    """Not the last name before the parenthesis: "Talvor Ltd., an exempted company incorporated
+    under the laws of the Cayman Islands (``Talvor'')"."""
+    _, ents = _entities(extractor, "There is credible evidence that Talvor Ltd., an exempted company incorporated "
+                                   "under the laws of the Cayman Islands (``Talvor''), might take action.")
+    assert ents["Talvor Ltd."][1] == {"Talvor Ltd.", "Talvor"}, ents
+    assert ents["Cayman Islands"][1] == {"Cayman Islands"}, ents
 
 
 def test_a_former_name_in_parentheses_is_the_name_before_it(extractor):

@@ -260,7 +260,27 @@ def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
                 continue
             if _a_state(other) and not _a_state(c):
                 continue  # "Global Infrastructure Partners (USA)": where it is, not another name
+            named = _named_earlier(alias, s, clusters)
+            if named is not None and named is not c:
+                # "ByteDance Ltd., a company incorporated under the laws of the Cayman Islands
+                # (``ByteDance'')": the short form names the name it shortens, not the last one
+                c = named
             _join(c, other, clusters, {})
+
+
+def _named_earlier(alias: Span, before: Span, clusters: list[dict]) -> dict | None:
+    """The cluster of a name of the sentence, up to ``before``, that ``alias`` is without its
+    legal form ("ByteDance" for "ByteDance Ltd.")."""
+    bare = without_legal_form(alias.text)
+    if len(bare) <= 2:
+        return None
+    sent_start = before.sent.start
+    for c in clusters:
+        for s in c["spans"]:
+            if sent_start <= s.start <= before.start and s.text != alias.text \
+                    and without_legal_form(s.text) == bare:
+                return c
+    return None
 
 
 def title_noun(span: Span, ontology) -> Token | None:
