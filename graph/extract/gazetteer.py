@@ -41,9 +41,8 @@ class Gazetteer:
                 demonyms.setdefault(normalise_name(d), e)
                 for noun in ontology.government_nouns:
                     by_name.setdefault(normalise_name(f"{d} {noun}"), e)
-        state = SCKG.State
-        for e in ontology.gazetteer:
-            if e.type == state:  # a state's other names in ISO 3166 ("Democratic People's Republic of Korea")
+        for e in ontology.gazetteer:  # after every label, so that a label always wins
+            if e.type == SCKG.State:  # a state's other names in ISO 3166 ("Democratic People's Republic of Korea")
                 for name in iso_names(e.label, *e.alt_labels):
                     by_name.setdefault(normalise_name(name), e)
         cues = tuple(sorted((cue, str(e.iri)) for e in ontology.gazetteer for cue in e.jurisdiction_cues))
