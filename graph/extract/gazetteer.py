@@ -9,6 +9,7 @@ from spacy.tokens import Doc, Span
 
 from ..model import normalise_name
 from ..ontology import SCKG, GazetteerEntry, Ontology
+from .typer import iso_names
 
 class NoEntry:
     type = None
@@ -56,40 +57,6 @@ class Gazetteer:
         """The entry a name or metonym names."""
         norm = normalise_name(name)
         return self.by_name.get(norm) or self.metonyms.get(norm)
-
-
-def iso_names(*names: str) -> list[str]:
-    """A country's names in ISO 3166-1 (pycountry), by the first of ``names`` it knows: its
-    common and official names, and its name turned round where that reads as a name
-    ("Korea, Republic of" -> "Republic of Korea"; never "Korea", which is ambiguous).
-
-    >>> iso_names("North Korea")
-    ["Democratic People's Republic of Korea", 'North Korea']
-    >>> iso_names("Russia", "Russian Federation")
-    ['Russian Federation']
-    """
-    import pycountry
-    c = None
-    for name in names:
-        try:
-            c = pycountry.countries.lookup(name)
-            break
-        except LookupError:
-            continue
-    if c is None:
-        return []
-    out = []
-    for attr in ("name", "common_name", "official_name"):
-        value = getattr(c, attr, None)
-        if not value:
-            continue
-        if "," in value:
-            short, _, rest = value.partition(",")
-            if not rest.rstrip().endswith((" of", " of the")):
-                continue  # "Taiwan, Province of China"
-            value = f"{rest.strip()} {short}".replace("The ", "the ")
-        out.append(value)
-    return sorted(set(out))
 
 
 def phrase_matcher(nlp, gazetteer: Gazetteer) -> PhraseMatcher:

@@ -137,12 +137,45 @@ def country_names() -> frozenset[str]:
             if value:
                 names.add(normalise_name(value))
                 if "," in value:  # "Bolivia, Plurinational State of"
-                    short, _, rest = value.partition(",")
-                    names.add(normalise_name(short))
+                    names.add(normalise_name(value.partition(",")[0]))
                     # "Plurinational State of Bolivia", "Democratic Republic of (the) Congo"
-                    inverted = normalise_name(f"{rest} {short}")
+                    inverted = normalise_name(_turned(value))
                     names.update({inverted, inverted.replace(" of the ", " of ")})
     return frozenset(names)
+
+
+def _turned(value: str) -> str:
+    """An ISO 3166 name with its comma turned round: "Korea, Republic of" -> "Republic of Korea"."""
+    short, _, rest = value.partition(",")
+    return f"{rest.strip()} {short}"
+
+
+def iso_names(*names: str) -> list[str]:
+    """A country's names in ISO 3166-1 (pycountry), by the first of ``names`` pycountry knows:
+    its common and official names, and its name turned round where that reads as a name
+    ("Korea, Republic of" -> "Republic of Korea"; never "Korea", which is two countries, nor
+    "Province of China Taiwan").
+
+    >>> iso_names("North Korea")
+    ["Democratic People's Republic of Korea", 'North Korea']
+    >>> iso_names("Russia", "Russian Federation")
+    ['Russian Federation']
+    """
+    import pycountry
+    for name in names:
+        try:
+            country = pycountry.countries.lookup(name)
+        except LookupError:
+            continue
+        out = set()
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value and "," not in value:
+                out.add(value)
+            elif value and value.partition(",")[2].rstrip().endswith((" of", " of the")):
+                out.add(_turned(value).replace("The ", "the "))
+        return sorted(out)
+    return []
 
 
 def government_of(norm: str, ontology: Ontology) -> str | None:
