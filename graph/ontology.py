@@ -113,6 +113,7 @@ class TimeCues:
     event_nouns: frozenset[str] = frozenset()  # "decision", "deal": a noun naming a dated act
     completion_verbs: frozenset[str] = frozenset()  # "close", "complete": the act was done
     act_verbs: frozenset[str] = frozenset()  # "impose", "designate": "is imposing" is done today
+    origin_verbs: frozenset[str] = frozenset()  # "found", "create": "X was founded in 2001"
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,8 @@ class Ontology:
                         enact=words(SCKG.law, SCKG.enactVerb), law_nouns=words(SCKG.law, SCKG.cue),
                         event_nouns=words(SCKG.validFrom, SCKG.eventNoun),
                         completion_verbs=words(SCKG.validFrom, SCKG.completionVerb),
-                        act_verbs=words(SCKG.validFrom, SCKG.actVerb))
+                        act_verbs=words(SCKG.validFrom, SCKG.actVerb),
+                        origin_verbs=words(SCKG.validFrom, SCKG.originVerb))
 
     @functools.cached_property
     def decision_kinds(self) -> dict[str, frozenset[str]]:

@@ -227,6 +227,53 @@ def test_a_when_clause_takes_the_time_it_names(extractor):
     assert _valid(extractor, text, "imposed") == ("2005-09", None)
 
 
+def test_a_when_clause_takes_its_date_without_the_main_clauses_until(extractor):
+    """ "ran the line until 1998, when it entered into a lease with Y": "until" ends the
+    main clause's relation; the lease begins then."""
+    text = ("Kelvane Rail owned and operated the Brenna line until 1998, when it entered into a "
+            "20-year lease agreement with Talvor Railway.")
+    assert _valid(extractor, text, "entered") == ("1998", None)
+    assert _valid(extractor, text, "operated") == (None, "1998")
+
+
+def test_since_a_dated_event_starts_the_relation(extractor):
+    """ "operated by X since its founding in 1962": the date of the noun after "since"
+    starts the relation, even on a verb that only says it holds."""
+    text = "The Brenna laboratory has been operated by Kelvane University since its founding in 1962."
+    assert _valid(extractor, text, "operated") == ("1962", None)
+    assert _valid(extractor, text.replace("since", "after"), "operated") == (None, None)
+
+
+def test_a_participle_clause_of_the_same_act_shares_its_date(extractor):
+    """ "Friday, X awarded A a contract, while granting B another": one act, one day; a
+    participle with a subject of its own is another's act."""
+    text = ("Friday, Talvor awarded contracts to Kelvane Oil, while granting another major "
+            "contract to Brenna Petroleum.")
+    assert _valid(extractor, text, "granting", "2009-12-12") == ("2009-12-11", None)
+    assert _valid(extractor, text.replace("while granting", "Talvor's partner granting"), "granting",
+                  "2009-12-12") == (None, None)
+
+
+def test_an_abbreviated_month_before_a_number_is_a_month():
+    assert parse_date("Feb. 18, 2020", None) == "2020-02-18"
+    assert parse_date("Sept 2019", None) == "2019-09"
+    assert parse_date("Dec. 5", "2021-06-01") == "2020-12-05"
+    assert parse_date("Jan", "2021-06-01") is None  # a name, not a month, without a number
+
+
+def test_a_founding_dates_the_ownership_stated_elsewhere(extractor):
+    """ "X was created in 2012" starts "Y owns X" stated in another sentence, citing the
+    founding sentence; a record with a date of its own keeps it."""
+    text = ("Brenna Transit Corporation was created in 2012 to manage the new crossing. "
+            "Brenna Transit Corporation is a subsidiary of Kelvane Holdings.")
+    evs = _owns(extract_text(extractor, text), "Kelvane Holdings", "Brenna Transit Corporation")
+    assert evs and all(e.valid_from == "2012" for e in evs), evs
+    assert {e.time_sentence for e in evs} == {text.split(". ")[0] + "."}
+    text = text.replace("Brenna Transit Corporation is", "Since 2015, Brenna Transit Corporation has been")
+    evs = _owns(extract_text(extractor, text), "Kelvane Holdings", "Brenna Transit Corporation")
+    assert evs and all(e.valid_from == "2015" for e in evs), evs
+
+
 def test_a_perfect_reported_by_a_dated_statement_is_done_on_its_date(extractor):
     """ "announced today it has awarded X the contract": the award is done by the day of the
     announcement; a plan it announces ("it will award") is not."""

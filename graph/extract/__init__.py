@@ -14,7 +14,7 @@ from .gazetteer import Gazetteer, phrase_matcher
 from .mentions import Mentions, find_mentions
 from .claims import ownership_share
 from .decisions import DecisionFinder
-from .timing import carry_dates, date_phrases, valid_time
+from .timing import carry_dates, date_phrases, origin_dates, valid_time
 from .relations import Candidate, RelationFinder, TriggerIndex
 
 METHOD = "sckg-rules"
@@ -411,6 +411,7 @@ class Extractor:
                 lenders.append((Relation(c.subject, c.relation, c.object, ev), c))
         lenders += self._actor_dates(an, chosen, dates, article.date, cite)
         chosen = carry_dates(chosen, dates, article.date, cues, cite, lenders=lenders)
+        chosen = origin_dates(chosen, dates, article.date, cues, cite, ms.entity_at)
         relations = [r for r, _ in chosen]
 
         def evidence_of(sent, trigger, confidence, status, date, method) -> Evidence:

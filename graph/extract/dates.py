@@ -68,6 +68,11 @@ def _day_words(low: str) -> str:
     return _ORDINAL.sub(number, low)
 
 
+#: abbreviated month names, read as months only before a number ("Feb. 18", "Sept 2019")
+_MONTH_OF = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+_ABBREVIATED = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?(?=\s*\d)")
+
+
 def is_time(tok: Token) -> bool:
     return tok.ent_type_ in ("DATE", "TIME")
 
@@ -102,10 +107,12 @@ def parse_date(text: str, doc_date: str | None) -> str | None:
     '2015-03'
     >>> parse_date("1 st July 2009", None)
     '2009-07-01'
+    >>> parse_date("Feb. 18, 2020", None)  # a month abbreviated before a number
+    '2020-02-18'
     """
     import datetime as dt
 
-    low = text.casefold()
+    low = _ABBREVIATED.sub(lambda m: _MONTH_OF[m.group(1)], text.casefold())
     month_name = next((m for m in MONTHS if re.search(rf"\b{m}\b", low)), None)
     if month_name:
         low = _day_words(low)

@@ -51,11 +51,16 @@ def _stative(trigger: Token, clause: Token, cues: TimeCues) -> bool:
     return bool(_forms(trigger) & cues.stative) and (bool(_forms(clause) & cues.stative) or clause.i == trigger.i)
 
 
-def _preposition(doc, start: int, end: int) -> str:
-    """The word that introduces a date phrase: "since" in "since 2018", "until" in "until May"."""
+def _preposition(doc, start: int, end: int, outer: frozenset[str] = frozenset()) -> str:
+    """The word that introduces a date phrase: "since" in "since 2018", "until" in "until May".
+    A date that dates a noun after one of the ``outer`` words is introduced by that word:
+    "since" in "since its founding in 1962"."""
     span = doc[start:end]
     root = span.root
     if root.dep_ == "pobj" and root.head.dep_ == "prep":
+        noun = root.head.head
+        if noun.pos_ == "NOUN" and noun.dep_ == "pobj" and noun.head.lower_ in outer:
+            return noun.head.lower_
         return root.head.lower_
     if start > 0:
         return doc[start - 1].lower_
@@ -91,6 +96,8 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
         # "is today sanctioning X": the parser took the auxiliary for the clause's verb and
         # hung the date from it
         stops.append(clause.head)
+    if clause.dep_ == "advcl" and clause.tag_ == "VBG" and _same_time(clause):
+        stops.append(clause.head)  # "Friday, X awarded A, while granting B": one act, one time
     if clause.dep_ == "ccomp" and clause.head.lemma_ in SPEECH_VERBS and _perfect(clause):
         stops.append(clause.head)  # "announced today it has awarded X": done by the report's date
     when = clause.dep_ in ("relcl", "advcl") and any(c.lower_ == "when" and c.dep_ == "advmod"
@@ -101,10 +108,12 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
         root = roots.get((s, e))
         if root is None:
             root = roots[(s, e)] = doc[s:e].root
-        hops = 0 if when and s <= clause.head.i < e else _attachment(root, stops)
+        named = when and s <= clause.head.i < e  # "until 1998, when it entered ...": the date the clause names
+        hops = 0 if named else _attachment(root, stops)
         if hops is None:
             continue
-        prep = _preposition(doc, s, e)
+        # the date's own word ("until") is the main clause's, not the "when" clause's
+        prep = "" if named else _preposition(doc, s, e, cues.start | cues.end)
         span = _range(doc, s, e, prep, doc_date)
         value = span or parse_date(text, doc_date)
         if value is not None:
@@ -125,6 +134,13 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
         start = doc_date  # "The United States is imposing sanctions on X": done on the document's date
     before, after = share_change(trigger.sent)
     return ValidTime(start, end, before, after)
+
+
+def _same_time(participle: Token) -> bool:
+    """A participle clause with no subject of its own that says what its verb's subject did
+    at the same time ("..., while granting B", "..., granting B"), not before or after it."""
+    return not any(c.dep_ in ("nsubj", "nsubjpass") or (c.dep_ == "mark" and c.lower_ != "while")
+                   for c in participle.children)
 
 
 def _perfect(verb: Token) -> bool:
@@ -284,3 +300,37 @@ def _continued(sent: Span, dates, doc_date, cues: TimeCues) -> str | None:
         if hops is not None and value is not None:
             ranked.append((hops, s, value))
     return min(ranked)[2] if ranked else None
+
+
+def origin_dates(chosen: list[tuple[Relation, object]], dates: list[tuple[int, int, str]], doc_date: str | None,
+                 cues: TimeCues, cite, entity_at) -> list[tuple[Relation, object]]:
+    """Ownerships nothing else dates, started by their object's founding: "China Telecom
+    Americas was founded in 2001" dates "China Telecom owns China Telecom Americas" stated in
+    another sentence. ``entity_at(token)`` is the entity a token names, if any. The record
+    cites the founding sentence as its time sentence."""
+    owned = {r.object for r, _ in chosen if r.relation == "owns"
+             and not (r.evidence.valid_from or r.evidence.valid_until)}
+    if not owned:
+        return chosen
+    doc = chosen[0][1].sentence.doc
+    founded: dict[str, tuple[str, object]] = {}
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.tag_ != "VBN" or not (_forms(tok) & cues.origin_verbs):
+            continue
+        subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        entity = entity_at(subj) if subj is not None else None
+        if entity not in owned or entity in founded:
+            continue
+        vt = valid_time(tok, dates, doc_date, cues)
+        if vt.start and not vt.end:
+            founded[entity] = (vt.start, tok.sent)
+    out = list(chosen)
+    for i, (rel, cand) in enumerate(chosen):
+        e = rel.evidence
+        if rel.relation != "owns" or e.valid_from or e.valid_until or rel.object not in founded:
+            continue
+        value, sent = founded[rel.object]
+        sentence, start, end = cite(sent)
+        ev = replace(e, valid_from=value, time_sentence=sentence, time_start=start, time_end=end)
+        out[i] = (replace(rel, evidence=ev), cand)
+    return out
