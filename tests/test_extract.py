@@ -786,6 +786,17 @@ def test_a_name_given_with_its_home_state_is_a_company(extractor):
     assert not any(t == "Company" and "Democratic Republic" in label for label, (t, _) in ents.items()), ents
 
 
+def test_a_name_given_with_its_town_and_state_is_a_company(extractor):
+    """Award releases list companies with their address: "- Red Horizon of Kent,
+    Washington, for $130 million". A town with its state is no company."""
+    text = ("NASA has signed agreements with three U.S. companies. The companies that received awards are:\n\n"
+            "- Red Horizon of Kent, Washington, for $130 million\n"
+            "- Brenna Space LLC, of Houston for $160 million\n")
+    _, ents = _entities(extractor, text)
+    assert ents.get("Red Horizon", ("",))[0] == "Company", ents
+    assert "Kent" not in ents and "Washington" not in ents, ents
+
+
 def test_a_name_in_capitals_that_ends_in_a_legal_form_is_a_name_not_a_headline(extractor):
     """Merger notices write parents in capitals: "jointly controlled by KELVOR KGaA (50%) and
     DORRIT LOGISTICS GROUP AG & Co. KG (50%)". The line is no headline, and its names stay."""

@@ -316,11 +316,15 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
 
 def _with_home_state(span: Span) -> bool:
     """ "the business of Safran of France, by Smiths of the UK": a name given with its home
-    state, as merger notices write companies (the model may take the name for a place)."""
+    state, as merger notices write companies (the model may take the name for a place), or
+    with its town and state, as awards do ("Blue Origin of Kent, Washington")."""
     doc = span.doc
     if span.end >= len(doc) or doc[span.end].lower_ != "of":
         return False
     obj = next((t for t in doc[span.end].children if t.dep_ == "pobj"), None)
+    if obj is not None and all(t.pos_ == "PROPN" for t in doc[span.end + 1:obj.i + 1]) \
+            and address_place(doc[span.end + 1:obj.i + 1]):
+        return True  # "Blue Origin of Kent, Washington": a name with its address, as awards list companies
     if obj is None or normalise_name(" ".join(t.text for t in obj.subtree if t.dep_ != "det")) not in country_names():
         return False
     words = f" {normalise_name(span.text)} "  # not "Democratic Republic" of the Congo
