@@ -600,6 +600,16 @@ def test_a_bare_head_word_is_the_body_the_gazetteer_knows_by_it(extractor, text,
     assert short not in ents, ents
 
 
+def test_a_university_is_known_by_its_head_word_and_its_first_name(extractor):
+    """ "the University" and "Kelvane" after "Kelvane University": one organisation (a
+    university is an organisation the ontology names by its head word)."""
+    _, ents = _entities(extractor, "The Department awarded Kelvane University a contract to manage the Brenna "
+                                   "Laboratory. The laboratory has been operated by the University since 1962. "
+                                   "Kelvane will also run its campus.")
+    assert {"University", "Kelvane"} <= ents["Kelvane University"][1], ents
+    assert ents["Kelvane University"][0] == "Company", ents
+
+
 def test_a_bare_head_word_of_no_named_jurisdiction_stays_the_articles_own(extractor):
     """With no jurisdiction named, "the Commission" could be any commission: it stays a node
     of the article; and a "Commission Decision" is a legal act, no body."""
