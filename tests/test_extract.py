@@ -600,6 +600,25 @@ def test_a_bare_head_word_is_the_body_the_gazetteer_knows_by_it(extractor, text,
     assert short not in ents, ents
 
 
+def test_a_quoted_short_form_with_its_home_state_defines_the_name(extractor):
+    """Merger notices define parties as "Kelvor Industrial Partners SGEIC, S.A. (‘Kelvor’,
+    Spain)", in list lines without a full stop, after a case title that already used the
+    short form in capitals; and a short form need not be a word ("En+")."""
+    text = ("(Case M.11694 – KELVOR / F2i / 2i AEROPORTI)\n\n"
+            "1. On 23 August 2024, the Commission received notification of a proposed concentration. "
+            "This notification concerns the following undertakings:\n\n"
+            "— Kelvor Industrial Partners SGEIC, S.A. (‘Kelvor’, Spain), through the investment vehicle "
+            "Brenna Midco, S.L.U. (‘Brenna’, Spain)\n\n"
+            "Kelvor will acquire joint control of Talvor Aeroporti S.p.A.\n")
+    _, ents = _entities(extractor, text)
+    holder = [label for label, (_, names) in ents.items() if "Kelvor Industrial Partners SGEIC, S.A." in names]
+    assert len(holder) == 1 and {"Kelvor", "KELVOR"} <= ents[holder[0]][1], ents
+    _, ents = _entities(extractor, 'Treasury will lift the sanctions on Vantor+ Group plc ("Vantor+") in 30 days. '
+                                   "Vantor+ agreed to restructure its board.")
+    holder = [label for label, (_, names) in ents.items() if "Vantor+ Group plc" in names]
+    assert len(holder) == 1 and "Vantor+" in ents[holder[0]][1], ents
+
+
 def test_a_university_is_known_by_its_head_word_and_its_first_name(extractor):
     """ "the University" and "Kelvane" after "Kelvane University": one organisation (a
     university is an organisation the ontology names by its head word)."""

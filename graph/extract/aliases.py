@@ -255,6 +255,11 @@ def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
             k = alias.end
             while k < len(doc) and (doc[k].is_quote or doc[k].text in ("‘", "’", "“", "”")):
                 k += 1
+            if k < len(doc) and doc[k].text == "," and j > opened and len(s) > 1:
+                # "(‘Asterion’, Spain)": merger notices give the short form with the home state
+                close = next((t.i for t in doc[k + 1:k + 6] if t.text == ")"), None)
+                if close is not None and close > k + 1 and all(t.text[:1].isupper() for t in doc[k + 1:close]):
+                    k = close
             if other is c or other not in clusters or c not in clusters or k >= len(doc) or doc[k].text != ")" \
                     or (len(alias.text) >= len(s.text) and not said):
                 continue

@@ -194,7 +194,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     i = 0
     while i <= len(doc):
         tok = doc[i] if i < len(doc) else None
-        if tok is not None and (tok.pos_ == "PROPN" or _acronym(tok) or _unknown_name(tok, english, headings)) \
+        if tok is not None and (tok.pos_ == "PROPN" or _acronym(tok) or _unknown_name(tok, english, headings)
+                                or _defined_short_form(tok)) \
                 and not tok.is_punct and tok.ent_type_ not in NOT_NAME_ENTS:
             run.append(tok)
             i += 1
@@ -492,6 +493,18 @@ def _unknown_name(tok: Token, words: frozenset[str], headings: set[int]) -> bool
     if text[0].islower():
         return any(c.isupper() for c in text[1:])
     return not tok.is_upper and tok.i != tok.sent.start and tok.sent.start not in headings
+
+
+def _defined_short_form(tok: Token) -> bool:
+    """A capitalised word quoted in parentheses after a name, as notices define short forms
+    ("Asterion Industrial Partners SGEIC, S.A. (‘Asterion’, Spain)"), in a heading-like list
+    line too, whatever the tagger took it for."""
+    doc, i = tok.doc, tok.i
+    if tok.text[:-1].isupper() and tok.text.endswith("s"):
+        return False  # "(“OTAs”)": a plural abbreviation of common words
+    return tok.text[:1].isupper() and not tok.is_punct and 2 <= i < len(doc) - 1 and doc[i - 2].text == "(" \
+        and (doc[i - 1].is_quote or doc[i - 1].text in ("‘", "“")) \
+        and (doc[i + 1].is_quote or doc[i + 1].text in ("’", "”"))
 
 
 def _whole_name(span: Span, ontology: Ontology) -> bool:
