@@ -434,6 +434,17 @@ def test_a_state_office_named_in_full_is_a_government_body(extractor):
     assert "United States" in {e.label for e in x.entities.values()}  # the state named inside stays itself
 
 
+def test_an_office_named_with_the_inside_is_a_government_body(extractor):
+    """ "the Chancellor of the Duchy of Lancaster has imposed a final order": an office whose
+    name has "the" inside; "President of the Commission" is still the Commission's."""
+    _, ents = _entities(extractor, "The Chancellor of the Duchy of Lancaster has imposed a final order on "
+                                   "Talvor Holding Limited.")
+    assert ents.get("Chancellor of the Duchy of Lancaster", ("",))[0] == "GovernmentBody", ents
+    _, ents = _entities(extractor, "The European Commission has fined Talvor. The President of the Commission "
+                                   "said the fine was fair.")
+    assert not any("President" in label for label in ents), ents
+
+
 def test_short_forms_of_laws_headings_in_capitals_and_regions_are_not_entities(extractor):
     """Merger notices define a law's short form ("the EU Merger Regulation ('EUMR')") and
     carry headings in capitals; a continent acting in a sentence is no company."""

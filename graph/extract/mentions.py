@@ -528,9 +528,16 @@ def _office_names(doc: Doc, ontology: Ontology) -> list[Span]:
     out = []
     for tok in doc:
         if not (tok.lower_ in titles and tok.text[:1].isupper() and tok.i + 2 < len(doc)
-                and doc[tok.i + 1].lower_ in ("of", "for") and doc[tok.i + 2].text[:1].isupper()):
+                and doc[tok.i + 1].lower_ in ("of", "for")):
             continue
         end = tok.i + 2
+        if doc[end].lower_ == "the" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
+                and doc[end + 1].lower_ not in ontology.head_words:
+            # "Chancellor of the Duchy of Lancaster"; not "President of the Commission", where
+            # the body is what the text names
+            end += 1
+        if not doc[end].text[:1].isupper():
+            continue
         while end < len(doc):
             t = doc[end]
             if t.text[:1].isupper() and t.is_alpha or t.lower_ in ("of", "for", "the") and end + 1 < len(doc) \
