@@ -630,6 +630,18 @@ def test_a_quoted_short_form_with_its_home_state_defines_the_name(extractor):
     assert len(holder) == 1 and "Vantor+" in ents[holder[0]][1], ents
 
 
+def test_the_first_part_of_a_hyphenated_company_name_is_its_short_form(extractor):
+    """ "Kelvane" for "Kelvane-Consolidated Inc." (as "Parker" for "Parker-Hannifin"); a
+    city is no short form of the airport named after it ("Talvor-Hahn airport")."""
+    _, ents = _entities(extractor, "Kelvane-Consolidated Inc. agreed to buy Brenna Paper. Kelvane will sell "
+                                   "its mill in Arizona.")
+    holder = [label for label, (_, names) in ents.items() if "Kelvane-Consolidated Inc." in names]
+    assert len(holder) == 1 and "Kelvane" in ents[holder[0]][1], ents
+    _, ents = _entities(extractor, "Ryanair flies from Talvor-Hahn airport. Talvor-Hahn is far from the city. "
+                                   "Talvor itself has a larger airport run by Brenna AG.")
+    assert not any("Talvor" in names and "Talvor-Hahn" in names for _, names in ents.values()), ents
+
+
 def test_a_university_is_known_by_its_head_word_and_its_first_name(extractor):
     """ "the University" and "Kelvane" after "Kelvane University": one organisation (a
     university is an organisation the ontology names by its head word)."""

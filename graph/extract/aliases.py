@@ -33,6 +33,22 @@ def _extends(longer: str, n: int, suffixes: frozenset[str], facility_words: froz
 
 
 
+def _hyphen_head(name: str, word: str, suffixes: frozenset[str]) -> bool:
+    """``word`` opens the hyphenated first word of a company's name that holds nothing more
+    than company suffixes ("Parker" of "Parker-Hannifin", "Abitibi" of "Abitibi-Consolidated
+    Inc."; not "Frankfurt" of "Frankfurt-Hahn airport").
+
+    >>> _hyphen_head("Abitibi-Consolidated Inc.", "abitibi", frozenset({"inc"}))
+    True
+    >>> _hyphen_head("Frankfurt-Hahn airport", "frankfurt", frozenset({"inc"}))
+    False
+    """
+    first, *rest = name.split()
+    parts = first.split("-")
+    return len(parts) > 1 and normalise_name(parts[0]) == word \
+        and all(w in suffixes for r in rest for w in normalise_name(r).split())
+
+
 def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozenset[str],
                    facility_words: frozenset[str], head_words: frozenset[str] = frozenset(),
                    state_prefixes: frozenset[str] = frozenset(), facility_short=None) -> dict | None:
@@ -69,13 +85,14 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                     and not text.isupper():
                 return c  # "the Commission" for the "European Commission" named before
             if len(words) == 1 and len(nw) >= 2 and nw[0] == words[0] and len(words[0]) > 2 \
-                    and normalise_name(name.split()[0]) == words[0] \
+                    and (normalise_name(name.split()[0]) == words[0] or _hyphen_head(name, words[0], suffixes) and not any(
+                        w in facility_words for m in c["names"] for w in normalise_name(m).split())) \
                     and words[0] not in head_words and words[0] not in state_prefixes and not country \
                     and sum(1 for k in clusters for m in k["names"]
                             if normalise_name(m).split()[:1] == words and len(normalise_name(m).split()) > 1) \
                     == sum(1 for m in c["names"] if normalise_name(m).split()[:1] == words
                            and len(normalise_name(m).split()) > 1):
-                return c  # "Rio" for "Rio Tinto", when no other name opens with "Rio"
+                return c  # "Rio" for "Rio Tinto", "Parker" for "Parker-Hannifin", when no other name opens so
             if len(words) >= 2 and len(nw) > len(words) and nw[-len(words):] == words \
                     and " ".join(nw[:-len(words)]) in state_prefixes:
                 return c  # "Department of Energy" for the "U.S. Department of Energy"
