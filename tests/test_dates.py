@@ -128,7 +128,9 @@ def test_a_likely_but_unaccepted_statement_dates_the_relation_stated_elsewhere(o
     sure = Extractor(ontology)
     second = [ev for s, p, o, ev in extract_text(sure, text) if p == "operates" and ev.start > 0]
     assert second, "the model keeps the dated statement at its own threshold"
-    raised = second[0].confidence * 1.2  # above its probability, below it / WEAK
+    # above what the document's sentences give together (so the model keeps no sentence of
+    # it), below the second sentence's probability / WEAK
+    raised = 0.999
     assert second[0].confidence >= raised * WEAK
     unsure = Extractor(ontology, relation_model=dataclasses.replace(
         model, thresholds=tuple(raised if i == k else t for i, t in enumerate(model.thresholds))))
