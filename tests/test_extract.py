@@ -642,6 +642,16 @@ def test_the_first_part_of_a_hyphenated_company_name_is_its_short_form(extractor
     assert not any("Talvor" in names and "Talvor-Hahn" in names for _, names in ents.values()), ents
 
 
+def test_the_last_words_of_a_name_before_its_legal_form_are_a_short_form(extractor):
+    """ "Kelvane Petrochemical" for "Shandong Brenna Kelvane Petrochemical Co., Ltd." named
+    before: the tail of the name without its legal form."""
+    _, ents = _entities(extractor, "Treasury sanctioned Shandong Brenna Kelvane Petrochemical Co., Ltd., a refinery "
+                                   "in Shandong. Kelvane Petrochemical bought Iranian oil worth millions.")
+    holder = [label for label, (_, names) in ents.items()
+              if "Shandong Brenna Kelvane Petrochemical Co., Ltd." in names]
+    assert len(holder) == 1 and "Kelvane Petrochemical" in ents[holder[0]][1], ents
+
+
 def test_a_university_is_known_by_its_head_word_and_its_first_name(extractor):
     """ "the University" and "Kelvane" after "Kelvane University": one organisation (a
     university is an organisation the ontology names by its head word)."""

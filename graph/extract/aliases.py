@@ -102,11 +102,12 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
             if 2 <= len(words) < len(nw) - 1 and nw[:len(words)] == words and nw[len(words)] in ("for", "of") \
                     and not country:
                 return c  # "Secretary of State" for the "Secretary of State for Business, ..." named before
-            if 2 <= len(words) < len(nw) and nw[-len(words):] == words and not country \
+            nb = normalise_name(without_legal_form(name)).split() or nw  # the name without its legal form
+            if 2 <= len(words) < len(nb) and nb[-len(words):] == words and not country \
                     and all(w.isalpha() and len(w) > 1 for w in words) \
                     and words[-1] not in head_words and words[-1] not in facility_words \
-                    and words[-1] not in suffixes and " ".join(nw[:-len(words)]) not in state_prefixes:
-                return c  # "Dutch Shell" for "Royal Dutch Shell"
+                    and words[-1] not in suffixes and " ".join(nb[:-len(words)]) not in state_prefixes:
+                return c  # "Dutch Shell" for "Royal Dutch Shell", "Luqing Petrochemical" for "... Luqing Petrochemical Co., Ltd."
             if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and _same_noun(words[-1], nw[-1]) \
                     and (set(words[:-1]) <= set(nw[:-1]) or set(nw[:-1]) <= set(words[:-1])):
                 return c  # "Liège airport" and "Liège cargo airport"; "the X field" and "the X oil fields"
