@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -58,12 +57,15 @@ def test_readers_work_while_a_build_holds_the_store(sckg, seed_copy):
 #: a writer that compacts all the time: each round adds a graph, flushes it to a new SST file
 #: and compacts (a compaction deletes the files it merged)
 _COMPACTING_WRITER = """
+import os
 import sys
 import pyoxigraph as ox
 from graph.store import Store
 store = Store(sys.argv[1], mode="write")
 print("ready", flush=True)
 for r in range(int(sys.argv[2])):
+    if os.path.exists(sys.argv[3]):  # the reader has read enough
+        break
     store._store.extend([ox.Quad(ox.NamedNode(f"urn:s:{r}:{i}"), ox.NamedNode("urn:p"), ox.Literal(str(i)),
                                  ox.NamedNode(f"urn:g:{r}")) for i in range(2000)])
     store._store.flush()
@@ -77,22 +79,27 @@ def test_reads_racing_a_compacting_writer_are_not_reported_as_damage(tmp_path):
     """A read-only open lists the store's files as it opens; the writer's compaction deleted
     some before they were read, and the read reported "the store is damaged … No such file or
     directory" (about one read in six against a compacting writer)."""
-    path = tmp_path / "store"
+    path, stop = tmp_path / "store", tmp_path / "stop"
     Store(path).close()
-    writer = subprocess.Popen([sys.executable, "-c", _COMPACTING_WRITER, str(path), "60"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    # the writer compacts until the reader has read enough (however slow the machine is), at
+    # most 400 rounds
+    writer = subprocess.Popen([sys.executable, "-c", _COMPACTING_WRITER, str(path), "400", str(stop)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
-        reads, deadline = 0, time.monotonic() + 120
-        while writer.poll() is None and time.monotonic() < deadline:
+        reads, racing = 0, 0
+        while reads < 12 and writer.poll() is None:
             Store(path, mode="read").close()  # the open is tried again; a read, as a whole, by read_store
             assert read_store(path, lambda s: len(s.quads(include_ontology=True))) > 0
             reads += 1
+            racing += writer.poll() is None  # the writer was still compacting when this read ended
+        stop.touch()
+        writer.wait(120)
     finally:
         if writer.poll() is None:
             writer.kill()
         writer.wait(10)
-    assert writer.returncode == 0 and reads >= 5, (writer.returncode, reads, writer.stderr.read()[-2000:])
+    assert writer.returncode == 0 and racing >= 10, (writer.returncode, reads, racing, writer.stderr.read()[-2000:])
 
 
 @pytest.mark.parametrize("value", ['"abc"', '"INF"', '"NaN"', '"1.5"', '"-1"^^<http://www.w3.org/2001/XMLSchema#decimal>'])
