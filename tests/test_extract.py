@@ -652,6 +652,19 @@ def test_the_last_words_of_a_name_before_its_legal_form_are_a_short_form(extract
     assert len(holder) == 1 and "Kelvane Petrochemical" in ents[holder[0]][1], ents
 
 
+def test_land_titles_and_licence_numbers_are_no_names(extractor):
+    """A register lists land titles ("NA105D/359") and licences ("NPF-80") beside the owner's
+    name; they are references, no entities ("Y-12" stays a name)."""
+    _, ents = _entities(extractor, "1,548.0588 hectares of freehold situated at Kelvane Airport, Manukau City, "
+                                   "Auckland being CTs 219885, NA105D/359, NA106B/643, NA109D/595, NA11C/663, owned "
+                                   "by Kelvane Airport Limited. Brenna Nuclear LLC is a co-holder of the Facility "
+                                   "Operating Licenses numbered NPF-76 and NPF-80, beside the Y-12 complex.")
+    assert not any("/" in label or label.startswith("NPF") for label in ents), ents
+    assert "Kelvane Airport Limited" in ents and "Brenna Nuclear LLC" in ents, ents
+    from graph.extract.names import REFERENCE_CODE
+    assert not REFERENCE_CODE.search("Y-12") and not REFERENCE_CODE.search("Y-12 National Security Complex")
+
+
 def test_a_university_is_known_by_its_head_word_and_its_first_name(extractor):
     """ "the University" and "Kelvane" after "Kelvane University": one organisation (a
     university is an organisation the ontology names by its head word)."""

@@ -15,7 +15,9 @@ from .typer import country_names, noun_type
 
 
 #: a document reference such as "IP/06/276" or "COMP/M.5652"
-REFERENCE_CODE = re.compile(r"\b[A-Z]{2,}/[A-Z]?\.?\d")
+#: a press release's, a case's, a land title's or a licence's reference, no name: "IP/06/276",
+#: "MEMO/06/463", "NA105D/359", "NPF-80" (not "Y-12")
+REFERENCE_CODE = re.compile(r"\b[A-Z]{2,}/[A-Z]?\.?\d|\b[A-Z]{1,4}\d+[A-Z]?/\d|^[A-Z]{2,4}-\d+$")
 
 
 def shouted(text: str) -> bool:
