@@ -665,6 +665,14 @@ def test_land_titles_and_licence_numbers_are_no_names(extractor):
     assert not REFERENCE_CODE.search("Y-12") and not REFERENCE_CODE.search("Y-12 National Security Complex")
 
 
+def test_a_defined_term_in_parentheses_names_the_name_before_it(extractor):
+    """ "an undertaking from Kelvane Bidco Pty Ltd (the Company)": "the Company" is then
+    Kelvane Bidco, not a company of its own."""
+    _, ents = _entities(extractor, "The ACCC accepted an undertaking from Kelvane Bidco Pty Ltd (the Company) and "
+                                   "Brenna Holdings Limited. The Company will sell the Talvor pipeline.")
+    assert "Company" in ents["Kelvane Bidco Pty Ltd"][1] and "Company" not in ents, ents
+
+
 def test_a_university_is_known_by_its_head_word_and_its_first_name(extractor):
     """ "the University" and "Kelvane" after "Kelvane University": one organisation (a
     university is an organisation the ontology names by its head word)."""

@@ -264,8 +264,9 @@ def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
             opened, j = j, _past_renaming(doc, j)
             # "(formerly known as CCS Corporation)": the text says it is another name, longer or not
             said = j > opened and doc[j - 1].lower_ in ("as", "a.k.a.", "aka")
-            while j < len(doc) and (doc[j].is_quote or doc[j].text in ("‘", "’", "“", "”")):
-                j += 1
+            while j < len(doc) and (doc[j].is_quote or doc[j].text in ("‘", "’", "“", "”")
+                                    or doc[j].lower_ == "the" and j + 1 < len(doc) and doc[j + 1].text[:1].isupper()):
+                j += 1  # "(the Company)", "(‘the Company’)": a defined term
             hit = span_cluster.get(j)
             if hit is None or hit[1].start != j:
                 continue
