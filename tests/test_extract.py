@@ -673,6 +673,16 @@ def test_a_defined_term_in_parentheses_names_the_name_before_it(extractor):
     assert "Company" in ents["Kelvane Bidco Pty Ltd"][1] and "Company" not in ents, ents
 
 
+def test_role_words_of_registers_and_orders_are_no_names(extractor):
+    """Registers and orders head their parties with role words in capitals ("Applicant",
+    "the Consortium", "the Proposed Acquisition"); they are no entities."""
+    _, ents = _entities(extractor, "Applicant\nKelvane Terminals Limited\n\nThe Applicant has sought consent. "
+                                   "The Consortium will not complete the Proposed Acquisition unless the ACCC "
+                                   "accepts the Memorandum signed by Brenna Ports Limited.")
+    assert not {"Applicant", "Consortium", "Proposed Acquisition", "Memorandum"} & set(ents), ents
+    assert "Kelvane Terminals Limited" in ents and "Brenna Ports Limited" in ents, ents
+
+
 def test_a_university_is_known_by_its_head_word_and_its_first_name(extractor):
     """ "the University" and "Kelvane" after "Kelvane University": one organisation (a
     university is an organisation the ontology names by its head word)."""
