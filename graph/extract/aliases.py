@@ -85,8 +85,9 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                     and not text.isupper():
                 return c  # "the Commission" for the "European Commission" named before
             if len(words) == 1 and len(nw) >= 2 and nw[0] == words[0] and len(words[0]) > 2 \
-                    and (normalise_name(name.split()[0]) == words[0] or _hyphen_head(name, words[0], suffixes) and not any(
-                        w in facility_words for m in c["names"] for w in normalise_name(m).split())) \
+                    and (normalise_name(name.split()[0]) == words[0]
+                         or _hyphen_head(name, words[0], suffixes)
+                         and not any(w in facility_words for m in c["names"] for w in normalise_name(m).split())) \
                     and words[0] not in head_words and words[0] not in state_prefixes and not country \
                     and sum(1 for k in clusters for m in k["names"]
                             if normalise_name(m).split()[:1] == words and len(normalise_name(m).split()) > 1) \
@@ -107,7 +108,9 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                     and all(w.isalpha() and len(w) > 1 for w in words) \
                     and words[-1] not in head_words and words[-1] not in facility_words \
                     and words[-1] not in suffixes and " ".join(nb[:-len(words)]) not in state_prefixes:
-                return c  # "Dutch Shell" for "Royal Dutch Shell", "Luqing Petrochemical" for "... Luqing Petrochemical Co., Ltd."
+                # "Dutch Shell" for "Royal Dutch Shell"; "Luqing Petrochemical" for "Shandong Shouguang
+                # Luqing Petrochemical Co., Ltd."
+                return c
             if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and _same_noun(words[-1], nw[-1]) \
                     and (set(words[:-1]) <= set(nw[:-1]) or set(nw[:-1]) <= set(words[:-1])):
                 return c  # "Liège airport" and "Liège cargo airport"; "the X field" and "the X oil fields"
