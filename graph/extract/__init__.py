@@ -402,6 +402,8 @@ class Extractor:
         for c in weak:
             if (c.subject, c.relation, c.object) not in wanted or c.status not in FIRM_STATUSES:
                 continue
+            if c.relation not in self._state_relations and self._under_state_act(c.trigger):
+                continue  # a state's act on the relation dates the act, as for the chosen records
             vt = valid_time(c.trigger, dates, article.date, cues, onto.relations[c.relation].closing_verbs)
             if vt.start or vt.end:
                 sentence, start, end = cite(c.sentence)
