@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections import deque
 from pathlib import Path
 
@@ -50,6 +51,37 @@ def extract_partition(paths: list[str], hashes: list[str], *, ontology_dir: str,
                                "this path); run the build again")
         articles.append(article)
     return list(worker_extractor(ontology_dir, model, token, relation_model).extract_many(articles))
+
+
+def extract_partition_to_file(paths: list[str], hashes: list[str], *, out_dir: str, **kwargs) -> str:
+    """:func:`extract_partition`, its result pickled to a new file in ``out_dir``; returns the
+    file's path. A local worker sends the parent only this path: a message that short is
+    written to the pipe at once, so a worker killed while answering cannot leave half a
+    message that the parent would wait on forever (it then learns of the death instead)."""
+    import pickle
+    import tempfile
+    result = extract_partition(paths, hashes, **kwargs)
+    fd, path = tempfile.mkstemp(dir=out_dir, suffix=".pickle")
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+class _FileResult:
+    """A future whose result is the list :func:`extract_partition_to_file` wrote (the file
+    is removed once read)."""
+
+    def __init__(self, future):
+        self.future = future
+
+    def result(self) -> list:
+        import pickle
+        path = self.future.result()
+        try:
+            with open(path, "rb") as f:
+                return pickle.load(f)
+        finally:
+            os.unlink(path)
 
 
 def partitions(items: list, size: int = PARTITION_SIZE) -> list[list]:
@@ -101,17 +133,20 @@ def pool_extractions(sources: list[tuple[Path, object]], *, ontology_dir: Path, 
     The extractor is loaded here once and shared with the forked processes.
     """
     import multiprocessing as mp
+    import tempfile
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     token = ontology_token(ontology_dir)
     parts = partitions(sources, partition_size)
     worker_extractor(str(ontology_dir), model, token, relation_model)  # loaded once here; the forked processes share it
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+    with tempfile.TemporaryDirectory(prefix="sckg-partitions-") as out_dir, \
+            ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
         def submit(i: int):
-            return pool.submit(extract_partition, [str(p) for p, _ in parts[i]],
-                               [a.content_hash for _, a in parts[i]], ontology_dir=str(ontology_dir),
-                               model=model, token=token, max_bytes=max_bytes, relation_model=relation_model)
+            return _FileResult(pool.submit(
+                extract_partition_to_file, [str(p) for p, _ in parts[i]], [a.content_hash for _, a in parts[i]],
+                out_dir=out_dir, ontology_dir=str(ontology_dir), model=model, token=token, max_bytes=max_bytes,
+                relation_model=relation_model))
 
         def on_partition(i: int) -> None:
             if status is not None:

@@ -188,6 +188,30 @@ def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
         build([SEEDS], store=Store(tmp_path / "s"), engine="dask", scheduler=f"tcp://127.0.0.1:{free_port()}")
 
 
+def test_a_local_worker_answers_with_a_file_path_short_enough_to_be_written_at_once(tmp_path):
+    """A worker killed while writing a long answer to its pipe left half a message that the
+    parent waited on forever (a fresh-clone test run hung so); the worker now writes its
+    extractions to a file and sends only the path, which is read and removed."""
+    import select
+    from graph.cluster import _FileResult, extract_partition, extract_partition_to_file, ontology_token
+    from graph.document import read_article
+    from graph.ingest import ONTOLOGY_DIR
+    paths = [str(p) for p in sorted(SEEDS.glob("*.txt"))]
+    hashes = [read_article(p).content_hash for p in paths]
+    kw = dict(ontology_dir=str(ONTOLOGY_DIR), model=None, token=ontology_token(ONTOLOGY_DIR), max_bytes=10_000_000)
+    path = extract_partition_to_file(paths, hashes, out_dir=str(tmp_path), **kw)
+    assert len(path.encode()) < select.PIPE_BUF // 8 and os.path.dirname(path) == str(tmp_path)
+
+    class Done:
+        def result(self):
+            return path
+    extractions = _FileResult(Done()).result()
+    assert not os.path.exists(path)
+    expected = extract_partition(paths, hashes, **kw)
+    assert [(x.article.name, len(x.relations)) for x in extractions] == \
+        [(x.article.name, len(x.relations)) for x in expected] and expected[0].relations
+
+
 def test_a_local_worker_killed_mid_build_is_a_clear_error(tmp_path):
     import multiprocessing
     articles = many_articles(tmp_path / "in", 48)  # three partitions of 16: one still runs at the first write
