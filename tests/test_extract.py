@@ -678,8 +678,9 @@ def test_role_words_of_registers_and_orders_are_no_names(extractor):
     "the Consortium", "the Proposed Acquisition"); they are no entities."""
     _, ents = _entities(extractor, "Applicant\nKelvane Terminals Limited\n\nThe Applicant has sought consent. "
                                    "The Consortium will not complete the Proposed Acquisition unless the ACCC "
-                                   "accepts the Memorandum signed by Brenna Ports Limited.")
-    assert not {"Applicant", "Consortium", "Proposed Acquisition", "Memorandum"} & set(ents), ents
+                                   "accepts the Memorandum signed by Brenna Ports Limited. Consent was granted. "
+                                   "The Lease runs for 50 years.")
+    assert not {"Applicant", "Consortium", "Proposed Acquisition", "Memorandum", "Consent", "Lease"} & set(ents), ents
     assert "Kelvane Terminals Limited" in ents and "Brenna Ports Limited" in ents, ents
 
 
