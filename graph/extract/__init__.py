@@ -317,6 +317,11 @@ class Extractor:
                 for actor in actors:
                     yield (actor, rel), vt.start, tok.sent
 
+    def _dated_by_state_act(self, c: Candidate) -> bool:
+        """A relation a state does not hold whose clause is a state's act on it ("prohibited the
+        acquisition of X by Y"): the clause's date is the act's, not the relation's."""
+        return c.relation not in self._state_relations and self._under_state_act(c.trigger)
+
     def _under_state_act(self, trigger) -> bool:
         """A relation's noun that a state's act governs ("an order prohibiting the purchase
         of X", "requiring the divestment of X"): the clause's date is the act's, not when the
@@ -379,9 +384,8 @@ class Extractor:
             # acquisition") nor by a clause that no word of it links to the pair ("DOE today
             # awarded X the contract for Y": Y's operation does not begin with the award);
             # a partnership is (the award starts the contract)
-            if c.relation not in self._state_relations and (
-                    self._under_state_act(c.trigger)
-                    or c.relation in ("owns", "operates")
+            if self._dated_by_state_act(c) or c.relation not in self._state_relations and (
+                    c.relation in ("owns", "operates")
                     and not any(k.startswith(c.relation + ":") for k in self.vocab.of(c.trigger))):
                 vt = replace(vt, start=None, end=None)
             ev = Evidence(sentence=sentence, start=start, end=end, method=method,
@@ -402,8 +406,8 @@ class Extractor:
         for c in weak:
             if (c.subject, c.relation, c.object) not in wanted or c.status not in FIRM_STATUSES:
                 continue
-            if c.relation not in self._state_relations and self._under_state_act(c.trigger):
-                continue  # a state's act on the relation dates the act, as for the chosen records
+            if self._dated_by_state_act(c):
+                continue
             vt = valid_time(c.trigger, dates, article.date, cues, onto.relations[c.relation].closing_verbs)
             if vt.start or vt.end:
                 sentence, start, end = cite(c.sentence)

@@ -76,7 +76,8 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
             nw = n.split()
             if variants & (variant_keys(n) | {n.replace(" ", "")}):
                 return c  # "Zambia" and "Republic of Zambia", "U.A.E." and "UAE", "Exxon Mobil" and "ExxonMobil"
-            if bare == without_legal_form(name) and len(bare) > 2:
+            name_bare = without_legal_form(name)  # normalised
+            if bare == name_bare and len(bare) > 2:
                 return c  # "Qualcomm" and "Qualcomm Incorporated"
             if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 \
                     and text.replace(".", "").casefold() in acronyms(name):
@@ -103,7 +104,7 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
             if 2 <= len(words) < len(nw) - 1 and nw[:len(words)] == words and nw[len(words)] in ("for", "of") \
                     and not country:
                 return c  # "Secretary of State" for the "Secretary of State for Business, ..." named before
-            nb = normalise_name(without_legal_form(name)).split() or nw  # the name without its legal form
+            nb = name_bare.split() or nw  # the name without its legal form
             if 2 <= len(words) < len(nb) and nb[-len(words):] == words and not country \
                     and all(w.isalpha() and len(w) > 1 for w in words) \
                     and words[-1] not in head_words and words[-1] not in facility_words \
@@ -247,6 +248,11 @@ def _renamed_in_parentheses(known: Token, as_: Token) -> bool:
     return i > 0 and doc[i - 1].text == "(" and _past_renaming(doc, i) > as_.i
 
 
+def quote_mark(tok: Token) -> bool:
+    """A quotation mark, straight or curly (spaCy's ``is_quote`` misses the curly single ones)."""
+    return tok.is_quote or tok.text in ("‘", "’", "“", "”")
+
+
 def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
     """ "Parrish & Heimbecker's (P&H)", "Terminal Catalunya ('TERCAT')": a shorter name in
     parentheses right after a name defines it, wherever else in the text it comes first (a
@@ -267,7 +273,7 @@ def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
             opened, j = j, _past_renaming(doc, j)
             # "(formerly known as CCS Corporation)": the text says it is another name, longer or not
             said = j > opened and doc[j - 1].lower_ in ("as", "a.k.a.", "aka")
-            while j < len(doc) and (doc[j].is_quote or doc[j].text in ("‘", "’", "“", "”")
+            while j < len(doc) and (quote_mark(doc[j])
                                     or doc[j].lower_ == "the" and j + 1 < len(doc) and doc[j + 1].text[:1].isupper()):
                 j += 1  # "(the Company)", "(‘the Company’)": a defined term
             hit = span_cluster.get(j)
@@ -275,7 +281,7 @@ def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
                 continue
             other, alias = hit
             k = alias.end
-            while k < len(doc) and (doc[k].is_quote or doc[k].text in ("‘", "’", "“", "”")):
+            while k < len(doc) and quote_mark(doc[k]):
                 k += 1
             if k < len(doc) and doc[k].text == "," and j > opened and len(s) > 1:
                 # "(‘Asterion’, Spain)": merger notices give the short form with the home state

@@ -19,7 +19,7 @@ from ..model import (Entity, entity_iri, facility_short_form, is_generic, is_leg
                      without_state_prefix)
 from ..ontology import SCKG, Ontology
 from .aliases import (join_bare_heads, join_of_state, join_parenthesised, join_short_before_full,
-                      match_earlier, merge_aliases, preferred_name, title_noun, trim_span)
+                      match_earlier, merge_aliases, preferred_name, quote_mark, title_noun, trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences, line_of,
                     short_form, shouted, split_case_titles, split_name)
@@ -503,8 +503,7 @@ def _defined_short_form(tok: Token) -> bool:
     if tok.text[:-1].isupper() and tok.text.endswith("s"):
         return False  # "(“OTAs”)": a plural abbreviation of common words
     return tok.text[:1].isupper() and not tok.is_punct and 2 <= i < len(doc) - 1 and doc[i - 2].text == "(" \
-        and (doc[i - 1].is_quote or doc[i - 1].text in ("‘", "“")) \
-        and (doc[i + 1].is_quote or doc[i + 1].text in ("’", "”"))
+        and quote_mark(doc[i - 1]) and quote_mark(doc[i + 1])
 
 
 def _whole_name(span: Span, ontology: Ontology) -> bool:
