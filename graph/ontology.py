@@ -76,6 +76,7 @@ class RelationType:
     nouns: tuple[str, ...] = ()
     agent_nouns: tuple[str, ...] = ()
     child_nouns: tuple[str, ...] = ()
+    part_nouns: tuple[str, ...] = ()
     owned_adjectives: tuple[str, ...] = ()
     directives: tuple[str, ...] = ()
     directed: tuple[str, ...] = ()
@@ -154,9 +155,9 @@ class Ontology:
 
     @functools.cached_property
     def trigger_nouns(self) -> frozenset[str]:
-        """Every event, agent and child noun of every relation (last word, lowercase)."""
+        """Every event, agent, child and part noun of every relation (last word, lowercase)."""
         return frozenset(n.split()[-1] for r in self.relations.values()
-                         for n in (*r.nouns, *r.agent_nouns, *r.child_nouns))
+                         for n in (*r.nouns, *r.agent_nouns, *r.child_nouns, *r.part_nouns))
 
     @functools.cached_property
     def type_noun_index(self) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
@@ -402,6 +403,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             nouns=_strs(g, prop, SCKG.noun),
             agent_nouns=_strs(g, prop, SCKG.agentNoun),
             child_nouns=_strs(g, prop, SCKG.childNoun),
+            part_nouns=_strs(g, prop, SCKG.partNoun),
             owned_adjectives=_strs(g, prop, SCKG.ownedAdjective),
             directives=_strs(g, prop, SCKG.directive),
             directed=_strs(g, prop, SCKG.directed),
@@ -411,9 +413,9 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             closing_verbs=frozenset(w.casefold() for w in _strs(g, prop, SCKG.closingVerb)),
             opening_words=frozenset(w.casefold() for w in _strs(g, prop, SCKG.openingWord)),
         )
-        if not (rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns):
+        if not (rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns or rel.part_nouns):
             raise OntologyError(f"{path}: relation {name} declares no trigger words "
-                                "(sckg:verb, sckg:noun, sckg:agentNoun or sckg:childNoun)")
+                                "(sckg:verb, sckg:noun, sckg:agentNoun, sckg:childNoun or sckg:partNoun)")
         for end in (rel.domain, rel.range, *rel.range_excludes, *rel.domain_excludes):
             if (end, RDF.type, OWL.Class) not in g:
                 raise OntologyError(f"{path}: relation {name} names {end} as domain, range or excluded class, "

@@ -932,3 +932,13 @@ def test_a_review_stated_without_its_targets_pairs_with_the_names_of_the_next_se
         ("European Commission", "Vellmar Solar GmbH"), ("European Commission", "Trask Engineering Co. Ltd.")}
     assert carried("On 3 April 2024 the European Commission launched an in-depth investigation into Halvard "
                    "Group. Vellmar Solar GmbH and Trask Engineering Co. Ltd. are its rivals.") == set()
+
+
+def test_an_agency_of_a_state_is_its_sub_organization_not_the_reverse(extractor):
+    """ "the Kelvane Service, Norway's intelligence agency": the agency is part of Norway (a
+    part noun of sckg:subOrganizationOf), where "Brenna's logistics division, Talvor" makes
+    Brenna the owner (a child noun of sckg:owns)."""
+    rows = [r[:3] for r in extract_text(extractor, "The Kelvane Service, Norway's intelligence agency, monitors "
+                                                   "Talvor Ltd. Talvor Ltd. is an agency of the Vantor government.")]
+    assert ("Kelvane Service", "subOrganizationOf", "Norway") in rows, rows
+    assert not [r for r in rows if r[1] == "subOrganizationOf" and r[0] in ("Norway", "Vantor")], rows

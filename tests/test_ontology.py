@@ -17,7 +17,7 @@ def test_relation_declared_with_every_part(ontology, name):
     rel = ontology.relations[name]
     assert rel.label and rel.definition and rel.colour.startswith("#"), rel
     assert rel.domain and rel.range, rel
-    assert rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns, rel
+    assert rel.verbs or rel.nouns or rel.agent_nouns or rel.child_nouns or rel.part_nouns, rel
 
 
 @pytest.mark.parametrize("name", REQUIRED_TYPES)

@@ -28,8 +28,8 @@ class Vocabulary:
         self.phrasal: dict[str, dict[str, set[str]]] = {}
         for rel in ontology.relations.values():
             kinds = (("verb", rel.verbs), ("noun", rel.nouns), ("agent", rel.agent_nouns),
-                     ("child", rel.child_nouns), ("adj", rel.owned_adjectives), ("directive", rel.directives),
-                     ("directed", rel.directed))
+                     ("child", rel.child_nouns), ("part", rel.part_nouns), ("adj", rel.owned_adjectives),
+                     ("directive", rel.directives), ("directed", rel.directed))
             for kind, words in kinds:
                 for w in words:
                     parts = w.lower().split()

@@ -46,7 +46,9 @@ class TriggerIndex:
         self.verbs: dict[str, list[tuple[RelationType, str | None]]] = {}
         self.nouns: dict[str, list[tuple[RelationType, tuple[str, ...]]]] = {}
         self.agent_nouns: dict[str, list[RelationType]] = {}
-        self.child_nouns: dict[str, list[RelationType]] = {}
+        #: a child noun names the object of its possessor's relation ("Alibaba's division
+        #: Cainiao"), a part noun the subject ("Belgium's agency VSSE" is part of Belgium)
+        self.child_nouns: dict[str, list[tuple[RelationType, bool]]] = {}
         self.adjectives: dict[str, list[RelationType]] = {}
         for rel in ontology.relations.values():
             for v in rel.verbs:
@@ -58,7 +60,9 @@ class TriggerIndex:
             for n in rel.agent_nouns:
                 self.agent_nouns.setdefault(n.split()[-1], []).append(rel)
             for n in rel.child_nouns:
-                self.child_nouns.setdefault(n.split()[-1], []).append(rel)
+                self.child_nouns.setdefault(n.split()[-1], []).append((rel, False))
+            for n in rel.part_nouns:
+                self.child_nouns.setdefault(n.split()[-1], []).append((rel, True))
             for a in rel.owned_adjectives:
                 self.adjectives.setdefault(a, []).append(rel)
         self.status_cues = {name: set(st.cues) for name, st in ontology.statuses.items()}
@@ -123,8 +127,8 @@ class RelationFinder:
                         for rel in trig.agent_nouns.get(f, ()):
                             out += self._agent_noun(tok, rel, sent)
                     for f in forms:
-                        for rel in trig.child_nouns.get(f, ()):
-                            out += self._child_noun(tok, rel, sent)
+                        for rel, part in trig.child_nouns.get(f, ()):
+                            out += self._child_noun(tok, rel, sent, part=part)
                 for rel in trig.adjectives.get(tok.lower_, ()):
                     out += self._owned_adjective(tok, rel, sent)
         return out
@@ -384,8 +388,10 @@ class RelationFinder:
                             return keys
         return []
 
-    def _child_noun(self, noun: Token, rel: RelationType, sent: Span) -> list[Candidate]:
-        """ "Alibaba's logistics division, Cainiao", "its subsidiary PCT", "a unit of X"."""
+    def _child_noun(self, noun: Token, rel: RelationType, sent: Span, *, part: bool = False) -> list[Candidate]:
+        """ "Alibaba's logistics division, Cainiao", "its subsidiary PCT", "a unit of X": the
+        possessor is the subject, or the object when the noun is a ``part`` noun ("Belgium's
+        intelligence agency, the VSSE": the VSSE is part of Belgium)."""
         parents: list[str] = []
         for c in noun.children:
             if c.dep_ == "poss":
@@ -411,6 +417,8 @@ class RelationFinder:
                     parents += self.refs.phrase(c, indirect=False)
         if noun.dep_ == "attr":
             children += self._subjects(noun.head)
+        if part:
+            return self._pairs(children, parents, rel, noun, sent, 0.85, nominal=True)
         return self._pairs(parents, children, rel, noun, sent, 0.85, nominal=True)
 
     def _owned_adjective(self, adj: Token, rel: RelationType, sent: Span) -> list[Candidate]:
