@@ -934,6 +934,35 @@ def test_a_review_stated_without_its_targets_pairs_with_the_names_of_the_next_se
                    "Group. Vellmar Solar GmbH and Trask Engineering Co. Ltd. are its rivals.") == set()
 
 
+def test_two_names_written_as_one_are_two(extractor):
+    """ "Kelvane and Brenna Terminals" after both were named in full, or "the providers Talvor
+    and Vantor": two companies, not one; "Osric Concessions and Development Limited" stays one."""
+    _, ents = _entities(extractor, "Kelvane Ports Ltd. plans to acquire Brenna Terminals Inc. Kelvane and Brenna "
+                                   "Terminals are the only two terminal operators at the Port of Halden. "
+                                   "Osric Concessions and Development Limited runs the Halden airport.")
+    assert not [label for label in ents if " and " in label and "Osric" not in label], ents
+    assert "Kelvane" in ents["Kelvane Ports Ltd."][1] and "Brenna Terminals" in ents["Brenna Terminals Inc."][1], ents
+    assert "Osric Concessions and Development Limited" in ents, ents
+    # the model's entity may run over the "and" of two names never met before
+    from graph.extract.mentions import _two_named
+    doc = extractor.nlp("The Bureau challenged a merger of rival waste service providers Talvor and Vantor.")
+    first = next(t.i for t in doc if t.text == "Talvor")
+    halves = _two_named(doc[first:first + 3], lambda norm, text: None)
+    assert halves is not None and [h.text for h in halves] == ["Talvor", "Vantor"], halves
+
+
+def test_a_document_states_an_asymmetric_relation_in_one_direction(ontology, extractor):
+    """Both "A owns B" and "B owns A" above the threshold in one document: one reading of the
+    same words is wrong, and only the likelier direction is kept."""
+    from graph.extract import Extractor
+    from graph.extract.classifier import LinearModel
+    model = LinearModel(("owns",), {"order=so": (3.0,), "order=os": (2.0,)}, (0.0,), (0.5,), "both-ways")
+    both = Extractor(ontology, nlp=extractor.nlp, relation_model=model)
+    rows = [r[:3] for r in extract_text(both, "Kelvane Holdings Ltd. and Brenna Shipping Inc. signed a deal.")
+            if r[1] == "owns"]
+    assert rows == [("Kelvane Holdings Ltd.", "owns", "Brenna Shipping Inc.")], rows
+
+
 def test_an_agency_of_a_state_is_its_sub_organization_not_the_reverse(extractor):
     """ "the Kelvane Service, Norway's intelligence agency": the agency is part of Norway (a
     part noun of sckg:subOrganizationOf), where "Brenna's logistics division, Talvor" makes

@@ -313,7 +313,17 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     doc_text = doc.text  # built anew from the tokens on each access
     # short forms of laws: "the Foreign Subsidies Regulation ('FSR')"
     not_here: set[str] = {f for e in doc.ents if e.label_ == "LAW" for f in short_form(doc, e.end)}
-    for s, labs in extended:
+    match = functools.partial(match_earlier, suffixes=ontology.company_suffixes, facility_words=ontology.facility_words,
+                              head_words=ontology.head_words, state_prefixes=ontology.state_prefixes,
+                              facility_short=facility_short)
+    todo = list(reversed(extended))
+    while todo:
+        s, labs = todo.pop()
+        halves = _two_named(s, lambda n, t: by_norm.get(n) or match(n, t, clusters))
+        if halves:
+            # "PSA and Ceres Halifax": two names met before, written as one
+            todo.extend((h, labs) for h in reversed(halves))
+            continue
         text = re.sub(r"\s+", " ", s.text).strip()
         norm = normalise_name(text)
         if norm in not_here or all(is_legal_form(w) for w in text.split()):
@@ -380,9 +390,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if c is None:
             c = by_norm.get(norm)
         if c is None and not gaz and not parent and not government_context(s, ontology):
-            c = match_earlier(norm, text, clusters, ontology.company_suffixes, ontology.facility_words,
-                               ontology.head_words, ontology.state_prefixes,
-                               facility_short=facility_short)
+            c = match(norm, text, clusters)
             if c is not None and len(words) == 1 and labs & {"GPE", "LOC"} and locative(s) \
                     and norm not in country_names() \
                     and not any(normalise_name(n).split()[-1] in ontology.facility_words for n in c["names"]):
@@ -447,6 +455,28 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         for s in c.get("alias_spans", []):
             ms.add(s, ent)
     return ms
+
+
+def _two_named(span: Span, earlier) -> tuple[Span, Span] | None:
+    """The two names of a span "A and B" after a plural noun ("the providers Secure and
+    Tervita"), or when each names a different entity met before (``earlier(norm, text)``
+    gives its cluster): "PSA and Ceres Halifax" after "PSA Canada Ventures Ltd." and "Ceres
+    Halifax Inc."; not "Airport Concessions and Development Limited"."""
+    doc = span.doc
+    ands = [t for t in span[1:-1] if t.lower_ == "and"]
+    if len(ands) != 1:
+        return None
+    a, b = trim_span(doc[span.start:ands[0].i]), trim_span(doc[ands[0].i + 1:span.end])
+    if not len(a) or not len(b) or not (a[0].is_title or a[0].is_upper) or not (b[0].is_title or b[0].is_upper):
+        return None
+    if is_legal_form(b[-1].text) and not is_legal_form(a[-1].text):
+        return None  # "Airport Concessions and Development Limited": one company's name
+    if span.start > 0 and doc[span.start - 1].tag_ == "NNS":
+        return a, b
+    found = [earlier(normalise_name(h.text), h.text) for h in (a, b)]
+    if found[0] is None or found[1] is None or found[0] is found[1]:
+        return None
+    return a, b
 
 
 def _acronym(tok: Token) -> bool:
