@@ -360,3 +360,11 @@ def test_an_award_dates_the_contract_not_the_operation_it_is_for(extractor):
     assert runs and all(ev.valid_from is None for ev in runs), rows
     deal = [ev for s, p, o, ev in rows if p == "partnersWith" and "Kelvane Solutions LLC" in (s, o)]
     assert deal and all(ev.valid_from == "2016-12-16" for ev in deal), rows
+
+
+def test_a_noun_announced_before_an_infinitive_is_dated_by_the_announcement(extractor):
+    """ "Kelvane today announced a partnership with Brenna to occupy the hangar": the parser
+    makes "partnership" the subject of "to occupy"; it is what was announced, on the day of
+    the announcement."""
+    text = "Kelvane today announced a partnership with Brenna Florida to exclusively occupy, use and modify the Talvor hangar."
+    assert _valid(extractor, text, "partnership", "2011-10-31") == ("2011-10-31", None)

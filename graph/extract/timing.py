@@ -31,7 +31,11 @@ class ValidTime:
 def clause_of(tok: Token) -> Token:
     """The head of the clause a token belongs to (the root, or a complement, adverbial, relative
     or participle clause: "real estate operated as a mining facility" is not dated by the
-    sentence's "today")."""
+    sentence's "today"). A noun the parser made the subject of an infinitive is the object of
+    the verb above it: "announced a partnership with X to occupy ..." is the announcement's."""
+    if tok.dep_ == "nsubj" and tok.head.dep_ in ("ccomp", "xcomp") and tok.head.tag_ == "VB" \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.head.children):
+        return clause_of(tok.head.head)
     while tok.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "acl") and tok.head.i != tok.i:
         tok = tok.head
     if tok.dep_ == "acl" and tok.head.dep_ in ("attr", "oprd"):
