@@ -971,3 +971,23 @@ def test_an_agency_of_a_state_is_its_sub_organization_not_the_reverse(extractor)
                                                    "Talvor Ltd. Talvor Ltd. is an agency of the Vantor government.")]
     assert ("Kelvane Service", "subOrganizationOf", "Norway") in rows, rows
     assert not [r for r in rows if r[1] == "subOrganizationOf" and r[0] in ("Norway", "Vantor")], rows
+
+
+def test_licences_lists_and_headings_are_no_names(extractor):
+    """A licence ("the Renewed Facility Operating License"), a list ("the Entity List") and
+    words such as "COVID-19", "Ministers" or "Group" alone name no organisation or facility."""
+    _, ents = _entities(extractor, "Brenna Nuclear LLC holds the Renewed Facility Operating License for the Kelvane "
+                                   "plant. The Bureau added Talvor Ltd. to the Entity List and extended the Temporary "
+                                   "General License. COVID-19 delayed the plan, the Ministers said. The Group will "
+                                   "appeal, Vantor Holdings said.")
+    assert not {"Renewed Facility Operating License", "Entity List", "Temporary General License", "COVID-19",
+                "Ministers", "Group"} & set(ents), ents
+    assert "Brenna Nuclear LLC" in ents and "Talvor Ltd." in ents, ents
+
+
+def test_the_honourable_so_and_so_is_a_person(extractor):
+    """ "the Honourable Kelvane Brennard, Minister of Industry": a person, not a company."""
+    _, ents = _entities(extractor, "Today, the Honourable Kelvane Brennard, Minister of Industry, ordered Talvor Ltd. "
+                                   "to divest its stake in Vantor Mining.")
+    people = [label for label, (kind, _) in ents.items() if "Brennard" in label]
+    assert people and all(ents[p][0] in ("Person", "Official") for p in people), ents
