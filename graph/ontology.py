@@ -77,6 +77,7 @@ class RelationType:
     agent_nouns: tuple[str, ...] = ()
     child_nouns: tuple[str, ...] = ()
     part_nouns: tuple[str, ...] = ()
+    joint_adverbs: tuple[str, ...] = ()
     owned_adjectives: tuple[str, ...] = ()
     directives: tuple[str, ...] = ()
     directed: tuple[str, ...] = ()
@@ -404,6 +405,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             agent_nouns=_strs(g, prop, SCKG.agentNoun),
             child_nouns=_strs(g, prop, SCKG.childNoun),
             part_nouns=_strs(g, prop, SCKG.partNoun),
+            joint_adverbs=_strs(g, prop, SCKG.jointAdverb),
             owned_adjectives=_strs(g, prop, SCKG.ownedAdjective),
             directives=_strs(g, prop, SCKG.directive),
             directed=_strs(g, prop, SCKG.directed),

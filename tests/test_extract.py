@@ -991,3 +991,17 @@ def test_the_honourable_so_and_so_is_a_person(extractor):
                                    "to divest its stake in Vantor Mining.")
     people = [label for label, (kind, _) in ents.items() if "Brennard" in label]
     assert people and all(ents[p][0] in ("Person", "Official") for p in people), ents
+
+
+def test_the_joint_owners_of_a_company_are_partners(extractor):
+    """ "jointly controlled by A and B" (the ontology's sckg:jointAdverb of partnersWith): A
+    and B own it and are partners, also when the verb is the second of two passives ("is
+    managed by X and jointly controlled by A and B") or its object is not named."""
+    rows = [r[:3] for r in extract_text(extractor, "Kelvane Ports is managed by Osric Management LLC and jointly "
+                                                   "controlled by Brenna Holdings AG and Talvor Capital LLC. The "
+                                                   "Vantor plant is to be jointly owned by Halden Energie SA and "
+                                                   "Norvik Nuclear Corporation.")]
+    pairs = {frozenset((s, o)) for s, rel, o in rows if rel == "partnersWith"}
+    assert frozenset(("Brenna Holdings AG", "Talvor Capital LLC")) in pairs, rows
+    assert frozenset(("Halden Energie SA", "Norvik Nuclear Corporation")) in pairs, rows
+    assert not [p for p in pairs if "Osric Management LLC" in p], rows

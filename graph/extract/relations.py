@@ -50,6 +50,8 @@ class TriggerIndex:
         #: Cainiao"), a part noun the subject ("Belgium's agency VSSE" is part of Belgium)
         self.child_nouns: dict[str, list[tuple[RelationType, bool]]] = {}
         self.adjectives: dict[str, list[RelationType]] = {}
+        #: "jointly" in "jointly controlled by A and B": A and B are partners
+        self.joint: dict[str, list[RelationType]] = {}
         for rel in ontology.relations.values():
             for v in rel.verbs:
                 head, *rest = v.split()
@@ -65,6 +67,8 @@ class TriggerIndex:
                 self.child_nouns.setdefault(n.split()[-1], []).append((rel, True))
             for a in rel.owned_adjectives:
                 self.adjectives.setdefault(a, []).append(rel)
+            for a in rel.joint_adverbs:
+                self.joint.setdefault(a.casefold(), []).append(rel)
         self.status_cues = {name: set(st.cues) for name, st in ontology.statuses.items()}
         self.relational = set(self.agent_nouns) | set(self.child_nouns)
         self.directed: dict[str, list[RelationType]] = {}
@@ -149,8 +153,8 @@ class RelationFinder:
         return any(p in parts for _, p in self.trig.verbs.get(form, ()) if p)
 
     def _subjects(self, verb: Token) -> list[str]:
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.dep_ == "acl" \
-            and verb.tag_ == "VBN"
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.tag_ == "VBN" and (
+            verb.dep_ == "acl" or any(c.dep_ == "agent" for c in verb.children))  # "and jointly controlled by X"
         if passive:
             for c in verb.children:
                 if c.dep_ == "agent":
@@ -236,7 +240,14 @@ class RelationFinder:
         subs = self._subjects(verb)
         objs = self._objects(verb, rel)
         conf = 0.8 if rel.indirect_object is False else 0.75
-        return self._pairs(subs, objs, rel, verb, sent, conf)
+        out = self._pairs(subs, objs, rel, verb, sent, conf)
+        if len(set(subs)) > 1:
+            # "jointly controlled by A and B": A and B hold the joint relation with each other
+            for c in verb.children:
+                if c.dep_ == "advmod":
+                    for joint in self.trig.joint.get(c.lower_, ()):
+                        out += self._pairs(subs, subs, joint, verb, sent, conf)
+        return out
 
     def _directed(self, verb: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         """ "ordered Nexperia to sell", "Skytech was ordered to divest": the orderer and the ordered."""
@@ -455,6 +466,7 @@ class RelationFinder:
                 if not self.onto.fits(rel, self.ms.type_of(s), self.ms.type_of(o)):
                     continue
                 pairs.append((o, s) if rel.symmetric and o < s else (s, o))
+        pairs = list(dict.fromkeys(pairs))
         if not pairs:
             return []
         status, by, date = self.context(trigger)
