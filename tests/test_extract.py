@@ -1005,3 +1005,19 @@ def test_the_joint_owners_of_a_company_are_partners(extractor):
     assert frozenset(("Brenna Holdings AG", "Talvor Capital LLC")) in pairs, rows
     assert frozenset(("Halden Energie SA", "Norvik Nuclear Corporation")) in pairs, rows
     assert not [p for p in pairs if "Osric Management LLC" in p], rows
+
+
+def test_rules_and_model_keep_one_direction_of_an_asymmetric_relation(ontology):
+    """A rule's "B owns A" weaker than the model's "A owns B" is dropped; a symmetric
+    relation and a tie keep both."""
+    from graph.extract import _one_direction
+    from graph.extract.relations import Candidate
+
+    def cand(s, rel, o, conf):
+        return Candidate(s, rel, o, None, None, conf, "reported", None, None, None)
+    kept = _one_direction([cand("a", "owns", "b", 0.9), cand("b", "owns", "a", 0.7), cand("a", "operates", "b", 0.8),
+                           cand("b", "operates", "a", 0.8), cand("a", "partnersWith", "b", 0.9),
+                           cand("b", "partnersWith", "a", 0.5)], ontology)
+    assert [(c.subject, c.relation, c.object) for c in kept] == [
+        ("a", "owns", "b"), ("a", "operates", "b"), ("b", "operates", "a"), ("a", "partnersWith", "b"),
+        ("b", "partnersWith", "a")]

@@ -366,6 +366,7 @@ class Extractor:
             accepted, weak = self._learned(an)
             candidates += accepted
         onto = self.ontology
+        candidates = _one_direction(candidates, onto)
         rule_set = set(an.rule_candidates)
         offsets = article.compact[1]
         dates = date_phrases(ms.doc)
@@ -440,3 +441,15 @@ class Extractor:
         entities: dict[str, Entity] = {k: e for k, e in ms.entities.items() if not e.described or k in used}
         return Extraction(article=article, entities=dict(sorted(entities.items())), relations=relations,
                           decisions=decisions)
+
+
+def _one_direction(candidates: list[Candidate], ontology: Ontology) -> list[Candidate]:
+    """The candidates without the weaker direction of an asymmetric relation the document
+    also states the other way ("TIL is part of the MSC group" read as both "MSC owns TIL" and
+    "TIL owns MSC"): rules and model together, by their best confidence; both on a tie."""
+    best: dict[tuple, float] = {}
+    for c in candidates:
+        key = (c.subject, c.relation, c.object)
+        best[key] = max(best.get(key, 0.0), c.confidence)
+    return [c for c in candidates if ontology.relations[c.relation].symmetric
+            or best.get((c.object, c.relation, c.subject), -1.0) <= best[(c.subject, c.relation, c.object)]]
