@@ -368,3 +368,12 @@ def test_a_noun_announced_before_an_infinitive_is_dated_by_the_announcement(extr
     the announcement."""
     text = "Kelvane today announced a partnership with Brenna Florida to exclusively occupy, use and modify the Talvor hangar."
     assert _valid(extractor, text, "partnership", "2011-10-31") == ("2011-10-31", None)
+
+
+def test_the_year_that_names_a_law_dates_nothing(extractor):
+    """ "under section 721 of the Defense Production Act of 1950": 1950 is part of the law's
+    name, no date of the review."""
+    from graph.extract.timing import date_phrases
+    doc = extractor.nlp("Kelvane reviewed the purchase of Brenna Ltd. under section 721 of the Defense Production Act "
+                        "of 1950, as amended, on 4 May 2021.")
+    assert [text for _, _, text in date_phrases(doc)] == ["4 May 2021"]

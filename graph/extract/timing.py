@@ -184,13 +184,19 @@ def _attachment(tok: Token, stops: list[Token]) -> int | None:
 
 
 def date_phrases(doc) -> list[tuple[int, int, str]]:
-    """Date phrases: the parser's DATE entities, and "today", "yesterday" or a weekday it left untagged."""
-    out = [(e.start, e.end, e.text) for e in doc.ents if e.label_ == "DATE"]
+    """Date phrases: the parser's DATE entities, and "today", "yesterday" or a weekday it left
+    untagged; not the year that names a law ("the Defense Production Act of 1950")."""
+    out = [(e.start, e.end, e.text) for e in doc.ents if e.label_ == "DATE" and not _names_a_law(doc, e.start)]
     tagged = {i for s, e, _ in out for i in range(s, e)}
     for tok in doc:
         if tok.i not in tagged and tok.lower_ in _DAY_WORDS:
             out.append((tok.i, tok.i + 1, tok.text))
     return sorted(out)
+
+
+def _names_a_law(doc, start: int) -> bool:
+    return start >= 2 and doc[start - 1].lower_ == "of" and (
+        doc[start - 2].ent_type_ == "LAW" or doc[start - 2].text in ("Act", "Code", "Law"))
 
 
 _DAY_WORDS = frozenset(["today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday",
