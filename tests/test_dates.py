@@ -377,3 +377,15 @@ def test_the_year_that_names_a_law_dates_nothing(extractor):
     doc = extractor.nlp("Kelvane reviewed the purchase of Brenna Ltd. under section 721 of the Defense Production Act "
                         "of 1950, as amended, on 4 May 2021.")
     assert [text for _, _, text in date_phrases(doc)] == ["4 May 2021"]
+
+
+def test_effective_before_a_date_introduces_it(extractor):
+    """ "Effective 8 July 2010, Osric Airport acquired a 24.99% shareholding in Brenna": the
+    parser may make "Effective" a clause of its own; it only opens the date."""
+    from graph.document import parse_article
+    text = ("---\ntitle: t\ndate: 2010-09-01\n---\nBrenna Airport Corporation Limited (BACL) owns Brenna Airport.\n\n"
+            "Effective 8 July 2010, Osric Airport acquired an initial 24.99% shareholding of the increased capital in "
+            "BACL by subscribing for approximately 4.0 million new shares.")
+    x = extractor.extract(parse_article(text, name="t.txt"))
+    owns = [r for r in x.relations if r.relation == "owns" and x.entities[r.subject].label == "Osric Airport"]
+    assert owns and owns[0].evidence.valid_from == "2010-07-08", owns

@@ -113,7 +113,7 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
         if root is None:
             root = roots[(s, e)] = doc[s:e].root
         named = when and s <= clause.head.i < e  # "until 1998, when it entered ...": the date the clause names
-        hops = 0 if named else _attachment(root, stops)
+        hops = 0 if named else _attachment(root, stops, cues.start | cues.end)
         if hops is None:
             continue
         # the date's own word ("until") is the main clause's, not the "when" clause's
@@ -168,15 +168,18 @@ def _range(doc, start: int, end: int, prep: str, doc_date: str | None) -> tuple[
     return parse_range(text, doc_date) or parse_range(f"{prep} {text}", doc_date)
 
 
-def _attachment(tok: Token, stops: list[Token]) -> int | None:
+def _attachment(tok: Token, stops: list[Token], openers: frozenset[str] = frozenset()) -> int | None:
     """How closely a date attaches to the clause: the hops from the date up to the clause's
     head (or the trigger, or an event noun the clause describes), counting a noun passed on the way as three ("the summit in
     September" dates the summit, not the clause); None when the way leaves the clause or
-    enters it from a clause of its own ("as announced in November, ...")."""
+    enters it from a clause of its own ("as announced in November, ..."). A word of
+    ``openers`` the parser made a clause of its own ("Effective 8 July 2010, X acquired") only
+    introduces the date."""
     hops = 0
     stops = {t.i for t in stops}
     while tok.i not in stops:
-        if tok.dep_ in ("advcl", "relcl", "ccomp", "acl", "csubj", "parataxis") or tok.head.i == tok.i:
+        if tok.dep_ in ("advcl", "relcl", "ccomp", "acl", "csubj", "parataxis") and tok.lower_ not in openers \
+                or tok.head.i == tok.i:
             return None
         tok = tok.head
         hops += 3 if tok.pos_ in ("NOUN", "PROPN") and tok.i not in stops else 1
