@@ -1021,3 +1021,13 @@ def test_rules_and_model_keep_one_direction_of_an_asymmetric_relation(ontology):
     assert [(c.subject, c.relation, c.object) for c in kept] == [
         ("a", "owns", "b"), ("a", "operates", "b"), ("b", "operates", "a"), ("a", "partnersWith", "b"),
         ("b", "partnersWith", "a")]
+
+
+def test_a_registers_field_label_is_no_name(extractor):
+    """ "AGENCY: Kelvane Regulatory Commission." at the head of a register notice: "AGENCY"
+    labels the field; the agency is the name after it."""
+    _, ents = _entities(extractor, "AGENCY: Kelvane Regulatory Commission.\nACTION: Order approving the transfer of "
+                                   "licenses.\n\nThe Kelvane Regulatory Commission approved the transfer of the Brenna "
+                                   "plant to Talvor Energy LLC.")
+    assert not {"AGENCY", "ACTION"} & set(ents), ents
+    assert "Kelvane Regulatory Commission" in ents, ents

@@ -339,6 +339,9 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue  # a headline or a heading in capitals, not a name
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
+        if text.isupper() and s.end < len(doc) and doc[s.end].text == ":" \
+                and (s.start_char == 0 or doc_text[s.start_char - 1] == "\n"):
+            continue  # a register's field label: "AGENCY: Nuclear Regulatory Commission."
         if labs <= {"GPE", "LOC", "FAC", "PROPN", "PAREN", "ORG"} and "GAZ" not in labs and address_place(s):
             # a company with its address: "Northrop Grumman Systems Corporation of Dulles, Virginia"
             of = next((t.i for t in reversed(s) if t.lower_ == "of"), s.start)
