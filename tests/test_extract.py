@@ -1031,3 +1031,13 @@ def test_a_registers_field_label_is_no_name(extractor):
                                    "plant to Talvor Energy LLC.")
     assert not {"AGENCY", "ACTION"} & set(ents), ents
     assert "Kelvane Regulatory Commission" in ents, ents
+
+
+def test_a_name_headed_by_a_type_noun_is_of_that_type(extractor):
+    """ "the Province of Kelvane", "the City of Brenna": a province's and a city's government
+    (the head noun before "of" is a type noun of SubnationalGovernment), not companies."""
+    _, ents = _entities(extractor, "The Province of Kelvane and the City of Brenna signed an agreement with Talvor "
+                                   "Rail Ltd. to extend the line.")
+    assert ents["Province of Kelvane"][0] == "SubnationalGovernment", ents
+    assert ents["City of Brenna"][0] == "SubnationalGovernment", ents
+    assert ents["Talvor Rail Ltd."][0] == "Company", ents

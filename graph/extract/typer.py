@@ -36,12 +36,16 @@ def noun_type(tok: Token, ontology: Ontology) -> str | None:
 def _name_type(words: list[str], ontology: Ontology) -> str | None:
     """Type from words inside a name; the longest match, then the right-most, wins. A name
     with a complement is typed by its head before it: "Committee on Foreign Investments",
-    "Department of Energy", not by a word of the complement."""
+    "Department of Energy", not by a word of the complement; a head that is one common noun
+    of a type is of that type ("Province of Quebec", "City of Chicago")."""
     head_words = name_head(words)
     if len(head_words) < len(words):
         head = _name_type(head_words, ontology)
         if head:
             return head
+        plain = [t for prefix, t in ontology.type_noun_index.get(head_words[0], ()) if not prefix]
+        if len(head_words) == 1 and plain:
+            return plain[0]
     best, score = None, (0, -1)
     index = ontology.name_word_index
     for i, w in enumerate(words):
