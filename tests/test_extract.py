@@ -1035,9 +1035,11 @@ def test_a_registers_field_label_is_no_name(extractor):
 
 def test_a_name_headed_by_a_type_noun_is_of_that_type(extractor):
     """ "the Province of Kelvane", "the City of Brenna": a province's and a city's government
-    (the head noun before "of" is a type noun of SubnationalGovernment), not companies."""
+    (the head noun before "of" is a type noun of SubnationalGovernment), not companies; so is
+    "the State of Vantoria" (a name word of SubnationalGovernment) when it is no country."""
     _, ents = _entities(extractor, "The Province of Kelvane and the City of Brenna signed an agreement with Talvor "
-                                   "Rail Ltd. to extend the line.")
+                                   "Rail Ltd. to extend the line. The German State of Vantoria owns the airport.")
     assert ents["Province of Kelvane"][0] == "SubnationalGovernment", ents
+    assert [kind for label, (kind, _) in ents.items() if "Vantoria" in label] == ["SubnationalGovernment"], ents
     assert ents["City of Brenna"][0] == "SubnationalGovernment", ents
     assert ents["Talvor Rail Ltd."][0] == "Company", ents
