@@ -1043,3 +1043,14 @@ def test_a_name_headed_by_a_type_noun_is_of_that_type(extractor):
     assert [kind for label, (kind, _) in ents.items() if "Vantoria" in label] == ["SubnationalGovernment"], ents
     assert ents["City of Brenna"][0] == "SubnationalGovernment", ents
     assert ents["Talvor Rail Ltd."][0] == "Company", ents
+
+
+def test_a_state_named_only_as_where_a_company_is_is_no_party(extractor):
+    """ "funds frozen in a Kelvania bank": the sentence is about the bank, so no relation
+    of Kelvania's; "the Kelvania government" stays the state."""
+    from graph.extract.candidates import sentence_mentions
+    an, _ = _entities(extractor, "The United States froze the funds of Brenna Holdings in a Macau bank. The Macau "
+                                 "government criticised Brenna Holdings.")
+    by = sentence_mentions(an.mentions, an.finder.resolve)
+    texts = sorted(tok.text for ms in by.values() for _, tok, _ in ms)
+    assert texts.count("Macau") == 1, texts  # the government's, not the bank's

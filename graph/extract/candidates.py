@@ -123,7 +123,7 @@ def sentence_mentions(ms: Mentions, resolve) -> dict[int, list[tuple[str, Token,
         if m.key not in ms.entities:
             continue
         head = doc[m.start:m.end].root
-        if head.i in seen:
+        if head.i in seen or _place_of(head, m.key, ms):
             continue
         seen.add(head.i)
         out.setdefault(head.sent.start, []).append((m.key, head, False))
@@ -143,6 +143,17 @@ def sentence_mentions(ms: Mentions, resolve) -> dict[int, list[tuple[str, Token,
                     and any(m.key == key and m.end <= tok.i for m in ms.mentions):
                 out.setdefault(tok.sent.start, []).append((key, tok, True))
     return out
+
+
+def _place_of(head: Token, key: str, ms: Mentions) -> bool:
+    """A state named only as where an organisation is: "frozen in a Macau bank" is about the
+    bank, not Macau ("the Macau government" is Macau)."""
+    if head.dep_ != "compound" or head.head.pos_ != "NOUN" or head.head.lemma_.lower() in ms.ontology.government_nouns:
+        return False
+    if not ms.ontology.is_a(ms.type_of(key), STATE_ACTOR):
+        return False
+    kind = noun_type(head.head, ms.ontology)
+    return kind is not None and ms.ontology.is_a(kind, ORGANIZATION) and not ms.ontology.is_a(kind, STATE_ACTOR)
 
 
 def _definite(tok: Token, ms: Mentions) -> bool:
