@@ -1054,3 +1054,17 @@ def test_a_state_named_only_as_where_a_company_is_is_no_party(extractor):
     by = sentence_mentions(an.mentions, an.finder.resolve)
     texts = sorted(tok.text for ms in by.values() for _, tok, _ in ms)
     assert texts.count("Macau") == 1, texts  # the government's, not the bank's
+
+
+def test_its_after_a_name_and_a_comma_is_that_name(extractor):
+    """ "the designation of Kelvane Shipping Lines (KSL), its Shanghai-based subsidiary, Brenna
+    Shipping Company Ltd": "its" is Kelvane Shipping Lines, not the subject of the sentence;
+    and "Talvor County" is a county's government."""
+    rows = [r[:3] for r in extract_text(extractor, "The State Department is announcing the designation of the Kelvane "
+                                                   "Shipping Lines (KSL), its Shanghai-based subsidiary, Brenna Shipping "
+                                                   "Company Ltd, and the airline Vantor Air. The airport is owned and "
+                                                   "operated by Talvor County.")]
+    assert ("Kelvane Shipping Lines", "owns", "Brenna Shipping Company Ltd") in rows, rows
+    assert not [r for r in rows if r[1] == "owns" and "State" in r[0]], rows
+    _, ents = _entities(extractor, "The airport is owned and operated by Talvor County.")
+    assert ents["Talvor County"][0] == "SubnationalGovernment", ents

@@ -143,6 +143,18 @@ class References:
         key = self.ms.entity_at(self.doc[i - 2])
         return key if key and not self.ms.entities[key].described else None
 
+    def _set_beside(self, tok: Token) -> str | None:
+        """The entity named right before ", its": over a parenthesis after the name."""
+        i = tok.i - 1
+        if i < 1 or self.doc[i].text != ",":
+            return None
+        i -= 1
+        if self.doc[i].text == ")":
+            while i > 0 and self.doc[i].text != "(":
+                i -= 1
+            i -= 1
+        return self.ms.entity_at(self.doc[i]) if i >= 0 else None
+
     def antecedent(self, tok: Token) -> str | None:
         """Resolve "it", "its", "they": the subject of the governing clause, else the nearest entity."""
         plural = tok.lower_ in ("they", "their", "them", "themselves")
@@ -155,6 +167,12 @@ class References:
                 key = self.ms.entity_at(h)
                 if key:
                     return key
+        if tok.dep_ == "poss" and not plural and tok.head.lemma_.lower() in self.trig.relational:
+            # "the Islamic Republic of Iran Shipping Lines (IRISL), its China-based subsidiary,
+            # E-Sail": the name right before, however the parser hung the noun
+            key = self._set_beside(tok)
+            if key:
+                return key
         # in "ordered X to sell its stake", "its" is X: the controller of the infinitive
         for anc in tok.ancestors:
             if anc.dep_ == "xcomp":
