@@ -1068,3 +1068,12 @@ def test_its_after_a_name_and_a_comma_is_that_name(extractor):
     assert not [r for r in rows if r[1] == "owns" and "State" in r[0]], rows
     _, ents = _entities(extractor, "The airport is owned and operated by Talvor County.")
     assert ents["Talvor County"][0] == "SubnationalGovernment", ents
+
+
+def test_an_authority_is_a_state_body_and_a_competition_authority_a_regulator(extractor):
+    """ "Kelvane Valley Authority" (a state body that runs dams and plants) is no regulator, so
+    it may operate what it runs; "the Brenna Competition Authority" is a regulator."""
+    _, ents = _entities(extractor, "The Kelvane Valley Authority operates the Talvor Dam. The Brenna Competition "
+                                   "Authority opened an investigation into Vantor Ltd.")
+    assert ents["Kelvane Valley Authority"][0] == "GovernmentBody", ents
+    assert ents["Brenna Competition Authority"][0] == "Regulator", ents
