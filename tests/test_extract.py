@@ -1077,3 +1077,11 @@ def test_an_authority_is_a_state_body_and_a_competition_authority_a_regulator(ex
                                    "Authority opened an investigation into Vantor Ltd.")
     assert ents["Kelvane Valley Authority"][0] == "GovernmentBody", ents
     assert ents["Brenna Competition Authority"][0] == "Regulator", ents
+
+
+def test_a_state_owned_company_belongs_to_the_state_its_phrase_names(extractor):
+    """ "Kelvane-Gas, the State-owned gas operator in Poland": Poland owns it, as the state
+    named by a demonym ("the Polish state-owned ...") or a possessive would."""
+    rows = [r[:3] for r in extract_text(extractor, "The aid will be granted to Kelvane-Gas, the State-owned gas "
+                                                   "transmission system operator in Poland.")]
+    assert ("Poland", "owns", "Kelvane-Gas") in rows, rows

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from ..ontology import Ontology, RelationType
+from ..ontology import SCKG, Ontology, RelationType
 from .gazetteer import Gazetteer
 from .mentions import RELATIVE, Mentions
 from .claims import attribution, claim_status, ownership_share
@@ -452,6 +452,14 @@ class RelationFinder:
         head = adj.head if adj.dep_ in ("amod", "compound") else adj
         while head.dep_ in ("amod", "compound") and head.head is not head:
             head = head.head
+        if mod.lower_ == "state" and not owners and head is not adj:
+            # "Brazil's state-run energy company", "the State-owned operator in Poland": the
+            # state the phrase names
+            named = [c for c in head.children if c.dep_ == "poss"] + [
+                p for c in head.children if c.dep_ == "prep" and c.lower_ == "in"
+                for p in c.children if p.dep_ == "pobj"]
+            owners = [k for t in named if (k := self.ms.entity_at(t))
+                      and self.onto.is_a(self.ms.type_of(k), str(SCKG.State))]
         owned = self.refs.resolve(head) if head is not adj else None
         return self._pairs(owners, [owned] if owned else [], rel, adj, sent, 0.7, nominal=True)
 
