@@ -227,13 +227,6 @@ class Extractor:
         threshold_of = dict(zip(model.relations, model.thresholds))
         floor = {k: min(max(ps), threshold_of[k[1]]) for k, ps in per_triple.items()
                  if model.combine(ps) >= threshold_of[k[1]]}
-        for s, rel_name, o in list(floor):
-            # "A owns B" and "B owns A" from one document: one reading of the same words is
-            # wrong; the likelier direction stays (symmetric relations are stored once)
-            if (o, rel_name, s) in floor and s < o:
-                back = model.combine(per_triple[(o, rel_name, s)])
-                weaker = (o, rel_name, s) if back < model.combine(per_triple[(s, rel_name, o)]) else (s, rel_name, o)
-                del floor[weaker]
         for pair, rel_name, s, o, p in scored:
             accepted = (s, rel_name, o) in floor and p >= floor[(s, rel_name, o)]
             if not accepted and p < threshold_of[rel_name] * WEAK:
