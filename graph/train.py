@@ -3,8 +3,8 @@
 The candidates, features and labels of every gold document are computed once; a model is
 one logistic regression per relation (scikit-learn, ``liblinear``, fixed seed: the same
 data gives the same file). Each relation's decision threshold is chosen by an inner
-cross-validation over the training documents only, maximising document-level F1, so a
-held-out fold never influences its own model.
+cross-validation over the training documents only, maximising document-level F1 averaged
+over the threshold and its two neighbours, so a held-out fold never influences its own model.
 """
 
 from __future__ import annotations
@@ -361,7 +361,8 @@ def train(gold_dirs, *, extractor: Extractor | None = None, ontology: Ontology |
                          f"document's best; gold relations marked only optional neither positives nor "
                          f"negatives; a document's sentences combined by {AGGREGATION}; C (of "
                          f"{', '.join(map(str, C_GRID))}) and thresholds by {INNER_FOLDS}-fold inner "
-                         f"cross-validation maximising document-level F1")
+                         f"cross-validation maximising document-level F1 averaged over a threshold and its "
+                         f"neighbours")
     result = None
     if cv:
         result = cross_validate(docs, extractor, k=cv)
