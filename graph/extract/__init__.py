@@ -438,8 +438,8 @@ class Extractor:
 
 def _one_direction(candidates: list[Candidate], ontology: Ontology) -> list[Candidate]:
     """The candidates without the weaker direction of an asymmetric relation the document
-    also states the other way ("TIL is part of the MSC group" read as both "MSC owns TIL" and
-    "TIL owns MSC"): rules and model together, by their best confidence; both on a tie."""
+    also states the other way (one sentence read as both "A owns B" and "B owns A"): rules
+    and model together, by their best confidence; both on a tie."""
     best: dict[tuple, float] = {}
     for c in candidates:
         key = (c.subject, c.relation, c.object)

@@ -198,8 +198,7 @@ def date_phrases(doc) -> list[tuple[int, int, str]]:
 
 
 def _names_a_law(doc, start: int) -> bool:
-    return start >= 2 and doc[start - 1].lower_ == "of" and (
-        doc[start - 2].ent_type_ == "LAW" or doc[start - 2].text in ("Act", "Code", "Law"))
+    return start >= 2 and doc[start - 1].lower_ == "of" and doc[start - 2].ent_type_ == "LAW"
 
 
 _DAY_WORDS = frozenset(["today", "yesterday", "monday", "tuesday", "wednesday", "thursday", "friday",
