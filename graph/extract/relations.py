@@ -428,9 +428,8 @@ class RelationFinder:
                     parents += self.refs.phrase(c, indirect=False)
         if noun.dep_ == "attr":
             children += self._subjects(noun.head)
-        if part:
-            return self._pairs(children, parents, rel, noun, sent, 0.85, nominal=True)
-        return self._pairs(parents, children, rel, noun, sent, 0.85, nominal=True)
+        subs, objs = (children, parents) if part else (parents, children)
+        return self._pairs(subs, objs, rel, noun, sent, 0.85, nominal=True)
 
     def _owned_adjective(self, adj: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         """ "a Chinese-owned tech firm", "the Chinese state-owned company"."""

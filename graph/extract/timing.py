@@ -108,12 +108,13 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
                                                        for c in clause.children)
     if when:
         stops.append(clause.head)  # "In September 2005, when the US imposed ...": the time it names
+    openers = cues.start | cues.end  # words that only introduce a date
     for s, e, text in dates:
         root = roots.get((s, e))
         if root is None:
             root = roots[(s, e)] = doc[s:e].root
         named = when and s <= clause.head.i < e  # "until 1998, when it entered ...": the date the clause names
-        hops = 0 if named else _attachment(root, stops, cues.start | cues.end)
+        hops = 0 if named else _attachment(root, stops, openers)
         if hops is None:
             continue
         # the date's own word ("until") is the main clause's, not the "when" clause's

@@ -43,9 +43,10 @@ def _name_type(words: list[str], ontology: Ontology) -> str | None:
         head = _name_type(head_words, ontology)
         if head:
             return head
-        plain = [t for prefix, t in ontology.type_noun_index.get(head_words[0], ()) if not prefix]
-        if len(head_words) == 1 and plain:
-            return plain[0]
+        if len(head_words) == 1:
+            plain = [t for prefix, t in ontology.type_noun_index.get(head_words[0], ()) if not prefix]
+            if plain:
+                return plain[0]
     best, score = None, (0, -1)
     index = ontology.name_word_index
     for i, w in enumerate(words):
