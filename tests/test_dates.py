@@ -389,3 +389,17 @@ def test_effective_before_a_date_introduces_it(extractor):
     x = extractor.extract(parse_article(text, name="t.txt"))
     owns = [r for r in x.relations if r.relation == "owns" and x.entities[r.subject].label == "Osric Airport"]
     assert owns and owns[0].evidence.valid_from == "2010-07-08", owns
+
+
+def test_a_transfer_ends_the_leaving_partys_ownership_and_starts_the_entering_partys(extractor):
+    """The party a sale or transfer takes an asset from leaves it on the transfer's date:
+    "sold ... on 4 May 2019" ends the seller's ownership (not undated), "acquired ... from A"
+    ends A's (not starts it), and the buyer's begins."""
+    sold = _owns(extract_text(extractor, "Vantor Holdings sold the Osric terminal to Brenna Capital on 4 May 2019."),
+                 "Vantor Holdings", "Osric terminal")
+    assert sold and all((e.valid_from, e.valid_until) == (None, "2019-05-04") for e in sold), sold
+    rows = extract_text(extractor, "Brenna Capital acquired the Osric terminal from Vantor Holdings on 4 May 2019.")
+    seller = _owns(rows, "Vantor Holdings", "Osric terminal")
+    buyer = _owns(rows, "Brenna Capital", "Osric terminal")
+    assert seller and all((e.valid_from, e.valid_until) == (None, "2019-05-04") for e in seller), seller
+    assert buyer and all((e.valid_from, e.valid_until) == ("2019-05-04", None) for e in buyer), buyer

@@ -14,7 +14,7 @@ from .gazetteer import Gazetteer, phrase_matcher
 from .mentions import Mentions, find_mentions
 from .claims import ownership_share
 from .decisions import DecisionFinder
-from .timing import carry_dates, date_phrases, origin_dates, valid_time
+from .timing import carry_dates, date_phrases, leaving_party, origin_dates, valid_time
 from .relations import Candidate, RelationFinder, TriggerIndex
 
 METHOD = "sckg-rules"
@@ -317,6 +317,15 @@ class Extractor:
                 for actor in actors:
                     yield (actor, rel), vt.start, tok.sent
 
+    def _leaving(self, c: Candidate, ms: Mentions) -> bool | None:
+        """Whether the candidate's subject leaves the transfer its clause states (see
+        :func:`timing.leaving_party`), read from the subject's mention in the sentence."""
+        at = ms.at
+        for t in c.sentence:
+            if at[t.i] == c.subject and (at[t.head.i] != c.subject or t.head.i == t.i):
+                return leaving_party(t, c.trigger, self.ontology.time_cues)
+        return None
+
     def _dated_by_state_act(self, c: Candidate) -> bool:
         """A relation a state does not hold whose clause is a state's act on it ("prohibited the
         acquisition of X by Y"): the clause's date is the act's, not the relation's."""
@@ -385,10 +394,15 @@ class Extractor:
             # acquisition") nor by a clause that no word of it links to the pair ("DOE today
             # awarded X the contract for Y": Y's operation does not begin with the award);
             # a partnership is (the award starts the contract)
+            leaving = self._leaving(c, ms) if c.relation in ("owns", "operates") else None
             if self._dated_by_state_act(c) or c.relation not in self._state_relations and (
-                    c.relation in ("owns", "operates")
+                    c.relation in ("owns", "operates") and leaving is None
                     and not any(k.startswith(c.relation + ":") for k in self.vocab.of(c.trigger))):
                 vt = replace(vt, start=None, end=None)
+            elif leaving is not None and not (vt.start and vt.end):
+                # "A sold X to B in 2019": A's ownership ends then, B's begins
+                when = vt.start or vt.end
+                vt = replace(vt, start=None if leaving else when, end=when if leaving else None)
             ev = Evidence(sentence=sentence, start=start, end=end, method=method,
                           method_version=self.version, confidence=c.confidence, status=c.status,
                           trigger=c.trigger.text, asserted_by=c.asserted_by, date=c.date, share=c.share,

@@ -12,6 +12,7 @@ from ..model import Relation
 from ..ontology import TimeCues
 from .claims import SPEECH_VERBS
 from .dates import parse_date, parse_range
+from .typer import first_conjunct
 
 _PERCENT = r"(\d+(?:\.\d+)?)\s*(?:%|per ?cent\b)"
 _FROM_TO = re.compile(rf"\bfrom\s+(?:about\s+|around\s+|nearly\s+|almost\s+)?{_PERCENT}\s+to\s+(?:about\s+|around\s+|just\s+|below\s+|under\s+)?{_PERCENT}", re.I)
@@ -139,6 +140,26 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
         start = doc_date  # "The United States is imposing sanctions on X": done on the document's date
     before, after = share_change(trigger.sent)
     return ValidTime(start, end, before, after)
+
+
+def leaving_party(party: Token, trigger: Token, cues: TimeCues) -> bool | None:
+    """Whether a party named in a transfer leaves it (True: "sold X", "sold by A", "bought X
+    from A", "the transfer of X from A to B") or enters it (False: "sold X to B"); None when
+    the clause is no transfer the party takes a side in. The transfer's date ends the
+    leaving party's ownership or operation and starts the entering party's."""
+    tok = first_conjunct(party)
+    clause = clause_of(trigger)
+    selling = bool((_forms(trigger) | _forms(clause)) & cues.end_triggers)
+    if tok.dep_ == "pobj" and tok.head.lower_ in ("from", "to"):
+        gov = tok.head.head
+        if gov.i in (trigger.i, clause.i) or gov.head.i in (trigger.i, clause.i) and gov.dep_ in ("dobj", "pobj"):
+            return tok.head.lower_ == "from"
+        return None
+    if selling and tok.dep_ == "nsubj" and tok.head.i == clause.i:
+        return True
+    if selling and tok.dep_ == "pobj" and tok.head.dep_ == "agent" and tok.head.head.i == clause.i:
+        return True
+    return None
 
 
 def _same_time(participle: Token) -> bool:
