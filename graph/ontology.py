@@ -81,6 +81,7 @@ class RelationType:
     owned_adjectives: tuple[str, ...] = ()
     directives: tuple[str, ...] = ()
     directed: tuple[str, ...] = ()
+    transfer_verbs: tuple[str, ...] = ()  # "A sold X to B": B holds the relation with X
     raising_verbs: tuple[str, ...] = ()
     range_excludes: tuple[URIRef, ...] = ()
     domain_excludes: tuple[URIRef, ...] = ()
@@ -409,6 +410,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             owned_adjectives=_strs(g, prop, SCKG.ownedAdjective),
             directives=_strs(g, prop, SCKG.directive),
             directed=_strs(g, prop, SCKG.directed),
+            transfer_verbs=_strs(g, prop, SCKG.transferVerb),
             raising_verbs=_strs(g, prop, SCKG.objectRaisingVerb),
             range_excludes=tuple(sorted(URIRef(x) for x in g.objects(prop, SCKG.rangeExcludes))),
             domain_excludes=tuple(sorted(URIRef(x) for x in g.objects(prop, SCKG.domainExcludes))),

@@ -1085,3 +1085,15 @@ def test_a_state_owned_company_belongs_to_the_state_its_phrase_names(extractor):
     rows = [r[:3] for r in extract_text(extractor, "The aid will be granted to Kelvane-Gas, the State-owned gas "
                                                    "transmission system operator in Poland.")]
     assert ("Poland", "owns", "Kelvane-Gas") in rows, rows
+
+
+def test_the_party_a_transfer_verb_passes_its_object_to_holds_it(extractor):
+    """ "A sold X to B", "X was transferred to B" (sckg:transferVerb): B owns X; a planned sale
+    is a planned ownership."""
+    rows = [r[:3] for r in extract_text(extractor, "Vantor Holdings sold the Osric terminal to Brenna Capital.")]
+    assert ("Brenna Capital", "owns", "Osric terminal") in rows, rows
+    rows = [r[:3] for r in extract_text(extractor, "The Osric terminal was transferred to Brenna Capital in 2018.")]
+    assert ("Brenna Capital", "owns", "Osric terminal") in rows, rows
+    rows = extract_text(extractor, "Vantor Holdings plans to sell the Osric terminal to Brenna Capital.")
+    assert [ev.status for s, p, o, ev in rows if (s, p, o) == ("Brenna Capital", "owns", "Osric terminal")] \
+        == ["planned"], rows

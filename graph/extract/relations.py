@@ -75,9 +75,15 @@ class TriggerIndex:
         for rel in ontology.relations.values():
             for v in rel.directed:
                 self.directed.setdefault(v, []).append(rel)
+        #: "A sold X to B": B holds the relation with X (a particle must follow: "hand over")
+        self.transfer: dict[str, list[tuple[RelationType, str | None]]] = {}
+        for rel in ontology.relations.values():
+            for v in rel.transfer_verbs:
+                head, *rest = v.split()
+                self.transfer.setdefault(head, []).append((rel, rest[0] if rest else None))
         #: every word form that can start a pattern: most tokens are skipped on one lookup
         self.forms = frozenset().union(self.verbs, self.nouns, self.agent_nouns, self.child_nouns,
-                                       self.adjectives, self.directed)
+                                       self.adjectives, self.directed, self.transfer)
 
 
 def _forms(tok: Token) -> set[str]:
@@ -121,6 +127,10 @@ class RelationFinder:
                     for f in forms:
                         for rel in trig.directed.get(f, ()):
                             out += self._directed(tok, rel, sent)
+                    for f in forms:
+                        for rel, particle in trig.transfer.get(f, ()):
+                            if not particle or any(c.lower_ == particle for c in tok.children):
+                                out += self._transfer(tok, rel, sent)
                 if tok.pos_ in ("NOUN", "PROPN"):
                     for f in forms:
                         for rel, pre in trig.nouns.get(f, ()):
@@ -263,6 +273,14 @@ class RelationFinder:
             objs = [k for c in head.children if c.dep_ == "dobj" for k in self.refs.phrase(c, indirect=False)]
             subs = self._subjects(head)
         return self._pairs(subs, objs, rel, head, sent, 0.75)
+
+    def _transfer(self, verb: Token, rel: RelationType, sent: Span) -> list[Candidate]:
+        """ "A sold X to B", "X was transferred to B": the party after "to" and what passes to it."""
+        takers = [k for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"
+                  for p in c.children if p.dep_ == "pobj" for k in self.refs.phrase(p, indirect=False)]
+        if not takers:
+            return []
+        return self._pairs(takers, self._objects(verb, rel), rel, verb, sent, 0.75)
 
     def _event_noun(self, noun: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         objs: list[str] = []
