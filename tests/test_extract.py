@@ -181,7 +181,7 @@ def test_a_states_iso_name_is_the_gazetteer_state(extractor):
 
 @pytest.mark.parametrize("text,name,type_", [
     ("Bolivia nationalised the gas fields of Petrobras last year.", "Bolivia", "State"),  # pycountry
-    ("Secure must sell 29 facilities, the Competition Tribunal said.", "Competition Tribunal", "GovernmentBody"),
+    ("Secure must sell 29 facilities, the Competition Tribunal said.", "Competition Tribunal", "Court"),
     ("Sandia National Laboratories is run by NTESS.", "Sandia National Laboratories", "Facility"),
     # the head before the complement types the name, not a word inside it ("Investments")
     ("Lawmakers asked the Committee on Strategic Investments in the United Kingdom to investigate the deal.",
@@ -1097,3 +1097,24 @@ def test_the_party_a_transfer_verb_passes_its_object_to_holds_it(extractor):
     rows = extract_text(extractor, "Vantor Holdings plans to sell the Osric terminal to Brenna Capital.")
     assert [ev.status for s, p, o, ev in rows if (s, p, o) == ("Brenna Capital", "owns", "Osric terminal")] \
         == ["planned"], rows
+
+
+def test_a_court_owns_and_runs_nothing(extractor):
+    """A court or tribunal (sckg:Court) reviews and prohibits; it is no owner or operator of
+    the site its order names."""
+    rows = [r[:3] for r in extract_text(extractor, "The Talvor Court of Appeal upheld the Competition Tribunal's order "
+                                                   "requiring Kelvane Corporation to divest the Brenna landfill site.")]
+    assert not [r for r in rows if r[1] in ("owns", "operates") and r[0] in ("Talvor Court of Appeal",
+                                                                              "Competition Tribunal")], rows
+    assert not extract_text(extractor, "The Osric Tribunal operates the Brenna landfill site.")
+
+
+def test_the_government_of_a_text_that_names_one_state_is_that_state(extractor):
+    """ "The federal government acquired X" before the text names its one state (Norway): the
+    state; with two states named it is neither."""
+    rows = [r[:3] for r in extract_text(extractor, "The federal government acquired Kelvane Pipeline in 2018. "
+                                                   "Norway announced a review.")]
+    assert ("Norway", "owns", "Kelvane Pipeline") in rows, rows
+    rows = [r[:3] for r in extract_text(extractor, "The federal government acquired Kelvane Pipeline in 2018. "
+                                                   "Norway and Poland announced a review.")]
+    assert not [r for r in rows if r[1] == "owns"], rows

@@ -16,6 +16,7 @@ PHRASE_DEPS = {"prep", "pobj", "compound", "poss", "nmod", "appos", "conj", "dob
 STATE_ACTOR = "https://w3id.org/sckg/ontology#StateActor"
 GOV_BODY = "https://w3id.org/sckg/ontology#GovernmentBody"
 COMPANY = "https://w3id.org/sckg/ontology#Company"
+STATE = "https://w3id.org/sckg/ontology#State"
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
            "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7, "8": 8, "9": 9, "10": 10}
 DEAL_NOUNS = {"deal", "takeover", "acquisition", "purchase", "sale", "investment", "bid", "transaction", "merger"}
@@ -62,6 +63,13 @@ class References:
             owner = self.state_of(tok, t)
             if owner:
                 return owner
+            if tok.lemma_.lower() in self.gov_nouns and tok.tag_ == "NN" and any(
+                    c.dep_ == "det" and c.lower_ == "the" for c in tok.children) and not any(
+                    c.dep_ in ("prep", "poss", "compound") for c in tok.children):
+                # "the (federal) government" of a text that names one state, before or after
+                only = self.only_state()
+                if only:
+                    return only
             of_names = [self.ms.entity_at(p) for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
                         for p in c.children if p.dep_ == "pobj"]
             of_names = [k for k in of_names if k]
@@ -82,6 +90,13 @@ class References:
             if t:
                 return self.ms.describe(tok)
         return None
+
+    def only_state(self) -> str | None:
+        """The one state a document names, if it names just one."""
+        if "_only_state" not in self.__dict__:
+            states = {m.key for m in self.ms.mentions if self.ms.type_of(m.key) == STATE}
+            self._only_state = next(iter(states)) if len(states) == 1 else None
+        return self._only_state
 
     def state_of(self, tok: Token, type_iri: str | None) -> str | None:
         """ "Italy's government", "Panama's comptroller general", "the government of Greece": the state."""
