@@ -60,11 +60,15 @@ def _value(sol, name):
     return None if term is None else term.value
 
 
+#: the ontology's state actor types (the store holds the ontology)
+_STATE_TYPES = "SELECT ?t WHERE { ?t rdfs:subClassOf* sckg:StateActor }"
+
+
 def project(store: Store) -> nx.MultiDiGraph:
     """The entity graph: entities as nodes, relations as typed edges carrying their evidence.
 
     Node attributes: ``label``, ``type`` (local name of the most specific class), ``names``
-    (all labels), ``same_as``. One edge per (subject, relation, object), keyed by the
+    (all labels), ``same_as``, ``state_actor`` (the type is a state actor's). One edge per (subject, relation, object), keyed by the
     relation, with ``relation``, ``asserted`` (False when every source denies, negates or
     only plans it) and ``evidence`` (a list of dicts sorted by document and offset, each
     with the sentence, status, document IRI, title and file name, offsets and method, and
@@ -78,9 +82,10 @@ def project(store: Store) -> nx.MultiDiGraph:
     0
     """
     g = nx.MultiDiGraph()
+    state = {sol["t"].value for sol in store.query(_STATE_TYPES)}
     for e, rec in store.entities().items():
         g.add_node(e, label=rec.label, type=rec.type.rsplit("#", 1)[-1], names=list(rec.names),
-                   same_as=list(rec.same_as))
+                   same_as=list(rec.same_as), state_actor=rec.type in state)
     docs = {sol["doc"].value: (_value(sol, "title"), _value(sol, "ddate"), _value(sol, "file"))
             for sol in store.query(_DOCUMENTS)}
     asserting = {sol["status"].value: sol["asserts"].value == "true" for sol in store.query(_STATUSES)}
@@ -271,9 +276,7 @@ def state_exposure(g: nx.MultiDiGraph, *, top: int | None = None) -> list[tuple[
                 for _, child, kk, dd in g.out_edges(node, keys=True, data=True):
                     if kk in ("owns", "operates") and dd["asserted"]:
                         frontier.append((child, w / 2))
-    rows = [(n, score, sorted(actors[n])) for n, score in exposure.items()
-            if g.nodes[n]["type"] not in ("State", "GovernmentBody", "IntelligenceAgency", "Regulator",
-                                          "SubnationalGovernment")]
+    rows = [(n, score, sorted(actors[n])) for n, score in exposure.items() if not g.nodes[n].get("state_actor")]
     rows.sort(key=lambda r: (-r[1], r[0]))
     return rows[:top] if top else rows
 
