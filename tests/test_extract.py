@@ -1118,3 +1118,29 @@ def test_the_government_of_a_text_that_names_one_state_is_that_state(extractor):
     rows = [r[:3] for r in extract_text(extractor, "The federal government acquired Kelvane Pipeline in 2018. "
                                                    "Norway and Poland announced a review.")]
     assert not [r for r in rows if r[1] == "owns"], rows
+
+
+def test_a_capitalised_plural_common_noun_is_no_name(extractor):
+    """ "Dignitaries also entered ..." at a sentence's start, "... Based Companies on the List"
+    in a headline in title case: plurals of English nouns, not names."""
+    _, ents = _entities(extractor, "Dignitaries also visited the Kelvane Ammunition Plant.")
+    assert "Dignitaries" not in ents, ents
+    _, ents = _entities(extractor, "DHS Places Two Brenna-Based Companies on the Entity List\n\nToday the department "
+                                   "added Talvor Steel Co., Ltd. to the list.")
+    assert "Companies" not in ents, ents
+
+
+def test_a_name_with_a_type_word_of_its_own_is_not_the_facility_before_of(extractor):
+    """ "a subordinate installation of the Kelvane Munitions Command": the command is a state
+    body (its own name word), not an installation as in "the ports of Balboa and Brenna"."""
+    _, ents = _entities(extractor, "The Talvor plant is a subordinate installation of the Kelvane Munitions Command.")
+    assert ents["Kelvane Munitions Command"][0] == "GovernmentBody", ents
+
+
+def test_a_terms_acronym_is_no_name_and_a_coast_guard_is_a_state_body(extractor):
+    """ "light rare earth elements (LREE)": the letters begin the lower-case words before them,
+    a term's short form; "the Brenna Coast Guard" is a state body, not a company."""
+    _, ents = _entities(extractor, "Kelvane Materials will process light rare earth elements (LREE) at its plant. "
+                                   "The Brenna Coast Guard inspected the Talvor platform.")
+    assert "LREE" not in ents, ents
+    assert ents["Brenna Coast Guard"][0] == "GovernmentBody", ents

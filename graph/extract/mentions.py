@@ -155,6 +155,33 @@ class Mentions:
         return self.add(span, ent).iri
 
 
+def _term_acronym(span) -> bool:
+    """An acronym in parentheses whose letters begin the lower-case words before it: "light
+    rare earth elements (LREE)" shortens a term, not a name."""
+    doc = span.doc
+    letters = span.text.lower()
+    if len(span) != 1 or not span.text.isupper() or not letters.isalpha() or len(letters) < 2 \
+            or span.start < 2 or doc[span.start - 1].text != "(":
+        return False
+    words = [t for t in doc[max(span.start - 1 - len(letters), 0):span.start - 1] if t.is_alpha]
+    words = words[-len(letters):]
+    return len(words) == len(letters) and all(t.is_lower for t in words) \
+        and "".join(t.lower_[0] for t in words) == letters
+
+
+def _plural_common(tok, english: frozenset[str]) -> bool:
+    """A capitalised plural of an English common noun at a sentence's start or in a headline
+    written in title case ("Dignitaries", "Companies"), not a name ("Emirates" is known by the
+    gazetteer; "Airbus" is no plural)."""
+    word = tok.lower_
+    if tok.tag_ not in ("NNS", "NNPS") or not word.endswith("s"):
+        return False
+    singular = {tok.lemma_.lower(), word[:-1], word[:-2], word[:-3] + "y" if word.endswith("ies") else ""} - {word, ""}
+    if not singular & english:
+        return False
+    return tok.is_sent_start or all(t.is_title or t.is_upper or not t.is_alpha or t.is_stop for t in tok.sent)
+
+
 def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: PhraseMatcher, *,
                   scope: str, english: frozenset[str] = frozenset()) -> Mentions:
     """Find and type the named entities of ``doc``; ``english``: the English words (lower-cased)
@@ -339,6 +366,10 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue  # a headline or a heading in capitals, not a name
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
+        if "GAZ" not in labs and _term_acronym(s):
+            continue  # "light rare earth elements (LREE)": a term's short form, not a name
+        if len(s) == 1 and "GAZ" not in labs and _plural_common(s[0], english):
+            continue  # "Dignitaries also entered ...", "... PRC-Based Companies on the List"
         if text.isupper() and s.end < len(doc) and doc[s.end].text == ":" \
                 and (s.start_char == 0 or doc_text[s.start_char - 1] == "\n"):
             continue  # a register's field label: "AGENCY: Nuclear Regulatory Commission."

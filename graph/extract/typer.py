@@ -278,9 +278,11 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
         if gov.lemma_.lower() in ontology.government_nouns or t == str(SCKG.SubnationalGovernment):
             return str(SCKG.SubnationalGovernment)
         if t and is_facility(t, ontology) and (root.dep_ == "pobj" or gov.tag_ == "NNS" and any(
-                c.dep_ == "conj" for c in root.children)):
+                c.dep_ == "conj" for c in root.children)) and not any(
+                _name_type(normalise_name(n).split(), ontology) for n in c["names"]):
             # "the ports of Balboa and Cristóbal"; "the Milan Malpensa and Milan Linate
-            # airports": names sharing a plural facility noun are each one of them
+            # airports": names sharing a plural facility noun are each one of them (not a name
+            # with a type word of its own: "an installation of the Joint Munitions Command")
             return t
     name_types = [_name_type(normalise_name(n).split(), ontology) for n in c["names"]]
     name_types = [t for t in name_types if t]
