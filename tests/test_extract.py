@@ -1144,3 +1144,13 @@ def test_a_terms_acronym_is_no_name_and_a_coast_guard_is_a_state_body(extractor)
                                    "The Brenna Coast Guard inspected the Talvor platform.")
     assert "LREE" not in ents, ents
     assert ents["Brenna Coast Guard"][0] == "GovernmentBody", ents
+
+
+def test_the_seller_an_asset_is_bought_from_is_not_owned_by_the_buyer(extractor):
+    """ "A bought X from B": A owns X; B is the seller, not something A holds."""
+    for text, seller in (("Talvor Innovations Corporation had acquired KST from Brenna Martin Corporation.",
+                          "Brenna Martin Corporation"),
+                         ("Talvor Group bought the Osric mine from Brenna Mining in 2019.", "Brenna Mining")):
+        rows = [r[:3] for r in extract_text(extractor, text)]
+        assert not [r for r in rows if r[1] == "owns" and r[2] == seller], rows
+        assert [r for r in rows if r[1] == "owns" and r[0].startswith("Talvor")], rows

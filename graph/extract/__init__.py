@@ -233,6 +233,9 @@ class Extractor:
                 continue
             rule = rules.get((pair.sentence.start, s, rel_name, o))
             trigger = rule.trigger if rule else self._trigger(pair, rel_name)
+            if rel_name in ("owns", "operates") and not pair.o_pron and not pair.implicit \
+                    and leaving_party(pair.o_tok, trigger, self.ontology.time_cues):
+                continue  # "A acquired X from B": B is the seller, not what A holds
             status, by, date = an.finder.context(trigger)
             share = ownership_share(trigger) if rel_name == "owns" else None
             (out if accepted else weak).append(
