@@ -1154,3 +1154,13 @@ def test_the_seller_an_asset_is_bought_from_is_not_owned_by_the_buyer(extractor)
         rows = [r[:3] for r in extract_text(extractor, text)]
         assert not [r for r in rows if r[1] == "owns" and r[2] == seller], rows
         assert [r for r in rows if r[1] == "owns" and r[0].startswith("Talvor")], rows
+
+
+def test_a_bare_capitalised_government_of_a_text_that_names_one_state_is_that_state(extractor):
+    """ "The Federal Government" is Canada's in a text that names only Canada; "the
+    Administration" of a text that names the Kelvane Security Administration is that body."""
+    _, ents = _entities(extractor, "The Federal Government acquired Kelvane Pipeline in 2018. Canada announced a review.")
+    assert "Federal Government" in ents["Canada"][1] and "Federal Government" not in ents, ents
+    _, ents = _entities(extractor, "The Kelvane Security Administration awarded the contract. The Administration said "
+                                   "Brenna will run the site in the United States.")
+    assert "Administration" in ents["Kelvane Security Administration"][1], ents

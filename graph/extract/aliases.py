@@ -11,6 +11,9 @@ from spacy.tokens import Doc, Span, Token
 from ..model import acronyms, is_legal_form, normalise_name, variant_keys, without_legal_form
 from .typer import country_names, noun_type, postal_codes
 
+#: the ontology's State class (a gazetteer entry's type)
+STATE_TYPE = "https://w3id.org/sckg/ontology#State"
+
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[0].isalpha()).casefold()
 
@@ -408,6 +411,28 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str], short_name
                     _join(same, c, clusters, {})  # "the Crown" of a text that names Canada
                 else:
                     c["gaz"] = known[0]
+
+
+#: words that may come before a government noun in a bare reference to a state's government
+GOVERNMENT_ADJECTIVES = frozenset({"federal", "national", "central"})
+
+
+def join_bare_government(clusters: list[dict], government_nouns, is_state) -> None:
+    """ "the Government", "the Federal Government", "the Administration" of a text that names
+    one state (``is_state(normalised name)``, or a gazetteer state): that state. Runs after
+    :func:`join_bare_heads`, so "the Administration" of a text that names the National
+    Nuclear Security Administration has joined that already."""
+    states = [c for c in clusters if (c["gaz"] is not None and str(c["gaz"].type) == STATE_TYPE)
+              or any(is_state(normalise_name(n)) for n in c["names"])]
+    if len(states) != 1:
+        return
+    for c in list(clusters):
+        if c is states[0] or c["gaz"] is not None:
+            continue
+        norms = {normalise_name(n) for n in c["names"]}
+        if norms and all(n.split() and n.split()[-1] in government_nouns
+                         and set(n.split()[:-1]) <= GOVERNMENT_ADJECTIVES for n in norms):
+            _join(states[0], c, clusters, {})
 
 
 def join_short_before_full(clusters: list[dict], facility_short, head_words: frozenset[str],

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from ..model import (Entity, entity_iri, facility_short_form, is_generic, is_legal_form, normalise_name,
                      without_state_prefix)
 from ..ontology import SCKG, Ontology
-from .aliases import (join_bare_heads, join_of_state, join_parenthesised, join_short_before_full,
+from .aliases import (join_bare_government, join_bare_heads, join_of_state, join_parenthesised, join_short_before_full,
                       match_earlier, merge_aliases, preferred_name, quote_mark, title_noun, trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences, line_of,
@@ -451,8 +451,9 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     join_parenthesised(doc, clusters)
     join_bare_heads(clusters, ontology.head_words, gazetteer.short_names, gaz_named)
     join_short_before_full(clusters, facility_short, ontology.head_words, ontology.state_prefixes)
-    join_of_state(clusters, lambda n: n in country_names() or (gazetteer.by_name.get(n) or NO_ENTRY).type == SCKG.State,
-                  ontology.head_words)
+    is_state = lambda n: n in country_names() or (gazetteer.by_name.get(n) or NO_ENTRY).type == SCKG.State  # noqa: E731
+    join_of_state(clusters, is_state, ontology.head_words)
+    join_bare_government(clusters, frozenset(ontology.government_nouns), is_state)
 
     types = {id(c): cluster_type(c, ontology, doc) for c in clusters}
     token_type = {}
