@@ -1164,3 +1164,15 @@ def test_a_bare_capitalised_government_of_a_text_that_names_one_state_is_that_st
     _, ents = _entities(extractor, "The Kelvane Security Administration awarded the contract. The Administration said "
                                    "Brenna will run the site in the United States.")
     assert "Administration" in ents["Kelvane Security Administration"][1], ents
+
+
+def test_a_routes_two_ends_before_its_facility_noun_are_one_name(extractor):
+    """ "the Kelvane to Brenna Natural Gas Pipeline (owned and operated by Talvor)": one
+    pipeline, not a place "Kelvane" beside it; the subject of a passive "owned and operated
+    by" is no operator itself, so it stays a facility."""
+    _, ents = _entities(extractor, "The assets include the Kelvane to Brenna Natural Gas Pipeline (owned and operated "
+                                   "by Talvor Infrastructure Limited) and the Osric Gas Pipeline.")
+    assert ents.get("Kelvane to Brenna Natural Gas Pipeline", ("",))[0] == "Facility", ents
+    assert "Kelvane" not in ents, ents
+    _, ents = _entities(extractor, "Gas flows from Kelvane to Brenna Natural Gas Pipeline connections.")
+    assert "Kelvane to Brenna Natural Gas Pipeline" not in ents, ents

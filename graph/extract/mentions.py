@@ -155,6 +155,23 @@ class Mentions:
         return self.add(span, ent).iri
 
 
+def _join_routes(spans: list, ontology: Ontology) -> list:
+    """ "the Dampier to Bunbury Natural Gas Pipeline": a route's two ends named before its
+    facility noun are one name, not a place and a pipeline ("from A to B" is no name)."""
+    out = []
+    for s, labs in spans:
+        if out:
+            prev, plabs = out[-1]
+            doc = s.doc
+            if s.start == prev.end + 1 and doc[prev.end].lower_ == "to" and prev.start > 0 \
+                    and doc[prev.start - 1].lower_ == "the" and all(t.pos_ == "PROPN" for t in prev) \
+                    and is_facility(noun_type(s[-1], ontology) or "", ontology):
+                out[-1] = (doc[prev.start:s.end], plabs | labs)
+                continue
+        out.append((s, labs))
+    return out
+
+
 def _term_acronym(span) -> bool:
     """An acronym in parentheses whose letters begin the lower-case words before it: "light
     rare earth elements (LREE)" shortens a term, not a name."""
@@ -332,6 +349,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             s = doc[s.start:j + 1]
             labs = labs | {"FACNAME"}
         extended.append((s, labs))
+
+    extended = _join_routes(extended, ontology)
 
     # 3. group names into entities
     facility_short = functools.partial(facility_short_form, ontology=ontology)  # "hanford site" -> "hanford"

@@ -288,7 +288,8 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     name_types = [t for t in name_types if t]
     if name_types:
         if is_facility(name_types[0], ontology) and (any(
-                s.root.dep_ == "nsubj" and s.root.head.lemma_.lower() in ontology.agent_verbs for s in c["spans"])
+                s.root.dep_ == "nsubj" and s.root.head.lemma_.lower() in ontology.agent_verbs
+                and not _passive(s.root.head) for s in c["spans"])
                 or any(is_legal_form(n.split()[-1]) for n in c["names"] if n.split())):
             # "CSP Zeebrugge Terminal operates ...", "Indiana Toll Road Concession Company,
             # LLC": a company, not a quay or a road
@@ -319,6 +320,13 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     if any(_with_home_state(s) for s in c["spans"]):
         return str(SCKG.Company)
     return None
+
+
+def _passive(verb: Token) -> bool:
+    """A participle with an agent or a passive auxiliary, its own or its conjunct's: "(owned
+    and operated by CKI)"."""
+    return verb.tag_ == "VBN" and any(c.dep_ in ("agent", "auxpass") for v in (verb, *verb.conjuncts)
+                                      for c in v.children)
 
 
 def _with_home_state(span: Span) -> bool:
