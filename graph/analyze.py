@@ -68,8 +68,8 @@ def project(store: Store) -> nx.MultiDiGraph:
     """The entity graph: entities as nodes, relations as typed edges carrying their evidence.
 
     Node attributes: ``label``, ``type`` (local name of the most specific class), ``names``
-    (all labels), ``same_as``, ``state_actor`` (the type is a state actor's). One edge per (subject, relation, object), keyed by the
-    relation, with ``relation``, ``asserted`` (False when every source denies, negates or
+    (all labels), ``same_as``, ``state_actor`` (the type is a state actor's, as the ontology in
+    the store says). One edge per (subject, relation, object), keyed by the relation, with ``relation``, ``asserted`` (False when every source denies, negates or
     only plans it) and ``evidence`` (a list of dicts sorted by document and offset, each
     with the sentence, status, document IRI, title and file name, offsets and method, and
     where the text gives them its valid time ``valid_from``/``valid_until`` and the stake

@@ -11,9 +11,6 @@ from spacy.tokens import Doc, Span, Token
 from ..model import acronyms, is_legal_form, normalise_name, variant_keys, without_legal_form
 from .typer import country_names, noun_type, postal_codes
 
-#: the ontology's State class (a gazetteer entry's type)
-STATE_TYPE = "https://w3id.org/sckg/ontology#State"
-
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[0].isalpha()).casefold()
 
@@ -419,11 +416,11 @@ GOVERNMENT_ADJECTIVES = frozenset({"federal", "national", "central"})
 
 def join_bare_government(clusters: list[dict], government_nouns, is_state) -> None:
     """ "the Government", "the Federal Government", "the Administration" of a text that names
-    one state (``is_state(normalised name)``, or a gazetteer state): that state. Runs after
+    one state (``is_state(normalised name)`` for one of its names): that state. Runs after
     :func:`join_bare_heads`, so "the Administration" of a text that names the National
     Nuclear Security Administration has joined that already."""
-    states = [c for c in clusters if (c["gaz"] is not None and str(c["gaz"].type) == STATE_TYPE)
-              or any(is_state(normalise_name(n)) for n in c["names"])]
+    states = [c for c in clusters if any(is_state(normalise_name(n)) for n in
+                                         [*c["names"], *([c["gaz"].label] if c["gaz"] is not None else [])])]
     if len(states) != 1:
         return
     for c in list(clusters):

@@ -18,8 +18,9 @@ from spacy.tokens import Doc, Span, Token
 from ..model import (Entity, entity_iri, facility_short_form, is_generic, is_legal_form, normalise_name,
                      without_state_prefix)
 from ..ontology import SCKG, Ontology
-from .aliases import (join_bare_government, join_bare_heads, join_of_state, join_parenthesised, join_short_before_full,
-                      match_earlier, merge_aliases, preferred_name, quote_mark, title_noun, trim_span)
+from .aliases import (join_bare_government, join_bare_heads, join_of_state, join_parenthesised,
+                      join_short_before_full, match_earlier, merge_aliases, preferred_name, quote_mark, title_noun,
+                      trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences, line_of,
                     short_form, shouted, split_case_titles, split_name)

@@ -263,6 +263,7 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     labels = set().union(*c["labels"])
     if "OFFICE" in labels:
         return str(SCKG.GovernmentBody)  # "Minister of Transport": the office, a state organ
+    name_types = [t for t in (_name_type(normalise_name(n).split(), ontology) for n in c["names"]) if t]
     # "the government of Shenzhen", "the Northern Territory government": a local government;
     # "the ports of Balboa and Cristóbal": a facility
     for s in c["spans"]:
@@ -278,14 +279,11 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
         if gov.lemma_.lower() in ontology.government_nouns or t == str(SCKG.SubnationalGovernment):
             return str(SCKG.SubnationalGovernment)
         if t and is_facility(t, ontology) and (root.dep_ == "pobj" or gov.tag_ == "NNS" and any(
-                c.dep_ == "conj" for c in root.children)) and not any(
-                _name_type(normalise_name(n).split(), ontology) for n in c["names"]):
+                c.dep_ == "conj" for c in root.children)) and not name_types:
             # "the ports of Balboa and Cristóbal"; "the Milan Malpensa and Milan Linate
             # airports": names sharing a plural facility noun are each one of them (not a name
             # with a type word of its own: "an installation of the Joint Munitions Command")
             return t
-    name_types = [_name_type(normalise_name(n).split(), ontology) for n in c["names"]]
-    name_types = [t for t in name_types if t]
     if name_types:
         if is_facility(name_types[0], ontology) and (any(
                 s.root.dep_ == "nsubj" and s.root.head.lemma_.lower() in ontology.agent_verbs
