@@ -438,8 +438,10 @@ def eval_(gold_dirs, store_dir, all_documents, fresh, folds):
 def train(gold_dirs, out, folds, date):
     """Train the relation model on gold corpora and write it with its model card.
 
-    Reproducible: the same gold files give the same weights. The package ships the model
-    this command wrote; its card (MODEL_CARD.md beside it) says what it learned from.
+    Reproducible: the same gold files give the same features, thresholds and weights (up to
+    noise in the sixth decimal from the numeric libraries' thread settings, such as
+    OMP_NUM_THREADS). The package ships the model this command wrote; its card
+    (MODEL_CARD.md beside it) says what it learned from.
 
     \b
     Example:
