@@ -68,6 +68,17 @@ def test_dask_build_exports_the_same_bytes_as_build(cluster, reference, tmp_path
     assert "partition 3/3 on 2 worker(s)" in capsys.readouterr().err
 
 
+def test_a_local_cluster_leaves_the_callers_environment_as_it_was(reference, tmp_path):
+    """`sckg build --engine dask` without a scheduler starts a LocalCluster; its nannies set
+    OMP_NUM_THREADS=1 and its like for their workers, and left them set in the building
+    process, where later child processes started their numeric libraries with one thread."""
+    import os
+    before = dict(os.environ)
+    store = Store(tmp_path / "store")
+    report = build([SEEDS], store=store, engine="dask", workers=2)
+    assert report.added and dict(os.environ) == before, set(os.environ.items()) ^ set(before.items())
+
+
 def test_two_local_workers_export_the_same_bytes_as_one(reference, tmp_path):
     store = Store(tmp_path / "store")
     build([SEEDS, DEV], store=store, workers=2)
