@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from ..model import (Entity, entity_iri, facility_short_form, is_generic, is_legal_form, normalise_name,
                      without_state_prefix)
 from ..ontology import SCKG, Ontology
-from .aliases import (join_bare_government, join_bare_heads, join_of_state, join_parenthesised,
+from .aliases import (_initials, join_bare_government, join_bare_heads, join_of_state, join_parenthesised,
                       join_short_before_full, match_earlier, merge_aliases, preferred_name, quote_mark, title_noun,
                       trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
@@ -184,7 +184,7 @@ def _term_acronym(span) -> bool:
     words = [t for t in doc[max(span.start - 1 - len(letters), 0):span.start - 1] if t.is_alpha]
     words = words[-len(letters):]
     return len(words) == len(letters) and all(t.is_lower for t in words) \
-        and "".join(t.lower_[0] for t in words) == letters
+        and _initials(" ".join(t.text for t in words)) == letters
 
 
 def _plural_common(tok, english: frozenset[str]) -> bool:

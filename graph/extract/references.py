@@ -4,6 +4,8 @@ a noun phrase."""
 
 from __future__ import annotations
 
+import functools
+
 from spacy.tokens import Doc, Token
 
 from ..ontology import Ontology
@@ -67,7 +69,7 @@ class References:
                     c.dep_ == "det" and c.lower_ == "the" for c in tok.children) and not any(
                     c.dep_ in ("prep", "poss", "compound") for c in tok.children):
                 # "the (federal) government" of a text that names one state, before or after
-                only = self.only_state()
+                only = self.only_state
                 if only:
                     return only
             of_names = [self.ms.entity_at(p) for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -91,12 +93,11 @@ class References:
                 return self.ms.describe(tok)
         return None
 
+    @functools.cached_property
     def only_state(self) -> str | None:
         """The one state a document names, if it names just one."""
-        if "_only_state" not in self.__dict__:
-            states = {m.key for m in self.ms.mentions if self.ms.type_of(m.key) == STATE}
-            self._only_state = next(iter(states)) if len(states) == 1 else None
-        return self._only_state
+        states = {m.key for m in self.ms.mentions if self.ms.type_of(m.key) == STATE}
+        return next(iter(states)) if len(states) == 1 else None
 
     def state_of(self, tok: Token, type_iri: str | None) -> str | None:
         """ "Italy's government", "Panama's comptroller general", "the government of Greece": the state."""

@@ -43,7 +43,7 @@ class TriggerIndex:
     """Trigger words of every relation, by kind and by (lowercase) head word."""
 
     def __init__(self, ontology: Ontology):
-        self.verbs: dict[str, list[tuple[RelationType, str | None]]] = {}
+        self.verbs = _by_head_word(ontology, "verbs")  # "take over": "take", then the particle
         self.nouns: dict[str, list[tuple[RelationType, tuple[str, ...]]]] = {}
         self.agent_nouns: dict[str, list[RelationType]] = {}
         #: a child noun names the object of its possessor's relation ("Alibaba's division
@@ -53,9 +53,6 @@ class TriggerIndex:
         #: "jointly" in "jointly controlled by A and B": A and B are partners
         self.joint: dict[str, list[RelationType]] = {}
         for rel in ontology.relations.values():
-            for v in rel.verbs:
-                head, *rest = v.split()
-                self.verbs.setdefault(head, []).append((rel, rest[0] if rest else None))
             for n in rel.nouns:
                 words = n.split()
                 self.nouns.setdefault(words[-1], []).append((rel, tuple(words[:-1])))
@@ -76,14 +73,21 @@ class TriggerIndex:
             for v in rel.directed:
                 self.directed.setdefault(v, []).append(rel)
         #: "A sold X to B": B holds the relation with X (a particle must follow: "hand over")
-        self.transfer: dict[str, list[tuple[RelationType, str | None]]] = {}
-        for rel in ontology.relations.values():
-            for v in rel.transfer_verbs:
-                head, *rest = v.split()
-                self.transfer.setdefault(head, []).append((rel, rest[0] if rest else None))
+        self.transfer = _by_head_word(ontology, "transfer_verbs")
         #: every word form that can start a pattern: most tokens are skipped on one lookup
         self.forms = frozenset().union(self.verbs, self.nouns, self.agent_nouns, self.child_nouns,
                                        self.adjectives, self.directed, self.transfer)
+
+
+def _by_head_word(ontology: Ontology, attr: str) -> dict[str, list[tuple[RelationType, str | None]]]:
+    """Each relation's verbs of one kind by their first word, with the particle that must
+    follow it ("take over": "take", "over"), or None."""
+    out: dict[str, list[tuple[RelationType, str | None]]] = {}
+    for rel in ontology.relations.values():
+        for v in getattr(rel, attr):
+            head, *rest = v.split()
+            out.setdefault(head, []).append((rel, rest[0] if rest else None))
+    return out
 
 
 def _forms(tok: Token) -> set[str]:
