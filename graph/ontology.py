@@ -82,6 +82,7 @@ class RelationType:
     directives: tuple[str, ...] = ()
     directed: tuple[str, ...] = ()
     transfer_verbs: tuple[str, ...] = ()  # "A sold X to B": B holds the relation with X
+    deal_words: frozenset[str] = frozenset()  # head words: "the acquisition of X by Y" is a deal a prohibition prevents
     raising_verbs: tuple[str, ...] = ()
     range_excludes: tuple[URIRef, ...] = ()
     domain_excludes: tuple[URIRef, ...] = ()
@@ -411,6 +412,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             directives=_strs(g, prop, SCKG.directive),
             directed=_strs(g, prop, SCKG.directed),
             transfer_verbs=_strs(g, prop, SCKG.transferVerb),
+            deal_words=frozenset(w.casefold().split()[0] for w in _strs(g, prop, SCKG.dealWord)),
             raising_verbs=_strs(g, prop, SCKG.objectRaisingVerb),
             range_excludes=tuple(sorted(URIRef(x) for x in g.objects(prop, SCKG.rangeExcludes))),
             domain_excludes=tuple(sorted(URIRef(x) for x in g.objects(prop, SCKG.domainExcludes))),

@@ -1176,3 +1176,10 @@ def test_a_routes_two_ends_before_its_facility_noun_are_one_name(extractor):
     assert "Kelvane" not in ents, ents
     _, ents = _entities(extractor, "Gas flows from Kelvane to Brenna Natural Gas Pipeline connections.")
     assert "Kelvane to Brenna Natural Gas Pipeline" not in ents, ents
+
+
+def test_courts_are_not_reviewed_and_deals_and_reviews_are_no_names(extractor):
+    rows = extract_text(extractor, (
+        "The European Commission has opened an in-depth investigation into Brenna Capital and the Kelvane "
+        "Supreme Court under the Osric Green Deal and the New Source Review."))
+    assert {(s, p, o) for s, p, o, _e in rows} == {("European Commission", "monitors", "Brenna Capital")}, rows

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
+from graph.document import parse_article
 from graph.store import Store
 from graph.temporal import as_of
 from graph.validate import validate
@@ -208,3 +209,40 @@ def test_valid_time_and_stake_change_from_text(tmp_path):
     assert any(b[1] == "blocked" and b[3] == "2023-11" for b in by), by
     assert any(b[1] == "owns" and b[5:] == ("0.35", "0.249") for b in by), by
     assert ("Vodafone", "owns", "Vodafone Hutchison Australia", "", "2022", "", "") in by, by
+
+
+def _decisions(extractor, body: str):
+    x = extractor.extract(parse_article("---\ntitle: t\ndate: 2024-05-03\n---\n" + body + "\n", name="inline.txt"))
+    label = {k: e.label for k, e in x.entities.items()}
+    rels = {(label[r.subject], r.relation, label[r.object]): r.evidence.status for r in x.relations}
+    decs = [(d.kind, label[d.actor], {(e.change, label[e.relation.subject], e.relation.relation,
+                                        label[e.relation.object]) for e in d.effects}) for d in x.decisions]
+    return rels, decs
+
+
+def test_a_prohibited_deal_stated_in_another_sentence_is_prevented_and_never_held(extractor):
+    rels, decs = _decisions(extractor, (
+        "Brenna Capital Ltd. announced its acquisition of Kelvane Systems Inc., an Ohio maker of radar chips, "
+        "in March. On Friday the Government of Canada issued an order prohibiting the transaction between "
+        "Brenna Capital and Kelvane Systems."))
+    # "an order prohibiting" is a prohibition, and what it prevents is the deal of the first sentence
+    assert ("prohibition", "Canada", {("prevented", "Brenna Capital Ltd.", "owns", "Kelvane Systems Inc.")}) \
+        in decs, decs
+    assert rels[("Brenna Capital Ltd.", "owns", "Kelvane Systems Inc.")] == "planned", rels
+
+
+def test_a_prohibition_leaves_the_buyers_own_parent_alone(extractor):
+    rels, decs = _decisions(extractor, (
+        "On Friday the Government of Canada issued an order prohibiting the acquisition of Kelvane Systems Inc. "
+        "by Brenna Capital Ltd., a company majority owned by Talvor Holdings."))
+    assert rels[("Talvor Holdings", "owns", "Brenna Capital Ltd.")] == "reported", rels
+    assert not any(e[1] == "Talvor Holdings" for _k, _a, effects in decs for e in effects), decs
+
+
+def test_an_order_to_divest_ends_what_was_bought_which_held_until_then(extractor):
+    rels, decs = _decisions(extractor, (
+        "Brenna Capital Ltd. acquired Kelvane Systems Inc., an Ohio maker of radar chips, in 2021. "
+        "On Friday the Government of Canada ordered Brenna Capital to divest Kelvane Systems."))
+    assert rels[("Brenna Capital Ltd.", "owns", "Kelvane Systems Inc.")] == "reported", rels
+    assert any(k == "order" and ("ended", "Brenna Capital Ltd.", "owns", "Kelvane Systems Inc.") in effects
+               for k, _a, effects in decs), decs

@@ -445,12 +445,31 @@ class Extractor:
 
         decisions = self.decision_finder.find(chosen, resolve=an.finder.resolve, mentions=ms,
                                               context=an.finder.context, evidence_of=evidence_of)
+        relations, decisions = _prevented_as_planned(relations, decisions)
         used = {r.subject for r in relations} | {r.object for r in relations} | \
             {r.evidence.asserted_by for r in relations if r.evidence.asserted_by} | \
             {d.actor for d in decisions}
         entities: dict[str, Entity] = {k: e for k, e in ms.entities.items() if not e.described or k in used}
         return Extraction(article=article, entities=dict(sorted(entities.items())), relations=relations,
                           decisions=decisions)
+
+
+def _prevented_as_planned(relations: list[Relation], decisions: list) -> tuple[list[Relation], list]:
+    """A deal a decision prohibited never held: its relation stays a claim, status planned
+    ("an order prohibiting the acquisition of X by Y"), unless a decision of the document
+    ends it (an order to divest what was bought: it held until then)."""
+    ended = {(e.relation.subject, e.relation.relation, e.relation.object)
+             for d in decisions for e in d.effects if e.change == "ended"}
+    prevented = {id(e.relation) for d in decisions for e in d.effects if e.change == "prevented"
+                 and (e.relation.subject, e.relation.relation, e.relation.object) not in ended}
+    if not prevented:
+        return relations, decisions
+    planned = {id(r): replace(r, evidence=replace(r.evidence, status="planned"))
+               for r in relations if id(r) in prevented}
+    relations = [planned.get(id(r), r) for r in relations]
+    decisions = [replace(d, effects=tuple(replace(e, relation=planned.get(id(e.relation), e.relation))
+                                          for e in d.effects)) for d in decisions]
+    return relations, decisions
 
 
 def _one_direction(candidates: list[Candidate], ontology: Ontology) -> list[Candidate]:

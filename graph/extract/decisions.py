@@ -48,6 +48,8 @@ class DecisionFinder:
         words = _lemmas(near)
         if relation == "monitors":
             return "review" if words & self.kinds.get("review", frozenset()) else None
+        if words & self.kinds.get("order", frozenset()) == {"order"} and words & self.kinds.get("prohibition", frozenset()):
+            return "prohibition"  # "an order prohibiting the acquisition" orders a prohibition, no divestment
         for kind in _PRIORITY:
             if kind != "review" and words & self.kinds.get(kind, frozenset()):
                 return kind
@@ -81,14 +83,20 @@ class DecisionFinder:
                 if kind:
                     groups.setdefault((rel.subject, kind), []).append((rel, cand))
             for (actor, kind), members in groups.items():
-                decisions.append(self._decision(actor, kind, members, items, evidence_of))
+                decisions.append(self._decision(actor, kind, members, items, evidence_of, chosen))
         for sent in mentions.doc.sents:  # laws and rules adopted or coming into force
             text = sent.text.strip() if decisions else None
             actors = {d.actor for d in decisions if d.evidence.sentence == text}
             decisions.extend(self._laws(sent, resolve, mentions, context, evidence_of, actors))
         return decisions
 
-    def _decision(self, actor, kind, members, sentence_items, evidence_of) -> Decision:
+    def _deal(self, rel: Relation, cand) -> bool:
+        """Whether the relation is stated as a deal ("the acquisition of X by Y"), not as a
+        holding ("X, majority owned by Y"): only a deal is what a prohibition prevents."""
+        words = self.onto.relations[rel.relation].deal_words
+        return cand.trigger.lemma_.lower() in words or cand.trigger.lower_ in words
+
+    def _decision(self, actor, kind, members, sentence_items, evidence_of, chosen) -> Decision:
         targets = tuple(dict.fromkeys(rel.object for rel, _ in members))
         best_rel, best = max(members, key=lambda m: m[0].evidence.confidence)
         e = best_rel.evidence
@@ -96,14 +104,25 @@ class DecisionFinder:
         ev = evidence_of(best.sentence, best.trigger, e.confidence, e.status, date, e.method)
         words = _lemmas(best.sentence)
         effects = []
-        for rel, _cand in sentence_items:
+        change = self._change(kind, words)
+        for rel, cand in sentence_items:
             if rel.relation not in _EFFECT_RELATIONS or not ({rel.subject, rel.object} & set(targets)):
                 continue
-            change = self._change(kind, words)
             if change == "changed" and rel.relation != "owns":
                 continue  # a stake cut changes who owns what, not who runs or partners with it
+            if change == "prevented" and rel.relation == "owns" and not self._deal(rel, cand):
+                continue  # "prohibited X, majority owned by Y, from buying Z": Y still owns X
             if change:
                 effects.append(Effect(change, rel))
+        if change in ("prevented", "ended"):
+            # the deal a prohibition or a divestment order is about, stated in another sentence:
+            # an ownership between two of its targets
+            have = {e.relation for e in effects}
+            for rel, cand in chosen:
+                if rel.relation == "owns" and rel not in have and {rel.subject, rel.object} <= set(targets) \
+                        and (change == "ended" or self._deal(rel, cand)):
+                    effects.append(Effect(change, rel))
+                    have.add(rel)
         return Decision(kind, actor, targets, ev, self.basis(best.sentence), tuple(effects))
 
     def _change(self, kind: str, words: set[str]) -> str | None:
