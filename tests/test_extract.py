@@ -1183,3 +1183,18 @@ def test_courts_are_not_reviewed_and_deals_and_reviews_are_no_names(extractor):
         "The European Commission has opened an in-depth investigation into Brenna Capital and the Kelvane "
         "Supreme Court under the Osric Green Deal and the New Source Review."))
     assert {(s, p, o) for s, p, o, _e in rows} == {("European Commission", "monitors", "Brenna Capital")}, rows
+
+
+def test_the_possessor_of_a_subsidiary_is_named_in_its_own_sentence_first(extractor):
+    rows = extract_text(extractor, (
+        "The Osric Authority approved a measure in favour of Brenna Rail AG. The measure aims at compensating "
+        "Brenna Rail for the damages suffered by its subsidiary Kelvane Cargo."))
+    assert ("Brenna Rail AG", "owns", "Kelvane Cargo") in {(s, p, o) for s, p, o, _e in rows}, rows
+    assert not any(o == "Kelvane Cargo" and s.startswith("Osric") for s, p, o, _e in rows), rows
+
+
+def test_the_lock_is_the_lock_named_before(extractor):
+    rows = extract_text(extractor, (
+        "The Talvor River Lock in Brenna, Michigan will remain closed. The Osric District, in conjunction with "
+        "Kelvane County, which operates the lock under an agreement with the state, decided to close it."))
+    assert ("Kelvane County", "operates", "Talvor River Lock") in {(s, p, o) for s, p, o, _e in rows}, rows

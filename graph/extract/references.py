@@ -205,21 +205,23 @@ class References:
                     key = self.ms.entity_at(c) or self.name_in(c)
                     if key and not plural:
                         return key
-        # otherwise the most recent subject entity before it, in this or the previous sentence
-        sent_start = tok.sent.start
-        prev = self.doc[sent_start - 1].sent.start if sent_start > 0 else sent_start
-        for i in range(tok.i - 1, prev - 1, -1):
-            t = self.doc[i]
-            key = self.ms.entity_at(t)
-            if key and t.dep_ in ("nsubj", "nsubjpass") and not plural:
-                return key
+        # otherwise the most recent subject entity before it, in this or the previous
+        # sentence, else the nearest entity; for the possessor of a relational noun, in this
+        # sentence first ("compensating X for the damages suffered by its subsidiary Y")
         if plural:
             return None
-        for i in range(tok.i - 1, prev - 1, -1):
-            key = self.ms.entity_at(self.doc[i])
-            if key:
-                t = self.ms.type_of(key)
-                if not self.onto.is_a(t, "https://w3id.org/sckg/ontology#Person"):
+        sent_start = tok.sent.start
+        prev = self.doc[sent_start - 1].sent.start if sent_start > 0 else sent_start
+        relational = tok.dep_ == "poss" and tok.head.lemma_.lower() in self.trig.relational
+        for lo, hi in ((sent_start, tok.i), (prev, sent_start)) if relational else ((prev, tok.i),):
+            for i in range(hi - 1, lo - 1, -1):
+                t = self.doc[i]
+                key = self.ms.entity_at(t)
+                if key and t.dep_ in ("nsubj", "nsubjpass"):
+                    return key
+            for i in range(hi - 1, lo - 1, -1):
+                key = self.ms.entity_at(self.doc[i])
+                if key and not self.onto.is_a(self.ms.type_of(key), "https://w3id.org/sckg/ontology#Person"):
                     return key
         return None
 
