@@ -246,3 +246,12 @@ def test_an_order_to_divest_ends_what_was_bought_which_held_until_then(extractor
     assert rels[("Brenna Capital Ltd.", "owns", "Kelvane Systems Inc.")] == "reported", rels
     assert any(k == "order" and ("ended", "Brenna Capital Ltd.", "owns", "Kelvane Systems Inc.") in effects
                for k, _a, effects in decs), decs
+
+
+def test_an_approval_is_a_decision_that_ends_the_review_and_starts_the_deal(extractor):
+    _rels, decs = _decisions(extractor, (
+        "The Kelvane Competition Authority has approved the acquisition of Brenna Systems Ltd. by Talvor Capital Inc."))
+    assert ("approval", "Kelvane Competition Authority", {
+        ("started", "Talvor Capital Inc.", "owns", "Brenna Systems Ltd."),
+        ("ended", "Kelvane Competition Authority", "monitors", "Brenna Systems Ltd."),
+        ("ended", "Kelvane Competition Authority", "monitors", "Talvor Capital Inc.")}) in decs, decs

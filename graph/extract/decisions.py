@@ -2,10 +2,14 @@
 
 A decision comes from a relation the extractor already found and the sentence around it:
 a ``blocked`` relation (a prohibition, an order, a sanction) or a ``monitors`` relation
-stated as a review or investigation; or a law or rule the sentence says a state adopted or
-brought into force. Its effects are the ownership, partnership and operation relations of
-the same sentence that involve its targets: prevented by a prohibition, ended by an order
-to divest, changed (ownership only) when the sentence cuts a stake. Every word is the ontology's
+stated as a review or investigation, or as an approval ("has approved the acquisition"); or
+a law or rule the sentence says a state adopted or brought into force. Its effects are the
+ownership, partnership and operation relations of the same sentence that involve its
+targets: prevented by a prohibition, ended by an order to divest, changed (ownership only)
+when the sentence cuts a stake, started by an approval; an ownership between two of its
+targets stated elsewhere in the document, prevented or ended likewise (a prevented one only
+when stated as a deal, ``sckg:dealWord``); and the actor's reviews of its targets, which an
+approval ends. Every word is the ontology's
 (``sckg:DecisionKind`` cues, ``sckg:ended``/``sckg:changed`` cues, ``sckg:enactVerb``).
 """
 
@@ -47,7 +51,10 @@ class DecisionFinder:
             near.add(clause)
         words = _lemmas(near)
         if relation == "monitors":
-            return "review" if words & self.kinds.get("review", frozenset()) else None
+            if words & self.kinds.get("review", frozenset()):
+                return "review"
+            # "the Commission has approved the acquisition": the review's end, an approval
+            return "approval" if words & self.kinds.get("approval", frozenset()) else None
         if words & self.kinds.get("order", frozenset()) == {"order"} and words & self.kinds.get("prohibition", frozenset()):
             return "prohibition"  # "an order prohibiting the acquisition" orders a prohibition, no divestment
         for kind in _PRIORITY:
@@ -114,6 +121,13 @@ class DecisionFinder:
                 continue  # "prohibited X, majority owned by Y, from buying Z": Y still owns X
             if change:
                 effects.append(Effect(change, rel))
+        if kind == "approval":
+            # an approval closes the actor's review of its targets
+            have = {e.relation for e in effects}
+            for rel, _cand in chosen:
+                if rel.relation == "monitors" and rel.subject == actor and rel.object in targets and rel not in have:
+                    effects.append(Effect("ended", rel))
+                    have.add(rel)
         if change in ("prevented", "ended"):
             # the deal a prohibition or a divestment order is about, stated in another sentence:
             # an ownership between two of its targets
