@@ -55,7 +55,8 @@ class DecisionFinder:
                 return "review"
             # "the Commission has approved the acquisition": the review's end, an approval
             return "approval" if words & self.kinds.get("approval", frozenset()) else None
-        if words & self.kinds.get("order", frozenset()) == {"order"} and words & self.kinds.get("prohibition", frozenset()):
+        orders = words & self.kinds.get("order", frozenset())
+        if orders == {"order"} and words & self.kinds.get("prohibition", frozenset()):
             return "prohibition"  # "an order prohibiting the acquisition" orders a prohibition, no divestment
         for kind in _PRIORITY:
             if kind != "review" and words & self.kinds.get(kind, frozenset()):
