@@ -27,6 +27,12 @@ def extractor(ontology):
 
 
 @pytest.fixture(scope="session")
+def rules_only(extractor, ontology):
+    """The extractor with the rules alone (no relation model), sharing the spaCy pipeline."""
+    return Extractor(ontology, nlp=extractor.nlp, relation_model=None)
+
+
+@pytest.fixture(scope="session")
 def seed_store(tmp_path_factory):
     """A store directory built once from seeds/ (read-only for tests: copy it to modify)."""
     from graph.ingest import build

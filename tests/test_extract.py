@@ -1198,3 +1198,12 @@ def test_the_lock_is_the_lock_named_before(extractor):
         "The Talvor River Lock in Brenna, Michigan will remain closed. The Osric District, in conjunction with "
         "Kelvane County, which operates the lock under an agreement with the state, decided to close it."))
     assert ("Kelvane County", "operates", "Talvor River Lock") in {(s, p, o) for s, p, o, _e in rows}, rows
+
+
+def test_the_names_a_plural_object_lists_are_what_the_verb_relates(rules_only):
+    rows = extract_text(rules_only, (
+        "Brenna Holdings plc owns and operates a number of airports including Kelvane International, "
+        "Talvor Regional and Osric City Airport."))
+    got = {(s, p, o) for s, p, o, _e in rows}
+    for airport in ("Kelvane International", "Talvor Regional", "Osric City Airport"):
+        assert ("Brenna Holdings plc", "operates", airport) in got, rows

@@ -207,7 +207,7 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
         # such as X": the names are instances of the noun they exemplify
         if tok.dep_ == "prep" and (tok.lower_ in ("including", "like") or
                                    tok.lower_ == "as" and any(c.lower_ == "such" for c in tok.children)):
-            kind = _exemplified(tok.head)
+            kind = exemplified(tok.head)
             if kind is not None:
                 for obj in tok.children:
                     if obj.dep_ != "pobj":
@@ -217,7 +217,7 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
                             span_cluster[member.i].setdefault("described_as", []).append(kind)
 
 
-def _exemplified(noun: Token) -> Token | None:
+def exemplified(noun: Token) -> Token | None:
     """The plural noun a list of examples belongs to: "airports" in "airports including ...",
     also through a quantity ("a number of airports including ...")."""
     if noun.pos_ != "NOUN":

@@ -9,6 +9,7 @@ import functools
 from spacy.tokens import Doc, Token
 
 from ..ontology import Ontology
+from .aliases import exemplified
 from .gazetteer import Gazetteer
 from .mentions import PRONOUNS, RELATIVE, Mentions
 from .typer import noun_type
@@ -259,6 +260,23 @@ class References:
                 return keys
         return []
 
+    def examples(self, tok: Token) -> list[str]:
+        """The names a plural noun lists: "(a number of) airports including A and B", "the two
+        terminals, namely A and B", "three terminals: A, B and C"."""
+        noun = exemplified(tok)
+        if noun is None or noun.tag_ != "NNS":
+            return []
+        heads = [p for c in noun.children if c.dep_ == "prep" and c.lower_ in ("including", "like")
+                 for p in c.children if p.dep_ == "pobj"]
+        heads += [c for c in noun.children if c.dep_ == "appos"]
+        found: list[str] = []
+        for h in heads:
+            for t in (h, *h.conjuncts):
+                k = self.ms.entity_at(t)
+                if k and k not in found:
+                    found.append(k)
+        return found
+
     def phrase(self, tok: Token, *, indirect: bool, max_depth: int = 6) -> list[str]:
         """Entities a phrase refers to: its head and conjuncts, or (``indirect``) inside it."""
         counted = self.counted(tok)
@@ -274,7 +292,7 @@ class References:
                     found.append(k)
             return found
         if not indirect:
-            return []
+            return self.examples(tok)  # "operates airports including A and B"
 
         frontier = [tok]
         for _ in range(max_depth):
