@@ -1207,3 +1207,11 @@ def test_the_names_a_plural_object_lists_are_what_the_verb_relates(rules_only):
     got = {(s, p, o) for s, p, o, _e in rows}
     for airport in ("Kelvane International", "Talvor Regional", "Osric City Airport"):
         assert ("Brenna Holdings plc", "operates", airport) in got, rows
+
+
+def test_a_blend_of_a_names_opening_letters_is_that_name(extractor):
+    rows = extract_text(extractor, (
+        "Brenna Mining Corporation owns Kelvane Platinum Holdings. Kelplats operates the Osric mine."))
+    names = {s for s, _p, _o, _e in rows} | {o for _s, _p, o, _e in rows}
+    assert "Kelplats" not in names and ("Kelvane Platinum Holdings", "operates", "Osric mine") in \
+        {(s, p, o) for s, p, o, _e in rows}, rows

@@ -33,6 +33,36 @@ def _extends(longer: str, n: int, suffixes: frozenset[str], facility_words: froz
 
 
 
+_BLEND_SKIP = frozenset({"of", "the", "and", "de", "del", "la", "y", "et", "und"})
+
+
+def _blend(short: str, name: str) -> bool:
+    """``short`` is made of the opening letters of two or more of the words of ``name``, in
+    order, from its first word on, with a plural "s" allowed at the end: "Zimplats" for
+    "Zimbabwe Platinum Holdings", "Fermilab" for "Fermi National Accelerator Laboratory",
+    "Caltech" for "California Institute of Technology".
+
+    >>> _blend("Zimplats", "Zimbabwe Platinum Holdings"), _blend("Caltech", "California Institute of Technology")
+    (True, True)
+    >>> _blend("Zimbabwe", "Zimbabwe Platinum Holdings"), _blend("Plato", "Platinum Holdings")
+    (False, False)
+    """
+    s = normalise_name(short).replace(" ", "")
+    words = [w for w in normalise_name(name).split() if w not in _BLEND_SKIP and w.isalpha()]
+
+    def fits(i: int, j: int, used: int) -> bool:
+        if i == len(s) or (i == len(s) - 1 and s[i] == "s"):
+            return used >= 2
+        for k in range(j, len(words) if used else min(1, len(words))):
+            w = words[k]
+            for n in range(min(len(w), len(s) - i), 1, -1):
+                if s[i:i + n] == w[:n] and fits(i + n, k + 1, used + 1):
+                    return True
+        return False
+
+    return len(s) >= 4 and len(words) >= 2 and fits(0, 0, 0)
+
+
 def _hyphen_head(name: str, word: str, suffixes: frozenset[str]) -> bool:
     """``word`` opens the hyphenated first word of a company's name that holds nothing more
     than company suffixes ("Parker" of "Parker-Hannifin", "Abitibi" of "Abitibi-Consolidated
@@ -82,6 +112,8 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
             if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 \
                     and text.replace(".", "").casefold() in acronyms(name):
                 return c  # "DHS" for "Department of Homeland Security"
+            if len(words) == 1 and len(nw) >= 2 and not text.isupper() and not country and _blend(text, name):
+                return c  # "Zimplats" for "Zimbabwe Platinum Holdings"
             if len(words) == 1 and len(nw) >= 2 and nw[-1] == words[0] and words[0] in head_words \
                     and not text.isupper():
                 return c  # "the Commission" for the "European Commission" named before
