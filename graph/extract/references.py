@@ -262,7 +262,7 @@ class References:
 
     def examples(self, tok: Token) -> list[str]:
         """The names a plural noun lists: "(a number of) airports including A and B", "the two
-        terminals, namely A and B", "three terminals: A, B and C"."""
+        terminals, namely A and B", "three terminals, A, B and C"."""
         noun = exemplified(tok)
         if noun is None or noun.tag_ != "NNS":
             return []
