@@ -237,8 +237,7 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
             span_cluster[tok.i].setdefault("described_as", []).append(tok.head)
         # "airports including London Luton International and Belfast International", "companies
         # such as X": the names are instances of the noun they exemplify
-        if tok.dep_ == "prep" and (tok.lower_ in ("including", "like") or
-                                   tok.lower_ == "as" and any(c.lower_ == "such" for c in tok.children)):
+        if example_prep(tok):
             kind = exemplified(tok.head)
             if kind is not None:
                 for obj in tok.children:
@@ -247,6 +246,13 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
                     for member in [obj, *(c for c in obj.subtree if c.dep_ == "conj" and c.head.i != c.i)]:
                         if member.i in span_cluster:
                             span_cluster[member.i].setdefault("described_as", []).append(kind)
+
+
+def example_prep(tok: Token) -> bool:
+    """The preposition that introduces examples of the noun it hangs from: "including",
+    "like", "such as"."""
+    return tok.dep_ == "prep" and (tok.lower_ in ("including", "like") or
+                                   tok.lower_ == "as" and any(c.lower_ == "such" for c in tok.children))
 
 
 def exemplified(noun: Token) -> Token | None:

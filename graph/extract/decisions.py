@@ -112,9 +112,10 @@ class DecisionFinder:
         ev = evidence_of(best.sentence, best.trigger, e.confidence, e.status, date, e.method)
         words = _lemmas(best.sentence)
         effects = []
+        aim = set(targets)
         change = self._change(kind, words)
         for rel, cand in sentence_items:
-            if rel.relation not in _EFFECT_RELATIONS or not ({rel.subject, rel.object} & set(targets)):
+            if rel.relation not in _EFFECT_RELATIONS or not ({rel.subject, rel.object} & aim):
                 continue
             if change == "changed" and rel.relation != "owns":
                 continue  # a stake cut changes who owns what, not who runs or partners with it
@@ -122,22 +123,21 @@ class DecisionFinder:
                 continue  # "prohibited X, majority owned by Y, from buying Z": Y still owns X
             if change:
                 effects.append(Effect(change, rel))
-        if kind == "approval":
-            # an approval closes the actor's review of its targets
-            have = {e.relation for e in effects}
-            for rel, _cand in chosen:
-                if rel.relation == "monitors" and rel.subject == actor and rel.object in targets and rel not in have:
-                    effects.append(Effect("ended", rel))
-                    have.add(rel)
-        if change in ("prevented", "ended"):
-            # the deal a prohibition or a divestment order is about, stated in another sentence:
-            # an ownership between two of its targets
-            have = {e.relation for e in effects}
-            for rel, cand in chosen:
-                if rel.relation == "owns" and rel not in have and {rel.subject, rel.object} <= set(targets) \
-                        and (change == "ended" or self._deal(rel, cand)):
-                    effects.append(Effect(change, rel))
-                    have.add(rel)
+        # in the whole document: the actor's reviews of its targets, which an approval closes;
+        # the deal a prohibition or a divestment order is about, stated in another sentence
+        # (an ownership between two of its targets)
+        have = {e.relation for e in effects}
+        for rel, cand in chosen:
+            if rel in have:
+                continue
+            if kind == "approval" and rel.relation == "monitors" and rel.subject == actor and rel.object in aim:
+                effects.append(Effect("ended", rel))
+            elif change in ("prevented", "ended") and rel.relation == "owns" and {rel.subject, rel.object} <= aim \
+                    and (change == "ended" or self._deal(rel, cand)):
+                effects.append(Effect(change, rel))
+            else:
+                continue
+            have.add(rel)
         return Decision(kind, actor, targets, ev, self.basis(best.sentence), tuple(effects))
 
     def _change(self, kind: str, words: set[str]) -> str | None:

@@ -9,7 +9,7 @@ import functools
 from spacy.tokens import Doc, Token
 
 from ..ontology import Ontology
-from .aliases import exemplified
+from .aliases import example_prep, exemplified
 from .gazetteer import Gazetteer
 from .mentions import PRONOUNS, RELATIVE, Mentions
 from .typer import noun_type
@@ -261,13 +261,12 @@ class References:
         return []
 
     def examples(self, tok: Token) -> list[str]:
-        """The names a plural noun lists: "(a number of) airports including A and B", "the two
-        terminals, namely A and B", "three terminals, A, B and C"."""
+        """The names a plural noun lists: "(a number of) airports including (like, such as) A
+        and B", "the two terminals, namely A and B", "three terminals, A, B and C"."""
         noun = exemplified(tok)
         if noun is None or noun.tag_ != "NNS":
             return []
-        heads = [p for c in noun.children if c.dep_ == "prep" and c.lower_ in ("including", "like")
-                 for p in c.children if p.dep_ == "pobj"]
+        heads = [p for c in noun.children if example_prep(c) for p in c.children if p.dep_ == "pobj"]
         heads += [c for c in noun.children if c.dep_ == "appos"]
         found: list[str] = []
         for h in heads:
