@@ -221,6 +221,15 @@ def test_every_shown_entity_is_inside_the_canvas_after_the_layout_settles(sized_
     assert outside == [], (size, outside)
 
 
+def test_every_drawn_label_is_whole_on_the_canvas(sized_view):
+    """The seed's "operator of a Hamburg port terminal" ran past the canvas's right edge: the
+    fit left a fixed 100 px for half a label."""
+    size, _, page = sized_view
+    cut = page.js("""(() => { const w = document.getElementById('network').clientWidth;
+        return sckgView.state.labelBoxes.filter(b => b[0] < 0 || b[2] > w); })()""")
+    assert page.js("sckgView.state.labelled") > 0 and cut == [], (size, cut)
+
+
 def test_unconnected_entities_are_hidden_until_asked_for(sized_view):
     """Entities with no relation (Belgium, the EU, a newspaper) floated as clutter."""
     size, g, page = sized_view
