@@ -934,6 +934,22 @@ def test_a_review_stated_without_its_targets_pairs_with_the_names_of_the_next_se
                    "Group. Vellmar Solar GmbH and Trask Engineering Co. Ltd. are its rivals.") == set()
 
 
+def test_a_company_that_oversees_is_no_cue_for_the_leading_state_actor(extractor):
+    """The seed cited "Cainiao would utilize a platform to efficiently oversee its operations"
+    for "VSSE monitors Cainiao": a review verb with no state in its sentence paired the
+    document's leading state actor with the company, though the company does the overseeing."""
+    def implicit(text):
+        an, _ = _entities(extractor, text)
+        labels = {k: e.label for k, e in an.mentions.entities.items()}
+        return {(labels[p.subject], labels[p.object]) for p in an.pairs if p.implicit}
+    lead = "The Ministry of Trade of Veloria is closely monitoring Halvard Logistics. "
+    assert implicit(lead + "The port said that Halvard Logistics would use a data platform to oversee "
+                           "its operations.") == set()
+    assert implicit(lead + "Halvard Logistics moved to oversee the terminal itself.") == set()
+    assert implicit(lead + "An in-depth investigation into Halvard Logistics was opened in May.") == {
+        ("Ministry of Trade of Veloria", "Halvard Logistics")}
+
+
 def test_two_names_written_as_one_are_two(extractor):
     """ "Kelvane and Brenna Terminals" after both were named in full, or "the providers Talvor
     and Vantor": two companies, not one; "Osric Concessions and Development Limited" stays one."""
@@ -1215,3 +1231,4 @@ def test_a_blend_of_a_names_opening_letters_is_that_name(extractor):
     names = {s for s, _p, _o, _e in rows} | {o for _s, _p, o, _e in rows}
     assert "Kelplats" not in names and ("Kelvane Platinum Holdings", "operates", "Osric mine") in \
         {(s, p, o) for s, p, o, _e in rows}, rows
+
