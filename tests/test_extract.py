@@ -1232,3 +1232,17 @@ def test_a_blend_of_a_names_opening_letters_is_that_name(extractor):
     assert "Kelplats" not in names and ("Kelvane Platinum Holdings", "operates", "Osric mine") in \
         {(s, p, o) for s, p, o, _e in rows}, rows
 
+
+@pytest.mark.parametrize("text", [
+    "Kelvane Rail is a joint venture between Brenna Holdings and Talvor Group.",
+    "The ministry lent $2 billion to Kelvane Rail LLC—a joint venture between Brenna Holdings and Talvor "
+    "Group—to build the line.",
+    "Kelvane Rail, a joint venture of Brenna Holdings and Talvor Group, runs the line.",
+])
+def test_a_joint_ventures_members_own_it(rules_only, text):
+    """ "Ultium Cells LLC—a joint venture between General Motors and LG Energy Solution": every
+    gold file has the members as owners; the rules only made them partners."""
+    rows = extract_text(rules_only, text)
+    got = {(s, p, o) for s, p, o, _e in rows}
+    venture = "Kelvane Rail LLC" if "LLC" in text else "Kelvane Rail"
+    assert {("Brenna Holdings", "owns", venture), ("Talvor Group", "owns", venture)} <= got, rows

@@ -48,7 +48,7 @@ class TriggerIndex:
         self.agent_nouns: dict[str, list[RelationType]] = {}
         #: a child noun names the object of its possessor's relation ("Alibaba's division
         #: Cainiao"), a part noun the subject ("Belgium's agency VSSE" is part of Belgium)
-        self.child_nouns: dict[str, list[tuple[RelationType, bool]]] = {}
+        self.child_nouns: dict[str, list[tuple[RelationType, bool, tuple[str, ...]]]] = {}
         self.adjectives: dict[str, list[RelationType]] = {}
         #: "jointly" in "jointly controlled by A and B": A and B are partners
         self.joint: dict[str, list[RelationType]] = {}
@@ -59,9 +59,11 @@ class TriggerIndex:
             for n in rel.agent_nouns:
                 self.agent_nouns.setdefault(n.split()[-1], []).append(rel)
             for n in rel.child_nouns:
-                self.child_nouns.setdefault(n.split()[-1], []).append((rel, False))
+                words = n.split()
+                self.child_nouns.setdefault(words[-1], []).append((rel, False, tuple(words[:-1])))
             for n in rel.part_nouns:
-                self.child_nouns.setdefault(n.split()[-1], []).append((rel, True))
+                words = n.split()
+                self.child_nouns.setdefault(words[-1], []).append((rel, True, tuple(words[:-1])))
             for a in rel.owned_adjectives:
                 self.adjectives.setdefault(a, []).append(rel)
             for a in rel.joint_adverbs:
@@ -145,7 +147,9 @@ class RelationFinder:
                         for rel in trig.agent_nouns.get(f, ()):
                             out += self._agent_noun(tok, rel, sent)
                     for f in forms:
-                        for rel, part in trig.child_nouns.get(f, ()):
+                        for rel, part, pre in trig.child_nouns.get(f, ()):
+                            if pre and [t.lower_ for t in self.doc[max(tok.i - len(pre), 0):tok.i]] != list(pre):
+                                continue
                             out += self._child_noun(tok, rel, sent, part=part)
                 for rel in trig.adjectives.get(tok.lower_, ()):
                     out += self._owned_adjective(tok, rel, sent)
@@ -422,14 +426,15 @@ class RelationFinder:
         return []
 
     def _child_noun(self, noun: Token, rel: RelationType, sent: Span, *, part: bool = False) -> list[Candidate]:
-        """ "Alibaba's logistics division, Cainiao", "its subsidiary PCT", "a unit of X": the
-        possessor is the subject, or the object when the noun is a ``part`` noun ("Belgium's
-        intelligence agency, the VSSE": the VSSE is part of Belgium)."""
+        """ "Alibaba's logistics division, Cainiao", "its subsidiary PCT", "a unit of X", "Y, a
+        joint venture between A and B": the possessor (or the members) is the subject, or the
+        object when the noun is a ``part`` noun ("Belgium's intelligence agency, the VSSE": the
+        VSSE is part of Belgium)."""
         parents: list[str] = []
         for c in noun.children:
             if c.dep_ == "poss":
                 parents += self.refs.phrase(c, indirect=False)
-            if c.dep_ == "prep" and c.lower_ == "of":
+            if c.dep_ == "prep" and c.lower_ in ("of", "between"):
                 for p in c.children:
                     if p.dep_ == "pobj":
                         parents += self.refs.phrase(p, indirect=False)
