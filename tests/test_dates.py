@@ -391,6 +391,16 @@ def test_effective_before_a_date_introduces_it(extractor):
     assert owns and owns[0].evidence.valid_from == "2010-07-08", owns
 
 
+def test_a_party_named_beside_a_description_in_a_transfer_enters_it(extractor):
+    """ "In December 2011, 29,75 % of SEA's capital was sold to the private fund F2i": the
+    fund's name is in apposition to "fund", which is what follows "to"; the ownership had no
+    date at all."""
+    rows = extract_text(extractor, "In December 2011, 30% of Kelvane's capital was sold to the private fund "
+                                   "Brenna Partners.")
+    buyer = _owns(rows, "Brenna Partners", "Kelvane")
+    assert buyer and all((e.valid_from, e.valid_until) == ("2011-12", None) for e in buyer), rows
+
+
 def test_a_transfer_ends_the_leaving_partys_ownership_and_starts_the_entering_partys(extractor):
     """The party a sale or transfer takes an asset from leaves it on the transfer's date:
     "sold ... on 4 May 2019" ends the seller's ownership (not undated), "acquired ... from A"

@@ -148,6 +148,8 @@ def leaving_party(party: Token, trigger: Token, cues: TimeCues) -> bool | None:
     the clause is no transfer the party takes a side in. The transfer's date ends the
     leaving party's ownership or operation and starts the entering party's."""
     tok = first_conjunct(party)
+    if tok.dep_ == "appos" and tok.head.i != tok.i:
+        tok = first_conjunct(tok.head)  # "sold to the private fund X": the fund's place in the clause
     clause = clause_of(trigger)
     selling = bool((_forms(trigger) | _forms(clause)) & cues.end_triggers)
     if tok.dep_ == "pobj" and tok.head.lower_ in ("from", "to"):
