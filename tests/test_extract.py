@@ -1246,3 +1246,15 @@ def test_a_joint_ventures_members_own_it(rules_only, text):
     got = {(s, p, o) for s, p, o, _e in rows}
     venture = "Kelvane Rail LLC" if "LLC" in text else "Kelvane Rail"
     assert {("Brenna Holdings", "owns", venture), ("Talvor Group", "owns", venture)} <= got, rows
+
+
+def test_a_bare_short_name_is_the_publisher_its_source_line_names(extractor):
+    """A DG Competition news summary says "the Commission" and never "European Commission" nor
+    "EU": each such article kept a node "Commission" of its own. Its source line names the
+    publisher; without one the bare name stays the article's own."""
+    body = "The Commission has opened an in-depth investigation into the acquisition of Brenna Cement by Kelvane.\n"
+    published = "---\nsource: https://example.org/summary (European Commission, weekly news summary)\n---\n" + body
+    _, ents = _entities(extractor, published)
+    assert "European Commission" in ents and "Commission" not in ents, ents
+    _, ents = _entities(extractor, "---\nsource: https://example.org/summary (weekly news summary)\n---\n" + body)
+    assert "Commission" in ents and "European Commission" not in ents, ents

@@ -185,7 +185,7 @@ class Extractor:
     def analyse(self, article: Article, doc) -> Analysis:
         """Mentions, rule candidates and candidate pairs with features (pure)."""
         ms = find_mentions(doc, self.ontology, self.gazetteer, self.matcher, scope=article.slug,
-                           english=self.english_words)
+                           english=self.english_words, source=article.source)
         attach_conjuncts_to_names(ms)  # before the rules and the pairs read the tree
         attach_relatives_to_nearest(ms)
         finder = RelationFinder(self.ontology, self.gazetteer, self.triggers, ms, doc_date=article.date)

@@ -414,8 +414,9 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str], short_name
     Committee" for CFIUS), wherever that comes in the text: a title or a first paragraph
     often uses the short form before the full one. With no fuller name, it is the gazetteer
     entity with that short name whose jurisdiction the article names (``short_names``: head
-    word -> entries; ``named``: the IRIs of gazetteer entities the text names anywhere), when
-    just one is: "the Commission" of a text about the EU."""
+    word -> entries; ``named``: the IRIs of gazetteer entities the text names anywhere, or its
+    source line names as the publisher), when just one is: "the Commission" of a text about
+    the EU, or of the Commission's own release."""
     for c in list(clusters):
         if c["gaz"] is not None:
             continue
@@ -439,7 +440,7 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str], short_name
         if len(heads) == 1:
             _join(heads[0], c, clusters, {})
         elif not heads and short_names:
-            known = [e for e in short_names.get(word, ()) if str(e.jurisdiction) in named]
+            known = [e for e in short_names.get(word, ()) if str(e.jurisdiction) in named or str(e.iri) in named]
             if len(known) == 1:
                 same = next((o for o in clusters if o is not c and o["gaz"] is known[0]), None)
                 if same is not None:

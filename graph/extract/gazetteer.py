@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.matcher import PhraseMatcher
@@ -48,6 +49,19 @@ class Gazetteer:
                     by_name.setdefault(normalise_name(name), e)
         cues = tuple(sorted((cue, str(e.iri)) for e in ontology.gazetteer for cue in e.jurisdiction_cues))
         return cls(by_name, metonyms, demonyms, short_names, cues)
+
+    def publishers(self, source: str | None) -> frozenset[str]:
+        """The IRIs of the bodies with a short name that a document's source line names as its
+        publisher ("... (European Commission, DG Competition weekly news summary)"): the
+        document's bare "Commission" is theirs."""
+        if not source:
+            return frozenset()
+        found = set()
+        for entries in self.short_names.values():
+            for e in entries:
+                if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", source) for n in (e.label, *e.alt_labels)):
+                    found.add(str(e.iri))
+        return frozenset(found)
 
     def cued(self, text: str) -> frozenset[str]:
         """The IRIs of the jurisdictions whose cue words the text uses ("Regulation (EC)")."""

@@ -201,17 +201,20 @@ def _plural_common(tok, english: frozenset[str]) -> bool:
 
 
 def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: PhraseMatcher, *,
-                  scope: str, english: frozenset[str] = frozenset()) -> Mentions:
+                  scope: str, english: frozenset[str] = frozenset(), source: str | None = None) -> Mentions:
     """Find and type the named entities of ``doc``; ``english``: the English words (lower-cased)
-    a capitalised word the tagger did not take for a name must be outside of to be one."""
+    a capitalised word the tagger did not take for a name must be outside of to be one;
+    ``source``: the document's source line, which may name its publisher."""
     ms = Mentions(doc=doc, ontology=ontology, scope=scope, at=[None] * len(doc))
     # 1. candidate name spans: gazetteer phrases, NER, runs of proper nouns
     spans: list[tuple[Span, str]] = []
     gaz_spans = gazetteer_spans(doc, gazetteer, matcher)
     spans.extend((name_span, "GAZ") for name_span, _ in gaz_spans)
-    # what the gazetteer knows is named, even inside another name ("EU" in "EU Merger Regulation")
-    # or shown by its cue words ("Council Regulation (EC) No 139/2004" for the EU)
-    gaz_named = frozenset(str(entry.iri) for _, entry in gaz_spans) | gazetteer.cued(doc.text)
+    # what the gazetteer knows is named, even inside another name ("EU" in "EU Merger Regulation"),
+    # or shown by its cue words ("Council Regulation (EC) No 139/2004" for the EU), and the
+    # publisher its source line names ("the Commission" of the Commission's own release)
+    gaz_named = frozenset(str(entry.iri) for _, entry in gaz_spans) | gazetteer.cued(doc.text) \
+        | gazetteer.publishers(source)
     known = {i for sp, _ in spans for i in range(sp.start, sp.end)}
     for office in _office_names(doc, ontology):
         # "President of the United States", "Secretary of the Treasury": the state or body
