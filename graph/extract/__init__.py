@@ -100,7 +100,7 @@ class Extractor:
     >>> ex = Extractor(load_ontology())
     >>> art = parse_article("The German government blocked the sale of Elmos to Sai Micro.", name="t.txt")
     >>> [(r.subject.rsplit('/', 1)[-1], r.relation, r.object.rsplit('/', 1)[-1]) for r in ex.extract(art).relations]
-    [('germany', 'blocked', 'elmos')]
+    [('germany', 'blocked', 'elmos'), ('germany', 'blocked', 'sai-micro')]
     """
 
     def __init__(self, ontology: Ontology, *, nlp=None, model: str | None = None,
