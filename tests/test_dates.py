@@ -391,6 +391,15 @@ def test_effective_before_a_date_introduces_it(extractor):
     assert owns and owns[0].evidence.valid_from == "2010-07-08", owns
 
 
+def test_an_approval_ends_the_review_on_its_date(extractor):
+    """ "On 13 February 2020 the CMA cleared the acquisition": the review ends then; the
+    approval's date had been read as the review's start."""
+    rows = extract_text(extractor, "---\ndate: 2020-03-01\n---\nOn 13 February 2020 the Competition and Markets "
+                                   "Authority cleared the acquisition of Brenna Ltd by Kelvane plc.")
+    reviews = [e for s, p, o, e in rows if p == "monitors"]
+    assert reviews and all((e.valid_from, e.valid_until) == (None, "2020-02-13") for e in reviews), rows
+
+
 def test_a_party_named_beside_a_description_in_a_transfer_enters_it(extractor):
     """ "In December 2011, 29,75 % of SEA's capital was sold to the private fund F2i": the
     fund's name is in apposition to "fund", which is what follows "to"; the ownership had no

@@ -406,6 +406,10 @@ class Extractor:
                 # "A sold X to B in 2019": A's ownership ends then, B's begins
                 when = vt.start or vt.end
                 vt = replace(vt, start=None if leaving else when, end=when if leaving else None)
+            elif vt.start and not vt.end and c.relation == "monitors" \
+                    and self.decision_finder.kind(c.relation, c.trigger) == "approval":
+                # "On 17 September 2019 the Commission approved the acquisition": the review ends
+                vt = replace(vt, start=None, end=vt.start)
             ev = Evidence(sentence=sentence, start=start, end=end, method=method,
                           method_version=self.version, confidence=c.confidence, status=c.status,
                           trigger=c.trigger.text, asserted_by=c.asserted_by, date=c.date, share=c.share,
