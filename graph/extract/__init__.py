@@ -100,7 +100,7 @@ class Extractor:
     >>> ex = Extractor(load_ontology())
     >>> art = parse_article("The German government blocked the sale of Elmos to Sai Micro.", name="t.txt")
     >>> [(r.subject.rsplit('/', 1)[-1], r.relation, r.object.rsplit('/', 1)[-1]) for r in ex.extract(art).relations]
-    [('germany', 'blocked', 'elmos'), ('germany', 'blocked', 'sai-micro')]
+    [('germany', 'blocked', 'elmos')]
     """
 
     def __init__(self, ontology: Ontology, *, nlp=None, model: str | None = None,
@@ -198,7 +198,7 @@ class Extractor:
             votes.setdefault((c.sentence.start, c.subject, c.object), set()).add(c.relation)
             votes.setdefault((c.sentence.start, c.object, c.subject), set()).add(c.relation + "~")
         state_triggers = [t for t in doc if self._state_trigger(t)]
-        pairs = find_pairs(ms, finder.resolve, state_triggers)
+        pairs = find_pairs(ms, finder.resolve, state_triggers, finder.agents)
         feats = [pair_features(p, ms, self.vocab, frozenset(votes.get((p.sentence.start, p.subject, p.object), ())))
                  for p in pairs]
         return Analysis(ms, finder, rule_cands, pairs, feats, state_triggers)

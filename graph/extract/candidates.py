@@ -182,28 +182,7 @@ def leading_state_actor(ms: Mentions) -> str | None:
     return max(counts, key=counts.get) if counts else None
 
 
-def _agent(verb: Token) -> Token | None:
-    """Who does what a verb says: its subject, or that of the verb it completes ("X bought and
-    runs ...", "X moved to oversee ...") or whose object it is for ("X would use a platform to
-    oversee ..."); None for a noun or a verb with none."""
-    tok = verb
-    for _ in range(4):
-        if tok.pos_ not in ("VERB", "AUX"):
-            return None
-        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-        if subj is not None:
-            return subj
-        if tok.dep_ in ("relcl", "acl") and tok.head.dep_ == "dobj" \
-                and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
-            tok = tok.head.head  # "X would utilize a platform to oversee ...": the user's act
-            continue
-        if tok.dep_ not in ("xcomp", "advcl", "conj") or tok.head.i == tok.i:
-            return None
-        tok = tok.head
-    return None
-
-
-def find_pairs(ms: Mentions, resolve, state_triggers=()) -> list[Pair]:
+def find_pairs(ms: Mentions, resolve, state_triggers=(), agents=None) -> list[Pair]:
     """Every ordered pair of distinct entities mentioned in one sentence.
 
     ``resolve(token)`` gives the entity a pronoun stands for (or None). ``state_triggers``
@@ -211,16 +190,16 @@ def find_pairs(ms: Mentions, resolve, state_triggers=()) -> list[Pair]:
     with one and no state actor also pairs the document's leading state actor with each
     organisation it names (:attr:`Pair.implicit`); so does a sentence with neither that
     follows one stating a review without naming an organisation (``s_tok`` is then the
-    trigger in the sentence before).
+    trigger in the sentence before). ``agents(verb)`` gives who does what a verb says: a
+    trigger verb a company does is no state's.
     """
     doc = ms.doc
     pairs: list[Pair] = []
     first: dict[int, Token] = {}
     for t in state_triggers:
-        agent = _agent(t)
-        key = (ms.entity_at(agent) or resolve(agent)) if agent is not None else None
-        if key in ms.entities and ms.ontology.is_a(ms.type_of(key), ORGANIZATION) \
-                and not ms.ontology.is_a(ms.type_of(key), STATE_ACTOR):
+        if agents is not None and t.pos_ == "VERB" and any(
+                ms.ontology.is_a(ms.type_of(k), ORGANIZATION) and not ms.ontology.is_a(ms.type_of(k), STATE_ACTOR)
+                for k in agents(t) if k in ms.entities):
             continue  # "X would use a platform to oversee its operations": X, no state, does it
         first.setdefault(t.sent.start, t)
     lead = leading_state_actor(ms) if first else None

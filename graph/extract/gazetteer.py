@@ -56,12 +56,16 @@ class Gazetteer:
         document's bare "Commission" is theirs."""
         if not source:
             return frozenset()
-        found = set()
-        for entries in self.short_names.values():
-            for e in entries:
-                if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", source) for n in (e.label, *e.alt_labels)):
-                    found.add(str(e.iri))
-        return frozenset(found)
+        return frozenset(iri for pattern, iri in self._publisher_patterns() if pattern.search(source))
+
+    def _publisher_patterns(self) -> tuple[tuple[re.Pattern, str], ...]:
+        cached = self.__dict__.get("_publisher_cache")
+        if cached is None:
+            entries = {str(e.iri): e for es in self.short_names.values() for e in es}
+            cached = self.__dict__["_publisher_cache"] = tuple(
+                (re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in (e.label, *e.alt_labels))), iri)
+                for iri, e in sorted(entries.items()))
+        return cached
 
     def cued(self, text: str) -> frozenset[str]:
         """The IRIs of the jurisdictions whose cue words the text uses ("Regulation (EC)")."""

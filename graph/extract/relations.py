@@ -195,11 +195,15 @@ class RelationFinder:
         head = verb.head
         if verb.dep_ == "xcomp" and head is not verb:
             objs = [c for c in head.children if c.dep_ == "dobj"]
-            if objs:  # object control: "led Berlin to interfere"
-                return self.refs.phrase(objs[0], indirect=False)
-            return self._subjects(head)
+            controller = self.refs.phrase(objs[0], indirect=False) if objs else []
+            # object control, "led Berlin to interfere"; else the subject's, "X would use a
+            # platform to oversee ..."
+            return controller or self._subjects(head)
         if verb.dep_ in ("conj", "advcl") and head is not verb and head.pos_ in ("VERB", "AUX"):
             return self._subjects(head)
+        if verb.dep_ in ("relcl", "acl") and head.dep_ == "dobj" and head.head.pos_ in ("VERB", "AUX") \
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return self._subjects(head.head)  # "X would use a platform to oversee ...": X's act
         if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "the company running X"
             k = self.refs.resolve(head)
             return [k] if k else []
