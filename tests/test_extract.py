@@ -223,6 +223,11 @@ def test_a_states_iso_name_is_the_gazetteer_state(extractor):
     # "X is a <noun>": a copular description types its subject
     ("Vellmar is a regional airport in Sardinia managed by the publicly held company Trask.", "Vellmar", "Airport"),
     ("HVG is a private equity fund which invests in infrastructure.", "HVG", "Company"),
+    # a name with a type word of its own keeps it where the text speaks of its place ("the Cork region")
+    ("Halden Aviation runs the Brenmoor and Osterby airports. Brenmoor Airport performed well, the stakeholders "
+     "in the Brenmoor region said.", "Brenmoor", "Airport"),
+    # a number word with a capital inside a sentence begins a name
+    ("Trask owns 33% of the shares in Seven Vellmar Media Group.", "Seven Vellmar Media Group", "Company"),
 ])
 def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
     _, ents = _entities(extractor, text)
@@ -240,6 +245,8 @@ def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
      "U.S. Department of Energy", "Department of Energy"),
     ("Halden Oil shut a pipeline at the Vellmar Bay oil fields. The Vellmar Bay field provides a tenth of the oil.",
      "Vellmar Bay oil fields", "Vellmar Bay field"),
+    # a number word defined as a short form is that name wherever the text uses it
+    ("Seven Vellmar Holdings (Seven) bid for Vantor. Seven owns 25% of Vantor.", "Seven Vellmar Holdings", "Seven"),
 ])
 def test_short_forms_within_an_article_are_one_entity(extractor, text, full, short):
     _, ents = _entities(extractor, text)

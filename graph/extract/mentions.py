@@ -244,7 +244,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         tok = doc[i] if i < len(doc) else None
         if tok is not None and (tok.pos_ == "PROPN" or _acronym(tok) or _unknown_name(tok, english, headings)
                                 or _defined_short_form(tok)) \
-                and not tok.is_punct and tok.ent_type_ not in NOT_NAME_ENTS:
+                and not tok.is_punct and tok.ent_type_ not in NOT_NAME_ENTS \
+                or tok is not None and _number_word_name(tok, headings):
             run.append(tok)
             i += 1
             continue
@@ -551,6 +552,25 @@ def _name_number(tok: Token, last: Token) -> bool:
 
 
 _NOT_NUMBER_ENTS = NOT_NAME_ENTS - {"CARDINAL"}  # a date, an amount, a share...
+
+
+def _number_word_name(tok: Token, headings: set[int]) -> bool:
+    """A number word written with a capital where a count would not have one: inside a
+    sentence before a name ("33% of the shares in Seven West Media", "First Quantum
+    Minerals"), or as a name's short form in parentheses, "Seven Group Holdings (Seven)", and
+    then wherever the text uses it ("Seven owns 25.3% of ...")."""
+    text = tok.text
+    if not (tok.is_alpha and tok.like_num and text[0].isupper() and not text.isupper()) \
+            or tok.sent.start in headings:
+        return False
+    doc, i = tok.doc, tok.i
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    if i > 0 and doc[i - 1].text == "(" and nxt is not None and nxt.text == ")":
+        return True
+    if i != tok.sent.start and nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper() \
+            and nxt.ent_type_ not in NOT_NAME_ENTS:
+        return True
+    return f"({text})" in doc.text
 
 
 #: parts of speech of words that are no name even when capitalised ("During", "Having")

@@ -276,7 +276,10 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
         if gov is None:
             continue
         t = noun_type(gov, ontology)
-        if gov.lemma_.lower() in ontology.government_nouns or t == str(SCKG.SubnationalGovernment):
+        if (gov.lemma_.lower() in ontology.government_nouns or t == str(SCKG.SubnationalGovernment)) \
+                and not name_types:
+            # not a name with a type word of its own: "Cork Airport" is no local government
+            # because the text speaks of "the Cork region"
             return str(SCKG.SubnationalGovernment)
         if t and is_facility(t, ontology) and (root.dep_ == "pobj" or gov.tag_ == "NNS" and any(
                 c.dep_ == "conj" for c in root.children)) and not name_types:
