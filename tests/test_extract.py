@@ -1265,3 +1265,18 @@ def test_a_bare_short_name_is_the_publisher_its_source_line_names(extractor):
     assert "European Commission" in ents and "Commission" not in ents, ents
     _, ents = _entities(extractor, "---\nsource: https://example.org/summary (weekly news summary)\n---\n" + body)
     assert "Commission" in ents and "European Commission" not in ents, ents
+
+
+@pytest.mark.parametrize("text", [
+    "Kelvane Rail, a joint venture of Brenna Holdings and Talvor Group, runs the line.",
+    "The deal raised questions about the partnership of Brenna Holdings, Talvor Group and Osterby Motors.",
+    "The port went to a consortium consisting of Brenna Holdings and Talvor Group.",
+    "The port went to a consortium that includes Brenna Holdings and Talvor Group.",
+])
+def test_the_members_a_partnership_lists_are_partners(rules_only, text):
+    """ "a joint venture of Bechtel National Inc. and Parsons Corporation", "the partnership of
+    Nissan, Renault and Mitsubishi Motors": the members follow "of" or a verb of membership, as
+    they follow "between"."""
+    rows = extract_text(rules_only, text)
+    got = {(s, p, o) for s, p, o, _e in rows} | {(o, p, s) for s, p, o, _e in rows}
+    assert ("Brenna Holdings", "partnersWith", "Talvor Group") in got, rows

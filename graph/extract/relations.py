@@ -21,6 +21,8 @@ from .dates import clause_date, is_time
 from .references import References
 from .typer import noun_type
 
+#: verbs that list the members of a partnership: "a consortium comprising X, Y and Z"
+MEMBER_VERBS = frozenset({"comprise", "consist", "include", "compose"})
 OBJECT_PREPS = {"in", "into", "on", "with", "against", "of", "over", "from", "to", "for", "at", "between"}
 STATE = "https://w3id.org/sckg/ontology#State"
 @dataclass(frozen=True)
@@ -336,12 +338,20 @@ class RelationFinder:
                     if o.dep_ == "dobj":
                         objs += self.refs.phrase(o, indirect=rel.indirect_object)
         if rel.symmetric:
-            # "a partnership between X and Y"
+            # "a partnership between X and Y", "a joint venture of X and Y", "a consortium
+            # comprising X, Y and Z", "... that includes X and Y": its members, named together
             for c in noun.children:
-                if c.dep_ == "prep" and c.lower_ == "between":
-                    ends = [k for p in c.children if p.dep_ == "pobj" for k in self.refs.phrase(p, indirect=False)]
-                    if len(ends) >= 2:
-                        return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.7)
+                if c.dep_ == "prep" and c.lower_ in ("between", "of"):
+                    members = [p for p in c.children if p.dep_ == "pobj"]
+                elif c.dep_ in ("acl", "relcl") and c.lemma_.lower() in MEMBER_VERBS:
+                    members = [p for p in c.children if p.dep_ == "dobj"] + [
+                        p for q in c.children if q.dep_ == "prep" and q.lower_ == "of"
+                        for p in q.children if p.dep_ == "pobj"]  # "consisting of"
+                else:
+                    continue
+                ends = [k for p in members for k in self.refs.phrase(p, indirect=False)]
+                if len(ends) >= 2:
+                    return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.7)
         return self._pairs(subs, objs, rel, noun, sent, 0.7)
 
     def agents(self, trigger: Token) -> list[str]:
