@@ -1280,3 +1280,15 @@ def test_the_members_a_partnership_lists_are_partners(rules_only, text):
     rows = extract_text(rules_only, text)
     got = {(s, p, o) for s, p, o, _e in rows} | {(o, p, s) for s, p, o, _e in rows}
     assert ("Brenna Holdings", "partnersWith", "Talvor Group") in got, rows
+
+
+def test_a_city_named_as_a_government_is_also_named_so_and_its_bare_noun_is_it(extractor):
+    """ "Chicago Midway Airport, owned and operated by the city of Chicago ... The City also owns
+    and operates Chicago O'Hare": one local government, also named "City of Chicago" as other
+    texts and registers name it, and the capitalised bare "City" is a mention of it."""
+    text = "Brenmoor Airport, owned by the city of Vellmar, is busy. The City also owns Osterby Airport."
+    an, ents = _entities(extractor, text)
+    assert ents["Vellmar"] == ("SubnationalGovernment", {"Vellmar", "City of Vellmar"}), ents
+    assert "City" not in ents, ents
+    city = next(t for t in an.mentions.doc if t.text == "City")
+    assert an.mentions.entities[an.mentions.entity_at(city)].label == "Vellmar"

@@ -478,6 +478,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     is_state = lambda n: n in country_names() or (gazetteer.by_name.get(n) or NO_ENTRY).type == SCKG.State  # noqa: E731
     join_of_state(clusters, is_state, ontology.head_words)
     join_bare_government(clusters, frozenset(ontology.government_nouns), is_state)
+    _join_bare_local_government(clusters, ontology)
 
     types = {id(c): cluster_type(c, ontology, doc) for c in clusters}
     token_type = {}
@@ -508,12 +509,43 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             iri, same = entity_iri(label, scope=scope if is_generic(label, ontology) else None), ()
         names = {n for n in c["names"] if gaz is None or not _metonym_of(normalise_name(n), gazetteer)} | {label}
         names |= set(c.get("aliases", []))
+        if gaz is None and type_iri == str(SCKG.SubnationalGovernment):
+            names |= {n for sp in c["spans"] if (n := _government_name(sp, ontology))}
         ent = Entity(iri=iri, label=label, type=type_iri, names=names, same_as=same)
         for s in c["spans"]:
             ms.add(s, ent)
         for s in c.get("alias_spans", []):
             ms.add(s, ent)
     return ms
+
+
+def _join_bare_local_government(clusters: list[dict], ontology: Ontology) -> None:
+    """ "owned and operated by the city of Chicago ... The City also owns ...": a bare noun of
+    a local government, written as a name, is the one government the text names by that noun
+    and its place. The bare noun names nothing itself: it joins as a mention, not a name."""
+    named: dict[str, list[dict]] = {}
+    for c in clusters:
+        nouns = {sp.root.head.head.lower_ for sp in c["spans"] if _government_name(sp, ontology)}
+        for noun in nouns:
+            named.setdefault(noun, []).append(c)
+    for c in list(clusters):
+        norms = {normalise_name(n) for n in c["names"]}
+        if c["gaz"] is not None or len(norms) != 1:
+            continue
+        target = named.get(next(iter(norms)), [])
+        if len(target) == 1 and target[0] is not c:
+            target[0].setdefault("alias_spans", []).extend(c["spans"])
+            clusters.remove(c)
+
+
+def _government_name(span: Span, ontology: Ontology) -> str | None:
+    """ "the city of Chicago", "the county of Kent": a local government named by its place is
+    also named so ("City of Chicago"), as other texts and registers name it."""
+    root = span.root
+    if root.dep_ != "pobj" or root.head.lower_ != "of" or not government_context(span, ontology):
+        return None
+    gov = root.head.head
+    return f"{gov.text[:1].upper()}{gov.text[1:]} of {span.text}"
 
 
 def _two_named(span: Span, earlier) -> tuple[Span, Span] | None:
