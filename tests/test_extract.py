@@ -1292,3 +1292,16 @@ def test_a_city_named_as_a_government_is_also_named_so_and_its_bare_noun_is_it(e
     assert "City" not in ents, ents
     city = next(t for t in an.mentions.doc if t.text == "City")
     assert an.mentions.entities[an.mentions.entity_at(city)].label == "Vellmar"
+
+
+def test_a_legal_form_the_tagger_took_for_a_common_noun_ends_the_name_and_initials_may_come_first(extractor):
+    """ "in its subsidiary SEA Handling SpA" (the model took "SpA" for a noun and "Handling SpA"
+    for a person); "FCPP" used before "Four Corners Power Plant" is spelled out."""
+    _, ents = _entities(extractor, "ORA, the publicly owned operator of the Brenna Malpensa and Brenna Linate "
+                                   "airports, in its subsidiary ORA Handling SpA (hereinafter ‘ORAH’), ground handling "
+                                   "services.")
+    assert "ORA Handling SpA" in ents and "Handling SpA" not in ents, ents
+    _, ents = _entities(extractor, "Regulators fined VHCP last year. The Vellmar Harbour Coal Plant, owned by "
+                                   "Trask, closed in May.")
+    assert ents["Vellmar Harbour Coal Plant"][1] == {"Vellmar Harbour Coal Plant", "VHCP"}, ents
+    assert "VHCP" not in ents, ents

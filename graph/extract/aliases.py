@@ -475,8 +475,9 @@ def join_short_before_full(clusters: list[dict], facility_short, head_words: fro
                            state_prefixes: frozenset[str]) -> None:
     """A name used before the one facility whose full name it shortens ("Hanford" in a
     headline, "Hanford Site" in the text; ``facility_short`` gives a facility name's bare
-    short form, as for ``match_earlier``, which joins such short forms after the full name):
-    the same entity. A state or province, a head word ("Commission") or a state prefix never
+    short form, as for ``match_earlier``, which joins such short forms after the full name),
+    or the initials of the one name of three words or more it abbreviates ("FCPP", "Four
+    Corners Power Plant"): the same entity. A state or province, a head word ("Commission") or a state prefix never
     joins."""
     for c in list(clusters):
         if c["gaz"] is not None or c not in clusters:
@@ -491,6 +492,10 @@ def join_short_before_full(clusters: list[dict], facility_short, head_words: fro
         first = min(s.start for s in c["spans"])
         fuller = [o for o in clusters if o is not c and any(facility_short(normalise_name(n)) == short
                                                            for n in o["names"])]
+        if not fuller and all(n.isupper() and n.isalpha() and 3 <= len(n) <= 6 for n in c["names"]):
+            # "FCPP" in a text that spells out "Four Corners Power Plant" only later
+            fuller = [o for o in clusters if o is not c and any(
+                len(n.split()) >= 3 and _initials(n) == short for n in o["names"])]
         if len(fuller) == 1 and min(s.start for s in fuller[0]["spans"]) > first:
             _join(fuller[0], c, clusters, {})
 

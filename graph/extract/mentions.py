@@ -253,6 +253,11 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             run.append(tok)  # "Pegasus 88 Limited"
             i += 1
             continue
+        if tok is not None and run and tok.text[:1].isupper() and is_legal_form(tok.text) \
+                and tok.ent_type_ not in NOT_NAME_ENTS:
+            run.append(tok)  # "SEA Handling SpA", whatever the tagger made of the legal form
+            i += 1
+            continue
         if tok is not None and run and tok.text in ("-", "–") and not run[-1].whitespace_ \
                 and not tok.whitespace_ and i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN":
             run.append(tok)  # "Port of Antwerp-Bruges"
