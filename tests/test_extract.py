@@ -1305,3 +1305,21 @@ def test_a_legal_form_the_tagger_took_for_a_common_noun_ends_the_name_and_initia
                                    "Trask, closed in May.")
     assert ents["Vellmar Harbour Coal Plant"][1] == {"Vellmar Harbour Coal Plant", "VHCP"}, ents
     assert "VHCP" not in ents, ents
+
+
+def test_a_bare_commission_in_a_us_commissions_own_notice_is_that_commission(extractor):
+    """US commissions call themselves "the Commission" (the gazetteer's short name); in a text
+    that names the United States several of them could be meant, and the publisher its
+    source line names decides."""
+    body = "Trask Gas, of Houston, United States, asked the Commission to approve the transfer of Vellmar Gathering.\n"
+    notice = "---\nsource: https://example.org/notice (copy of Federal Energy Regulatory Commission notice)\n---\n" + body
+    _, ents = _entities(extractor, notice)
+    assert "Federal Energy Regulatory Commission" in ents and "Commission" not in ents, ents
+    _, ents = _entities(extractor, body)
+    assert "Commission" in ents and "Federal Energy Regulatory Commission" not in ents, ents
+
+
+def test_initials_without_the_function_words_come_before_the_name(extractor):
+    _, ents = _entities(extractor, "VSHA fines Trask Coal. Trask Coal agreed to pay the Vellmar Safety and Health "
+                                   "Administration $3 million.")
+    assert "VSHA" in ents["Vellmar Safety and Health Administration"][1] and "VSHA" not in ents, ents

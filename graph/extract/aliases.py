@@ -167,6 +167,12 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
 
 
 
+def _without_function_words(name: str) -> str:
+    """ "Mine Safety Health Administration" for "Mine Safety and Health Administration": what
+    initials such as "MSHA" spell ("DOE" keeps the "of" of "Department of Energy")."""
+    return " ".join(w for w in name.split() if w not in _BLEND_SKIP)
+
+
 def _same_noun(a: str, b: str) -> bool:
     """The same word, or its plural: "field" and "fields"."""
     return a == b or a + "s" == b or b + "s" == a
@@ -440,7 +446,8 @@ def join_bare_heads(clusters: list[dict], head_words: frozenset[str], short_name
         if len(heads) == 1:
             _join(heads[0], c, clusters, {})
         elif not heads and short_names:
-            known = [e for e in short_names.get(word, ()) if str(e.jurisdiction) in named or str(e.iri) in named]
+            known = [e for e in short_names.get(word, ()) if str(e.iri) in named] or \
+                [e for e in short_names.get(word, ()) if str(e.jurisdiction) in named]  # the publisher first
             if len(known) == 1:
                 same = next((o for o in clusters if o is not c and o["gaz"] is known[0]), None)
                 if same is not None:
@@ -477,7 +484,7 @@ def join_short_before_full(clusters: list[dict], facility_short, head_words: fro
     headline, "Hanford Site" in the text; ``facility_short`` gives a facility name's bare
     short form, as for ``match_earlier``, which joins such short forms after the full name),
     or the initials of the one name of three words or more it abbreviates ("FCPP", "Four
-    Corners Power Plant"): the same entity. A state or province, a head word ("Commission") or a state prefix never
+    Corners Power Plant"; "MSHA", "Mine Safety and Health Administration"): the same entity. A state or province, a head word ("Commission") or a state prefix never
     joins."""
     for c in list(clusters):
         if c["gaz"] is not None or c not in clusters:
@@ -495,7 +502,8 @@ def join_short_before_full(clusters: list[dict], facility_short, head_words: fro
         if not fuller and all(n.isupper() and n.isalpha() and 3 <= len(n) <= 6 for n in c["names"]):
             # "FCPP" in a text that spells out "Four Corners Power Plant" only later
             fuller = [o for o in clusters if o is not c and any(
-                len(n.split()) >= 3 and _initials(n) == short for n in o["names"])]
+                len(n.split()) >= 3 and short in (_initials(n), _initials(_without_function_words(n)))
+                for n in o["names"])]
         if len(fuller) == 1 and min(s.start for s in fuller[0]["spans"]) > first:
             _join(fuller[0], c, clusters, {})
 
