@@ -1323,3 +1323,12 @@ def test_initials_without_the_function_words_come_before_the_name(extractor):
     _, ents = _entities(extractor, "VSHA fines Trask Coal. Trask Coal agreed to pay the Vellmar Safety and Health "
                                    "Administration $3 million.")
     assert "VSHA" in ents["Vellmar Safety and Health Administration"][1] and "VSHA" not in ents, ents
+
+
+def test_a_short_form_after_a_place_names_the_name_whose_initials_it_is(extractor):
+    """ "operates the Barcelona Europe South Terminal in Barcelona, Spain (‘BEST‘)": BEST is the
+    terminal, not Spain."""
+    _, ents = _entities(extractor, "Trask Ports operates the Vellmar Europe South Terminal in Vellmar, Spain (‘VEST‘), "
+                                   "the main gateway for cargo.")
+    assert "VEST" in ents["Vellmar Europe South Terminal"][1], ents
+    assert ents["Spain"][1] == {"Spain"}, ents

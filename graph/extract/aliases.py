@@ -347,15 +347,18 @@ def join_parenthesised(doc: Doc, clusters: list[dict]) -> None:
 
 def _named_earlier(alias: Span, before: Span, clusters: list[dict]) -> dict | None:
     """The cluster of a name of the sentence, up to ``before``, that ``alias`` is without its
-    legal form ("ByteDance" for "ByteDance Ltd.")."""
+    legal form ("ByteDance" for "ByteDance Ltd."), or whose initials it is ("the Barcelona
+    Europe South Terminal in Barcelona, Spain (‘BEST’)")."""
     bare = without_legal_form(alias.text)
     if len(bare) <= 2:
         return None
+    letters = alias.text.casefold() if alias.text.isupper() and alias.text.isalpha() else None
     sent_start = before.sent.start
     for c in clusters:
         for s in c["spans"]:
             if sent_start <= s.start <= before.start and s.text != alias.text \
-                    and without_legal_form(s.text) == bare:
+                    and (without_legal_form(s.text) == bare or letters and len(s) >= 3 and letters in (
+                        _initials(s.text), _initials(_without_function_words(s.text)))):
                 return c
     return None
 
