@@ -226,6 +226,9 @@ def test_a_states_iso_name_is_the_gazetteer_state(extractor):
     # a name with a type word of its own keeps it where the text speaks of its place ("the Cork region")
     ("Halden Aviation runs the Brenmoor and Osterby airports. Brenmoor Airport performed well, the stakeholders "
      "in the Brenmoor region said.", "Brenmoor", "Airport"),
+    # a private or investment fund is a company (a bare "fund" may be the state's)
+    ("In December 2011, 30% of Kelvane's capital was sold to the private fund Brenna Partners.", "Brenna Partners",
+     "Company"),
     # a number word with a capital inside a sentence begins a name
     ("Trask owns 33% of the shares in Seven Vellmar Media Group.", "Seven Vellmar Media Group", "Company"),
 ])
