@@ -1335,3 +1335,14 @@ def test_a_short_form_after_a_place_names_the_name_whose_initials_it_is(extracto
                                    "the main gateway for cargo.")
     assert "VEST" in ents["Vellmar Europe South Terminal"][1], ents
     assert ents["Spain"][1] == {"Spain"}, ents
+
+
+@pytest.mark.parametrize("text", [
+    "In December 2011, 30% of Kelvane's capital was sold to the private fund Brenna Partners.",
+    "In December 2011, Vantor sold a 30% stake in Kelvane to the private fund Brenna Partners.",
+])
+def test_a_share_sold_to_a_party_is_owned_by_it(rules_only, text):
+    """ "29,75 % of SEA's capital was sold to the private fund F2i": what passes to the buyer
+    is a part of the company the share phrase names."""
+    rows = extract_text(rules_only, text)
+    assert ("Brenna Partners", "owns", "Kelvane") in {(s, p, o) for s, p, o, _e in rows}, rows

@@ -99,8 +99,10 @@ class Extractor:
     >>> from graph.document import parse_article
     >>> ex = Extractor(load_ontology())
     >>> art = parse_article("The German government blocked the sale of Elmos to Sai Micro.", name="t.txt")
-    >>> [(r.subject.rsplit('/', 1)[-1], r.relation, r.object.rsplit('/', 1)[-1]) for r in ex.extract(art).relations]
-    [('germany', 'blocked', 'elmos')]
+    >>> found = [(r.subject.rsplit('/', 1)[-1], r.relation, r.object.rsplit('/', 1)[-1])
+    ...          for r in ex.extract(art).relations]
+    >>> ('germany', 'blocked', 'elmos') in found  # and perhaps the buyer, whose deal was blocked too
+    True
     """
 
     def __init__(self, ontology: Ontology, *, nlp=None, model: str | None = None,

@@ -487,8 +487,8 @@ def join_short_before_full(clusters: list[dict], facility_short, head_words: fro
     headline, "Hanford Site" in the text; ``facility_short`` gives a facility name's bare
     short form, as for ``match_earlier``, which joins such short forms after the full name),
     or the initials of the one name of three words or more it abbreviates ("FCPP", "Four
-    Corners Power Plant"; "MSHA", "Mine Safety and Health Administration"): the same entity. A state or province, a head word ("Commission") or a state prefix never
-    joins."""
+    Corners Power Plant"; "MSHA", "Mine Safety and Health Administration"): the same entity.
+    A state or province, a head word ("Commission") or a state prefix never joins."""
     for c in list(clusters):
         if c["gaz"] is not None or c not in clusters:
             continue

@@ -294,7 +294,33 @@ class RelationFinder:
                   for p in c.children if p.dep_ == "pobj" for k in self.refs.phrase(p, indirect=False)]
         if not takers:
             return []
-        return self._pairs(takers, self._objects(verb, rel), rel, verb, sent, 0.75)
+        passed = self._objects(verb, rel)
+        if not passed:  # "30% of Kelvane's capital was sold to B", "sold a 30% stake in Kelvane to B"
+            passed = [k for c in verb.children if c.dep_ in ("dobj", "nsubjpass") for k in self._share_of(c, rel)]
+        return self._pairs(takers, passed, rel, verb, sent, 0.75)
+
+    def _share_of(self, tok: Token, rel: RelationType, depth: int = 0) -> list[str]:
+        """The company a share phrase is a part of: "30% of Kelvane's capital", "a 30% stake in
+        Kelvane", "its shares of Kelvane" (a percentage, or one of the relation's nouns)."""
+        if tok.text != "%" and tok.lower_ != "percent" and tok.lemma_.lower() not in rel.nouns and depth == 0:
+            return []
+        for c in tok.children:
+            if c.dep_ == "poss" and depth > 0:
+                k = self.refs.resolve(c)
+                if k:
+                    return [k]
+            if c.dep_ == "prep" and c.lower_ in ("of", "in"):
+                for p in c.children:
+                    if p.dep_ != "pobj":
+                        continue
+                    k = self.refs.resolve(p)
+                    if k:
+                        return [k]
+                    if depth < 2:
+                        found = self._share_of(p, rel, depth + 1)
+                        if found:
+                            return found
+        return []
 
     def _event_noun(self, noun: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         objs: list[str] = []
