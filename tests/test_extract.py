@@ -229,6 +229,9 @@ def test_a_states_iso_name_is_the_gazetteer_state(extractor):
     # a private or investment fund is a company (a bare "fund" may be the state's)
     ("In December 2011, 30% of Kelvane's capital was sold to the private fund Brenna Partners.", "Brenna Partners",
      "Company"),
+    # a collection described by its members' noun is what they are, not a company ("group")
+    ("Halden Oil saw a sheen in the area of its Vellmar Field, a group of four subsea wells located in the gulf.",
+     "Vellmar Field", "Facility"),
     # a number word with a capital inside a sentence begins a name
     ("Trask owns 33% of the shares in Seven Vellmar Media Group.", "Seven Vellmar Media Group", "Company"),
 ])

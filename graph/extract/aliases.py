@@ -203,7 +203,9 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
                     if t.dep_ == "appos" and not (s.start <= t.head.i < s.end) and t.head.i in span_cluster:
                         break  # the parser put it in apposition to another name
                     if t.pos_ == "NOUN" and noun_type(t, ms.ontology):
-                        c.setdefault("described_as", []).append(t)
+                        t = _members_noun(t)  # "Glider Field, a group of four subsea wells"
+                        if t is not None and noun_type(t, ms.ontology):
+                            c.setdefault("described_as", []).append(t)
                         break
                     if t.pos_ not in ("ADJ", "NOUN", "PROPN", "NUM", "PUNCT") or t.text == ",":
                         break
@@ -230,8 +232,9 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
             a, b = span_cluster[tok.i], span_cluster[tok.head.i]
             if a is not b and _alias_like(a, b):
                 _join(b, a, clusters, span_cluster)
-        if tok.dep_ == "appos" and tok.head.i in span_cluster and tok.pos_ == "NOUN":
-            span_cluster[tok.head.i].setdefault("described_as", []).append(tok)
+        if tok.dep_ == "appos" and tok.head.i in span_cluster and tok.pos_ == "NOUN" \
+                and _members_noun(tok) is not None:
+            span_cluster[tok.head.i].setdefault("described_as", []).append(_members_noun(tok))
         # "Alghero is a regional airport in Sardinia": the subject of "is a <noun>" is one
         if tok.dep_ == "attr" and tok.pos_ == "NOUN" and tok.head.lemma_ == "be" and tok.i not in span_cluster \
                 and not any(c.dep_ == "neg" for c in tok.head.children):
@@ -252,6 +255,25 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
                     for member in [obj, *(c for c in obj.subtree if c.dep_ == "conj" and c.head.i != c.i)]:
                         if member.i in span_cluster:
                             span_cluster[member.i].setdefault("described_as", []).append(kind)
+
+
+#: nouns of a collection, which describe a thing by its members: "a group of four subsea wells"
+COLLECTION_NOUNS = frozenset({"group", "set", "collection", "cluster", "pair", "string", "network"})
+
+
+def _members_noun(noun: Token) -> Token | None:
+    """What a describing noun says a thing is: the noun itself, or for a collection of a
+    plural noun ("a group of four subsea wells") its members' noun; None for a collection of
+    something else ("a group of investors" is a company, "a group of them" says nothing)."""
+    if noun.lemma_.lower() not in COLLECTION_NOUNS:
+        return noun
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None:
+        return noun
+    members = next((c for c in of.children if c.dep_ == "pobj"), None)
+    if members is None or members.tag_ != "NNS":
+        return None
+    return members
 
 
 def example_prep(tok: Token) -> bool:
