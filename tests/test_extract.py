@@ -1349,3 +1349,11 @@ def test_a_share_sold_to_a_party_is_owned_by_it(rules_only, text):
     is a part of the company the share phrase names."""
     rows = extract_text(rules_only, text)
     assert ("Brenna Partners", "owns", "Kelvane") in {(s, p, o) for s, p, o, _e in rows}, rows
+
+
+def test_a_place_glued_to_based_is_no_entity(extractor):
+    """ "The Veldhoven-based company has been barred ...": Veldhoven is where the company is; as a
+    node it became a company the state blocked."""
+    _, ents = _entities(extractor, "The Veldhoven-based company Trask Litho has been barred from selling to Chinese "
+                                   "customers.")
+    assert "Veldhoven" not in ents and "Trask Litho" in ents, ents

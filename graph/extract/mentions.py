@@ -30,6 +30,8 @@ from .typer import (acts_as_agent, address_place, cluster_type, country_names, f
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "LANGUAGE"}
 SOURCE_RANK = {"OFFICE": 0, "PAREN": 0, "GAZ": 0, "ORG": 1, "PERSON": 1, "FAC": 1, "GPE": 2, "LOC": 2, "NORP": 2, "PRODUCT": 3, "PROPN": 4}
+#: a name glued to one of these by a hyphen says where something is: "the Veldhoven-based company"
+LOCATED_WORDS = frozenset({"based", "headquartered"})
 NER_NAME_LABELS = {"ORG", "GPE", "FAC", "PERSON", "LOC", "PRODUCT", "NORP"}
 PRONOUNS = {"it", "its", "itself", "they", "their", "them", "themselves"}
 RELATIVE = {"that", "which", "who", "whom", "whose"}
@@ -395,6 +397,9 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue  # a headline or a heading in capitals, not a name
         if REFERENCE_CODE.search(text):
             continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
+        if s.end + 1 < len(doc) and doc[s.end].text in ("-", "–") and not s[-1].whitespace_ \
+                and doc[s.end + 1].lower_ in LOCATED_WORDS:
+            continue  # "the Veldhoven-based company": where the company is, not a name of it
         if "GAZ" not in labs and _term_acronym(s):
             continue  # "light rare earth elements (LREE)": a term's short form, not a name
         if len(s) == 1 and "GAZ" not in labs and _plural_common(s[0], english):
