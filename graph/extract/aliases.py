@@ -233,8 +233,8 @@ def merge_aliases(doc: Doc, clusters: list[dict], ms) -> None:
             if a is not b and _alias_like(a, b):
                 _join(b, a, clusters, span_cluster)
         if tok.dep_ == "appos" and tok.head.i in span_cluster and tok.pos_ == "NOUN" \
-                and _members_noun(tok) is not None:
-            span_cluster[tok.head.i].setdefault("described_as", []).append(_members_noun(tok))
+                and (described := _members_noun(tok)) is not None:
+            span_cluster[tok.head.i].setdefault("described_as", []).append(described)
         # "Alghero is a regional airport in Sardinia": the subject of "is a <noun>" is one
         if tok.dep_ == "attr" and tok.pos_ == "NOUN" and tok.head.lemma_ == "be" and tok.i not in span_cluster \
                 and not any(c.dep_ == "neg" for c in tok.head.children):
