@@ -79,6 +79,7 @@ class RelationType:
     part_nouns: tuple[str, ...] = ()
     joint_adverbs: tuple[str, ...] = ()
     owned_adjectives: tuple[str, ...] = ()
+    state_modifiers: tuple[str, ...] = ()  # "Venezuela's state oil company, PDVSA": Venezuela owns PDVSA
     directives: tuple[str, ...] = ()
     directed: tuple[str, ...] = ()
     transfer_verbs: tuple[str, ...] = ()  # "A sold X to B": B holds the relation with X
@@ -409,6 +410,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             part_nouns=_strs(g, prop, SCKG.partNoun),
             joint_adverbs=_strs(g, prop, SCKG.jointAdverb),
             owned_adjectives=_strs(g, prop, SCKG.ownedAdjective),
+            state_modifiers=_strs(g, prop, SCKG.stateModifier),
             directives=_strs(g, prop, SCKG.directive),
             directed=_strs(g, prop, SCKG.directed),
             transfer_verbs=_strs(g, prop, SCKG.transferVerb),

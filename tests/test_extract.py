@@ -1357,3 +1357,15 @@ def test_a_place_glued_to_based_is_no_entity(extractor):
     _, ents = _entities(extractor, "The Veldhoven-based company Trask Litho has been barred from selling to Chinese "
                                    "customers.")
     assert "Veldhoven" not in ents and "Trask Litho" in ents, ents
+
+
+@pytest.mark.parametrize("text,owned", [
+    ("In a statement Thursday, Norway's state oil company, Trask Petroleum said it had formed committees.",
+     "Trask Petroleum"),
+    ("The Norwegian state shipping company Trask Lines bought a stake.", "Trask Lines"),
+])
+def test_a_states_state_company_named_beside_it_is_owned_by_the_state(rules_only, text, owned):
+    """ "Venezuela's state oil company, PDVSA", "Russia's state arms export agency,
+    Rosoboronexport": `sckg:stateModifier` on a noun a state's possessive or demonym governs."""
+    rows = extract_text(rules_only, text)
+    assert ("Norway", "owns", owned) in {(s, p, o) for s, p, o, _e in rows}, rows

@@ -52,6 +52,7 @@ class TriggerIndex:
         #: Cainiao"), a part noun the subject ("Belgium's agency VSSE" is part of Belgium)
         self.child_nouns: dict[str, list[tuple[RelationType, bool, tuple[str, ...]]]] = {}
         self.adjectives: dict[str, list[RelationType]] = {}
+        self.state_modifiers: dict[str, list[RelationType]] = {}
         #: "jointly" in "jointly controlled by A and B": A and B are partners
         self.joint: dict[str, list[RelationType]] = {}
         for rel in ontology.relations.values():
@@ -68,6 +69,8 @@ class TriggerIndex:
                 self.child_nouns.setdefault(words[-1], []).append((rel, True, tuple(words[:-1])))
             for a in rel.owned_adjectives:
                 self.adjectives.setdefault(a, []).append(rel)
+            for a in rel.state_modifiers:
+                self.state_modifiers.setdefault(a, []).append(rel)
             for a in rel.joint_adverbs:
                 self.joint.setdefault(a.casefold(), []).append(rel)
         self.status_cues = {name: set(st.cues) for name, st in ontology.statuses.items()}
@@ -80,7 +83,7 @@ class TriggerIndex:
         self.transfer = _by_head_word(ontology, "transfer_verbs")
         #: every word form that can start a pattern: most tokens are skipped on one lookup
         self.forms = frozenset().union(self.verbs, self.nouns, self.agent_nouns, self.child_nouns,
-                                       self.adjectives, self.directed, self.transfer)
+                                       self.adjectives, self.directed, self.transfer, self.state_modifiers)
 
 
 def _by_head_word(ontology: Ontology, attr: str) -> dict[str, list[tuple[RelationType, str | None]]]:
@@ -155,6 +158,8 @@ class RelationFinder:
                             out += self._child_noun(tok, rel, sent, part=part)
                 for rel in trig.adjectives.get(tok.lower_, ()):
                     out += self._owned_adjective(tok, rel, sent)
+                for rel in trig.state_modifiers.get(tok.lower_, ()):
+                    out += self._state_modifier(tok, rel, sent)
         return out
 
     def _verb_relations(self, verb: Token) -> list[RelationType]:
@@ -528,6 +533,31 @@ class RelationFinder:
                       and self.onto.is_a(self.ms.type_of(k), str(SCKG.State))]
         owned = self.refs.resolve(head) if head is not adj else None
         return self._pairs(owners, [owned] if owned else [], rel, adj, sent, 0.7, nominal=True)
+
+    def _state_modifier(self, mod: Token, rel: RelationType, sent: Span) -> list[Candidate]:
+        """ "Venezuela's state oil company, PDVSA", "the Russian state arms exporter
+        Rosoboronexport": the state the phrase names holds the organisation named beside it."""
+        nxt = self.doc[mod.i + 1] if mod.i + 1 < len(self.doc) else None
+        if mod.dep_ not in ("amod", "compound", "nmod") or nxt is None or nxt.text in ("-", "–"):
+            return []  # "state-owned" is an ownership adjective's
+        head = mod.head
+        while head.dep_ in ("amod", "compound") and head.head is not head:
+            head = head.head
+        if head.pos_ not in ("NOUN", "PROPN"):
+            return []
+        owners = [k for c in head.children if c.dep_ == "poss" and (k := self.refs.resolve(c))
+                  and self.onto.is_a(self.ms.type_of(k), str(SCKG.State))]
+        if not owners:
+            owners = [self.refs.gazetteer_entity(d) for t in self.doc[max(head.left_edge.i, sent.start):mod.i]
+                      if (d := self.gaz.demonyms.get(t.lower_))]
+        if self.ms.entity_at(head):
+            owned = [self.ms.entity_at(head)]  # "the Russian state arms exporter Rosoboronexport"
+        else:
+            named = [c for c in head.children if c.dep_ == "appos"] + ([head.head] if head.dep_ == "appos" else [])
+            after = head.i + 2 < len(self.doc) and self.doc[head.i + 1].text == ","
+            named += [self.doc[head.i + 2]] if after else []  # "Venezuela's state oil company, PDVSA said"
+            owned = [k for t in named if (k := self.ms.entity_at(t))]
+        return self._pairs(owners, owned[:1], rel, mod, sent, 0.7, nominal=True)
 
     # ------------------------------------------------------------------ assembly
     def _pairs(self, subs, objs, rel: RelationType, trigger: Token, sent: Span, conf: float, *,
