@@ -167,12 +167,6 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
 
 
 
-def _without_function_words(name: str) -> str:
-    """ "Mine Safety Health Administration" for "Mine Safety and Health Administration": what
-    initials such as "MSHA" spell ("DOE" keeps the "of" of "Department of Energy")."""
-    return " ".join(w for w in name.split() if w not in _BLEND_SKIP)
-
-
 def _same_noun(a: str, b: str) -> bool:
     """The same word, or its plural: "field" and "fields"."""
     return a == b or a + "s" == b or b + "s" == a
@@ -379,8 +373,8 @@ def _named_earlier(alias: Span, before: Span, clusters: list[dict]) -> dict | No
     for c in clusters:
         for s in c["spans"]:
             if sent_start <= s.start <= before.start and s.text != alias.text \
-                    and (without_legal_form(s.text) == bare or letters and len(s) >= 3 and letters in (
-                        _initials(s.text), _initials(_without_function_words(s.text)))):
+                    and (without_legal_form(s.text) == bare or letters and len(s) >= 3
+                         and letters in acronyms(s.text)):
                 return c
     return None
 
@@ -527,7 +521,7 @@ def join_short_before_full(clusters: list[dict], facility_short, head_words: fro
         if not fuller and all(n.isupper() and n.isalpha() and 3 <= len(n) <= 6 for n in c["names"]):
             # "FCPP" in a text that spells out "Four Corners Power Plant" only later
             fuller = [o for o in clusters if o is not c and any(
-                len(n.split()) >= 3 and short in (_initials(n), _initials(_without_function_words(n)))
+                len(n.split()) >= 3 and short in acronyms(n)
                 for n in o["names"])]
         if len(fuller) == 1 and min(s.start for s in fuller[0]["spans"]) > first:
             _join(fuller[0], c, clusters, {})

@@ -304,28 +304,12 @@ class RelationFinder:
             passed = [k for c in verb.children if c.dep_ in ("dobj", "nsubjpass") for k in self._share_of(c, rel)]
         return self._pairs(takers, passed, rel, verb, sent, 0.75)
 
-    def _share_of(self, tok: Token, rel: RelationType, depth: int = 0) -> list[str]:
+    def _share_of(self, tok: Token, rel: RelationType) -> list[str]:
         """The company a share phrase is a part of: "30% of Kelvane's capital", "a 30% stake in
-        Kelvane", "its shares of Kelvane" (a percentage, or one of the relation's nouns)."""
-        if tok.text != "%" and tok.lower_ != "percent" and tok.lemma_.lower() not in rel.nouns and depth == 0:
+        Kelvane" (a percentage, or one of the relation's nouns, with the names inside it)."""
+        if tok.text != "%" and tok.lower_ != "percent" and tok.lemma_.lower() not in rel.nouns:
             return []
-        for c in tok.children:
-            if c.dep_ == "poss" and depth > 0:
-                k = self.refs.resolve(c)
-                if k:
-                    return [k]
-            if c.dep_ == "prep" and c.lower_ in ("of", "in"):
-                for p in c.children:
-                    if p.dep_ != "pobj":
-                        continue
-                    k = self.refs.resolve(p)
-                    if k:
-                        return [k]
-                    if depth < 2:
-                        found = self._share_of(p, rel, depth + 1)
-                        if found:
-                            return found
-        return []
+        return self.refs.phrase(tok, indirect=True)[:1]
 
     def _event_noun(self, noun: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         objs: list[str] = []
@@ -508,29 +492,16 @@ class RelationFinder:
         if adj.i < 2 or self.doc[adj.i - 1].text not in ("-", "–"):
             return []
         mod = self.doc[adj.i - 2]
-        owners: list[str] = []
         if self.gaz.demonyms.get(mod.lower_):
             return []  # "Chinese-owned" names the owners' nationality, not the state
-        if mod.lower_ == "state":
-            # "the Chinese state-owned company": the state is named by a demonym nearby
-            for t in self.doc[max(adj.i - 5, sent.start):adj.i - 2]:
-                d = self.gaz.demonyms.get(t.lower_)
-                if d:
-                    owners = [self.refs.gazetteer_entity(d)]
-        else:
-            k = self.ms.entity_at(mod)
-            owners = [k] if k else []
         head = adj.head if adj.dep_ in ("amod", "compound") else adj
         while head.dep_ in ("amod", "compound") and head.head is not head:
             head = head.head
-        if mod.lower_ == "state" and not owners and head is not adj:
-            # "Brazil's state-run energy company", "the State-owned operator in Poland": the
-            # state the phrase names
-            named = [c for c in head.children if c.dep_ == "poss"] + [
-                p for c in head.children if c.dep_ == "prep" and c.lower_ == "in"
-                for p in c.children if p.dep_ == "pobj"]
-            owners = [k for t in named if (k := self.ms.entity_at(t))
-                      and self.onto.is_a(self.ms.type_of(k), str(SCKG.State))]
+        if mod.lower_ == "state":  # "the Chinese state-owned company", "Brazil's state-run ..."
+            before = self.doc[max(adj.i - 5, sent.start):adj.i - 2]
+            owners = self._state_named(before, head if head is not adj else None)
+        else:
+            owners = [k] if (k := self.ms.entity_at(mod)) else []
         owned = self.refs.resolve(head) if head is not adj else None
         return self._pairs(owners, [owned] if owned else [], rel, adj, sent, 0.7, nominal=True)
 
@@ -545,11 +516,7 @@ class RelationFinder:
             head = head.head
         if head.pos_ not in ("NOUN", "PROPN"):
             return []
-        owners = [k for c in head.children if c.dep_ == "poss" and (k := self.refs.resolve(c))
-                  and self.onto.is_a(self.ms.type_of(k), str(SCKG.State))]
-        if not owners:
-            owners = [self.refs.gazetteer_entity(d) for t in self.doc[max(head.left_edge.i, sent.start):mod.i]
-                      if (d := self.gaz.demonyms.get(t.lower_))]
+        owners = self._state_named(self.doc[max(head.left_edge.i, sent.start):mod.i], head)
         if self.ms.entity_at(head):
             owned = [self.ms.entity_at(head)]  # "the Russian state arms exporter Rosoboronexport"
         else:
@@ -558,6 +525,18 @@ class RelationFinder:
             named += [self.doc[head.i + 2]] if after else []  # "Venezuela's state oil company, PDVSA said"
             owned = [k for t in named if (k := self.ms.entity_at(t))]
         return self._pairs(owners, owned[:1], rel, mod, sent, 0.7, nominal=True)
+
+    def _state_named(self, before: Span, head: Token | None) -> list[str]:
+        """The state a phrase about a state's organisation names: a demonym before the state
+        word ("the Chinese state-owned company"), else a state that possesses the phrase's head
+        or follows it after "in" ("Brazil's state-run energy company", "the State-owned
+        operator in Poland")."""
+        demonyms = [self.refs.gazetteer_entity(d) for t in before if (d := self.gaz.demonyms.get(t.lower_))]
+        if demonyms or head is None:
+            return demonyms[-1:]
+        named = [c for c in head.children if c.dep_ == "poss"] + [
+            p for c in head.children if c.dep_ == "prep" and c.lower_ == "in" for p in c.children if p.dep_ == "pobj"]
+        return [k for t in named if (k := self.ms.entity_at(t)) and self.onto.is_a(self.ms.type_of(k), str(SCKG.State))]
 
     # ------------------------------------------------------------------ assembly
     def _pairs(self, subs, objs, rel: RelationType, trigger: Token, sent: Span, conf: float, *,
