@@ -1236,6 +1236,25 @@ def test_the_names_a_plural_object_lists_are_what_the_verb_relates(rules_only):
     got = {(s, p, o) for s, p, o, _e in rows}
     for airport in ("Kelvane International", "Talvor Regional", "Osric City Airport"):
         assert ("Brenna Holdings plc", "operates", airport) in got, rows
+        assert ("Brenna Holdings plc", "owns", airport) in got, rows  # "owns and operates"
+
+
+@pytest.mark.parametrize("text", [
+    "Brenna Holdings owns and operates Kelvane Terminal.",
+    "Brenna Holdings, which owns and runs Kelvane Terminal, was sold.",
+])
+def test_two_verbs_share_the_object_the_second_one_takes(rules_only, text):
+    """ "X owns and operates Y": the parser hangs Y from "operates" only; "owns" has it too."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    assert {("Brenna Holdings", "owns", "Kelvane Terminal"),
+            ("Brenna Holdings", "operates", "Kelvane Terminal")} <= got, got
+
+
+def test_a_verb_with_an_object_of_its_own_does_not_take_the_next_ones(rules_only):
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")}
+    assert ("Brenna Holdings", "owns", "Talvor Group") in got, got
+    assert ("Brenna Holdings", "owns", "Kelvane Terminal") not in got, got
 
 
 def test_a_blend_of_a_names_opening_letters_is_that_name(extractor):

@@ -256,6 +256,14 @@ class RelationFinder:
                 for p in c.children:
                     if p.dep_ == "pobj" and not is_time(p):
                         found += self.refs.phrase(p, indirect=rel.indirect_object)
+        if not found:
+            # "X owns and operates Y": the parser hangs the shared object from the second verb
+            for c in verb.children:
+                if c.dep_ == "conj" and c.pos_ == "VERB" and not any(
+                        g.dep_ in ("nsubj", "nsubjpass", "auxpass") for g in c.children):
+                    found = [k for g in c.children if g.dep_ == "dobj"
+                             for k in self.refs.phrase(g, indirect=rel.indirect_object)]
+                    break
         return found
 
     def _verb(self, verb: Token, rel: RelationType, sent: Span) -> list[Candidate]:
