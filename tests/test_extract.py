@@ -1250,6 +1250,24 @@ def test_two_verbs_share_the_object_the_second_one_takes(rules_only, text):
             ("Brenna Holdings", "operates", "Kelvane Terminal")} <= got, got
 
 
+@pytest.mark.parametrize("text", [
+    "Exactly 50 percent of Kelvane Rail is owned by Brenna Holdings.",
+    "Brenna Holdings bought 40 percent of Kelvane Rail.",
+])
+def test_a_share_owned_is_a_part_of_the_company_it_names(rules_only, text):
+    """ "50 percent of TNK-BP is owned by BP": the owned thing is a share of the company."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    assert ("Brenna Holdings", "owns", "Kelvane Rail") in got, got
+
+
+def test_a_list_whose_first_item_is_no_entity_still_names_the_others(rules_only):
+    """ "Lufthansa also controls Swiss, Air Dolomiti, Eurowings and Germanwings": "Swiss" is
+    taken for a nationality, and the list it heads was lost with it."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Brenna Holdings also controls Swiss, Kelvane Air, Talvor Wings and Osric Airlines.")}
+    assert {("Brenna Holdings", "owns", o) for o in ("Kelvane Air", "Talvor Wings", "Osric Airlines")} <= got, got
+
+
 def test_a_verb_with_an_object_of_its_own_does_not_take_the_next_ones(rules_only):
     got = {(s, p, o) for s, p, o, _e in extract_text(
         rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")}

@@ -290,6 +290,11 @@ class References:
                 if k and k not in found:
                     found.append(k)
             return found
+        # a list whose first item is no entity ("controls Swiss, Air Dolomiti and Eurowings",
+        # "owns a port and the Kelvane terminal"): the items that are
+        listed = [k for c in tok.conjuncts if (k := self.resolve(c))]
+        if listed and (not indirect or tok.pos_ == "PROPN"):
+            return list(dict.fromkeys(listed))
         if not indirect:
             return self.examples(tok)  # "operates airports including A and B"
 

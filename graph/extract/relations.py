@@ -238,7 +238,8 @@ class RelationFinder:
                 holder = holder.head  # "was founded by X and has been controlled by Y"
             for c in holder.children:
                 if c.dep_ == "nsubjpass":
-                    return self.refs.phrase(c, indirect=rel.indirect_object)
+                    # "50 percent of X is owned by Y": a share names the company it is of
+                    return self.refs.phrase(c, indirect=rel.indirect_object) or self._share_of(c, rel)
         if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "a facility run by Huawei"
             target = verb.head
             if target.dep_ == "attr":  # "that is majority owned by X"
@@ -248,7 +249,7 @@ class RelationFinder:
         found: list[str] = []
         dobjs = [c for c in verb.children if c.dep_ == "dobj"]
         for c in dobjs:
-            found += self.refs.phrase(c, indirect=rel.indirect_object)
+            found += self.refs.phrase(c, indirect=rel.indirect_object) or self._share_of(c, rel)
         if dobjs:
             return found
         for c in verb.children:
@@ -307,9 +308,7 @@ class RelationFinder:
                   for p in c.children if p.dep_ == "pobj" for k in self.refs.phrase(p, indirect=False)]
         if not takers:
             return []
-        passed = self._objects(verb, rel)
-        if not passed:  # "30% of Kelvane's capital was sold to B", "sold a 30% stake in Kelvane to B"
-            passed = [k for c in verb.children if c.dep_ in ("dobj", "nsubjpass") for k in self._share_of(c, rel)]
+        passed = self._objects(verb, rel)  # also "30% of Kelvane's capital was sold to B"
         return self._pairs(takers, passed, rel, verb, sent, 0.75)
 
     def _share_of(self, tok: Token, rel: RelationType) -> list[str]:
