@@ -1268,6 +1268,35 @@ def test_a_list_whose_first_item_is_no_entity_still_names_the_others(rules_only)
     assert {("Brenna Holdings", "owns", o) for o in ("Kelvane Air", "Talvor Wings", "Osric Airlines")} <= got, got
 
 
+@pytest.mark.parametrize("text", [
+    "Kelvane Deterrence is a limited liability company, which consists of Brenna Technical Services, Inc. "
+    "(Brenna TS); Talvor Federal Services, Inc.; and Osric LLC (Osric).",
+    "Kelvane Deterrence LLC is made up of three members: Brenna Technical Services, Inc., Talvor Federal "
+    "Services, Inc. and Osric LLC.",
+    "The tunnel is run by Kelvane Deterrence, LLC (KD) composed of Brenna Technical Services, Inc., Talvor "
+    "Federal Services, Inc. and Osric LLC.",
+    "Kelvane Deterrence is a company made up of the following members: Brenna Technical Services, Inc., a "
+    "Vellmar Company; Talvor Federal Services, Inc., a Trask Company; and Osric LLC.",
+])
+def test_the_members_a_company_is_made_of_own_it(rules_only, text):
+    """ "PanTeXas Deterrence is a limited liability company, which consists of A; B; C; and D":
+    every gold file with such a sentence has the members as owners (`sckg:memberVerb`)."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    whole = {o for s, p, o in got if p == "owns"}
+    assert len(whole) == 1 and whole.pop().startswith("Kelvane Deterrence"), got
+    owners = {s for s, p, o in got if p == "owns"}
+    assert owners == {"Brenna Technical Services, Inc.", "Talvor Federal Services, Inc.", "Osric LLC"}, got
+
+
+@pytest.mark.parametrize("text", [
+    "The Kelvane plant consists of two reactors built by Brenna Power and Talvor Engineering.",
+    "Kelvane Holdings comprises Brenna Power.",
+])
+def test_a_member_verb_needs_a_company_made_of_several(rules_only, text):
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    assert not {r for r in got if r[1] == "owns"}, got
+
+
 def test_a_verb_with_an_object_of_its_own_does_not_take_the_next_ones(rules_only):
     got = {(s, p, o) for s, p, o, _e in extract_text(
         rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")}

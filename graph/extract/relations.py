@@ -21,8 +21,9 @@ from .dates import clause_date, is_time
 from .references import References
 from .typer import noun_type
 
-#: verbs that list the members of a partnership: "a consortium comprising X, Y and Z"
-MEMBER_VERBS = frozenset({"comprise", "consist", "include", "compose"})
+#: besides the ontology's member verbs, a verb that lists the members of a partnership: "a
+#: consortium that includes X and Y" (a company that "includes" X owns it rather)
+PARTNERSHIP_MEMBER_VERBS = frozenset({"include"})
 OBJECT_PREPS = {"in", "into", "on", "with", "against", "of", "over", "from", "to", "for", "at", "between"}
 STATE = "https://w3id.org/sckg/ontology#State"
 @dataclass(frozen=True)
@@ -81,9 +82,12 @@ class TriggerIndex:
                 self.directed.setdefault(v, []).append(rel)
         #: "A sold X to B": B holds the relation with X (a particle must follow: "hand over")
         self.transfer = _by_head_word(ontology, "transfer_verbs")
+        #: "X consists of A and B": A and B hold the relation with X
+        self.members = _by_head_word(ontology, "member_verbs")
         #: every word form that can start a pattern: most tokens are skipped on one lookup
         self.forms = frozenset().union(self.verbs, self.nouns, self.agent_nouns, self.child_nouns,
-                                       self.adjectives, self.directed, self.transfer, self.state_modifiers)
+                                       self.adjectives, self.directed, self.transfer, self.state_modifiers,
+                                       self.members)
 
 
 def _by_head_word(ontology: Ontology, attr: str) -> dict[str, list[tuple[RelationType, str | None]]]:
@@ -142,6 +146,10 @@ class RelationFinder:
                         for rel, particle in trig.transfer.get(f, ()):
                             if not particle or any(c.lower_ == particle for c in tok.children):
                                 out += self._transfer(tok, rel, sent)
+                    for f in forms:
+                        for rel, particle in trig.members.get(f, ()):
+                            if not particle or any(c.lower_ == particle for c in tok.children):
+                                out += self._members(tok, rel, sent)
                 if tok.pos_ in ("NOUN", "PROPN"):
                     for f in forms:
                         for rel, pre in trig.nouns.get(f, ()):
@@ -311,6 +319,46 @@ class RelationFinder:
         passed = self._objects(verb, rel)  # also "30% of Kelvane's capital was sold to B"
         return self._pairs(takers, passed, rel, verb, sent, 0.75)
 
+    def _members(self, verb: Token, rel: RelationType, sent: Span) -> list[Candidate]:
+        """ "X is a company which consists of A, B and C", "X is made up of three members: A,
+        B and C", "X (ERC) composed of A and B": the organisations named after the verb, up to
+        the next verb of its own, hold the relation with the organisation the verb lists.
+
+        The list is read in the text, not the parse: the parser splits lists with
+        semicolons and parenthesised short forms into pieces it hangs anywhere."""
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        if passive or verb.dep_ == "acl":
+            holder = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+            whole = self.refs.phrase(holder, indirect=True)[:1] if holder is not None else []
+            if not passive:  # "a company made up of", "Elizabeth River Crossings (ERC) composed of"
+                target = verb.head
+                if target.dep_ == "attr":
+                    target = next((c for c in target.head.children if c.dep_ == "nsubj"), target)
+                whole = [k] if (k := self.resolve(target)) else []
+        elif verb.dep_ == "relcl" and verb.head.dep_ == "attr":
+            # "X is a limited liability company, which consists of"
+            whole = [k for c in verb.head.head.children if c.dep_ == "nsubj" and (k := self.resolve(c))]
+        else:
+            whole = self._subjects(verb)
+        if len(whole) != 1 or not self._company_like(whole[0]):
+            return []
+        stop = next((t.i for t in self.doc[verb.i + 1:sent.end]
+                     if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD")
+                     and self.ms.entity_at(t) is None), sent.end)
+        members: list[str] = []
+        for m in sorted(self.ms.mentions, key=lambda m: m.start):
+            if verb.i < m.start < stop and m.key not in members and m.key != whole[0] \
+                    and self._company_like(m.key) and self.doc[m.start - 1].lower_ not in ("a", "an"):
+                # "Jacobs Technology Inc., a Jacobs Company": the member's parent is no member
+                members.append(m.key)
+        if len(members) < 2:  # a list of members, not one company said to be part of another
+            return []
+        return self._pairs(members, whole, rel, verb, sent, 0.7)
+
+    def _company_like(self, key: str) -> bool:
+        t = self.ms.type_of(key)
+        return self.onto.is_a(t, SCKG.Organization) and not self.onto.is_a(t, SCKG.StateActor)
+
     def _share_of(self, tok: Token, rel: RelationType) -> list[str]:
         """The company a share phrase is a part of: "30% of Kelvane's capital", "a 30% stake in
         Kelvane" (a percentage, or one of the relation's nouns, with the names inside it)."""
@@ -365,7 +413,8 @@ class RelationFinder:
             for c in noun.children:
                 if c.dep_ == "prep" and c.lower_ in ("between", "of"):
                     members = [p for p in c.children if p.dep_ == "pobj"]
-                elif c.dep_ in ("acl", "relcl") and c.lemma_.lower() in MEMBER_VERBS:
+                elif c.dep_ in ("acl", "relcl") and (c.lemma_.lower() in self.trig.members
+                                                      or c.lemma_.lower() in PARTNERSHIP_MEMBER_VERBS):
                     members = [p for p in c.children if p.dep_ == "dobj"] + [
                         p for q in c.children if q.dep_ == "prep" and q.lower_ == "of"
                         for p in q.children if p.dep_ == "pobj"]  # "consisting of"
