@@ -1297,6 +1297,17 @@ def test_a_member_verb_needs_a_company_made_of_several(rules_only, text):
     assert not {r for r in got if r[1] == "owns"}, got
 
 
+@pytest.mark.parametrize("text", [
+    "Brenna Holdings is based in Vellmar. Its subsidiaries include Kelvane Air and Talvor Wings.",
+    "Brenna Holdings' subsidiaries include Kelvane Air and Talvor Wings.",
+])
+def test_the_subsidiaries_a_company_is_said_to_include_are_its(rules_only, text):
+    """ "Its subsidiaries include Lauda Air and Tyrolean Airways" (the second text: the parser
+    hangs "Kelvane Air" from "Talvor Wings" as a modifier)."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    assert {("Brenna Holdings", "owns", "Kelvane Air"), ("Brenna Holdings", "owns", "Talvor Wings")} <= got, got
+
+
 def test_a_verb_with_an_object_of_its_own_does_not_take_the_next_ones(rules_only):
     got = {(s, p, o) for s, p, o, _e in extract_text(
         rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")}

@@ -285,6 +285,14 @@ class References:
         key = self.resolve(tok)
         if key:
             found.append(key)
+            # "include Kelvane Air and Talvor Wings", where the parser hangs the list's first
+            # names from the last as a modifier ("Air" nmod of "Wings")
+            for c in tok.children:
+                if c.dep_ == "nmod" and c.i < tok.i and any(g.dep_ == "cc" for g in c.children):
+                    for x in (c, *c.conjuncts):
+                        k = self.resolve(x)
+                        if k and k not in found:
+                            found.append(k)
             for c in tok.conjuncts:
                 k = self.resolve(c)
                 if k and k not in found:

@@ -21,9 +21,9 @@ from .dates import clause_date, is_time
 from .references import References
 from .typer import noun_type
 
-#: besides the ontology's member verbs, a verb that lists the members of a partnership: "a
-#: consortium that includes X and Y" (a company that "includes" X owns it rather)
-PARTNERSHIP_MEMBER_VERBS = frozenset({"include"})
+#: verbs that list what a plural or a group names: "a consortium that includes X and Y" (its
+#: partners, as after the ontology's member verbs), "its subsidiaries include X and Y"
+LIST_VERBS = frozenset({"include"})
 OBJECT_PREPS = {"in", "into", "on", "with", "against", "of", "over", "from", "to", "for", "at", "between"}
 STATE = "https://w3id.org/sckg/ontology#State"
 @dataclass(frozen=True)
@@ -414,7 +414,7 @@ class RelationFinder:
                 if c.dep_ == "prep" and c.lower_ in ("between", "of"):
                     members = [p for p in c.children if p.dep_ == "pobj"]
                 elif c.dep_ in ("acl", "relcl") and (c.lemma_.lower() in self.trig.members
-                                                      or c.lemma_.lower() in PARTNERSHIP_MEMBER_VERBS):
+                                                      or c.lemma_.lower() in LIST_VERBS):
                     members = [p for p in c.children if p.dep_ == "dobj"] + [
                         p for q in c.children if q.dep_ == "prep" and q.lower_ == "of"
                         for p in q.children if p.dep_ == "pobj"]  # "consisting of"
@@ -540,6 +540,10 @@ class RelationFinder:
                     parents += self.refs.phrase(c, indirect=False)
         if noun.dep_ == "attr":
             children += self._subjects(noun.head)
+        if noun.dep_ == "nsubj" and noun.head.lemma_.lower() in LIST_VERBS | {"be"}:
+            # "Its subsidiaries include Lauda Air and Tyrolean Airways"
+            children += [k for c in noun.head.children if c.dep_ in ("dobj", "attr")
+                         for k in self.refs.phrase(c, indirect=False)]
         subs, objs = (children, parents) if part else (parents, children)
         return self._pairs(subs, objs, rel, noun, sent, 0.85, nominal=True)
 
