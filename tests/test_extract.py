@@ -1308,6 +1308,22 @@ def test_the_subsidiaries_a_company_is_said_to_include_are_its(rules_only, text)
     assert {("Brenna Holdings", "owns", "Kelvane Air"), ("Brenna Holdings", "owns", "Talvor Wings")} <= got, got
 
 
+@pytest.mark.parametrize("text, pair", [
+    ("Vellmar awarded a contract to Brenna Holdings.", ("Brenna Holdings", "Vellmar")),
+    ("On April 12, 2006, Brenna Holdings and Kelvane Group executed the Talvor Lease Agreement.",
+     ("Brenna Holdings", "Kelvane Group")),
+    ("Brenna Holdings and Kelvane Group won a joint contract to develop the Osric field.",
+     ("Brenna Holdings", "Kelvane Group")),
+    ("Brenna Holdings signed a memorandum of understanding with Kelvane Group.", ("Brenna Holdings", "Kelvane Group")),
+    ("Brenna Holdings teamed with Kelvane Group on the Osric project.", ("Brenna Holdings", "Kelvane Group")),
+])
+def test_partners_named_as_the_receiver_the_signatories_or_a_memorandum(rules_only, text, pair):
+    """ "Iraq awarded a contract to Royal Dutch Shell", "ITRCC and IFA executed the Lease
+    Agreement", "a Memorandum of Understanding (MOU) with MEDC", "teamed with Relativity Space"."""
+    got = {tuple(sorted((s, o))) for s, p, o, _e in extract_text(rules_only, text) if p == "partnersWith"}
+    assert tuple(sorted(pair)) in got, got
+
+
 def test_a_verb_with_an_object_of_its_own_does_not_take_the_next_ones(rules_only):
     got = {(s, p, o) for s, p, o, _e in extract_text(
         rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")}

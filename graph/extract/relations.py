@@ -377,8 +377,10 @@ class RelationFinder:
             if dobjs:
                 return self._pairs(self._subjects(verb), dobjs, rel, noun, sent, 0.7)
         if rel.symmetric and noun.dep_ == "dobj":
-            # "granted Landbridge a lease": the receiver is the partner
-            dative = [k for c in governor.children if c.dep_ == "dative" for k in self.refs.phrase(c, indirect=False)]
+            # "granted Landbridge a lease", "awarded a contract to Shell": the receiver is the partner
+            dative = [k for c in governor.children if c.dep_ == "dative"
+                      for t in ([p for p in c.children if p.dep_ == "pobj"] if c.pos_ == "ADP" else [c])
+                      for k in self.refs.phrase(t, indirect=False)]
             if dative:
                 return self._pairs(self._subjects(governor), dative, rel, noun, sent, 0.7)
         for c in noun.children:
@@ -423,6 +425,10 @@ class RelationFinder:
                 ends = [k for p in members for k in self.refs.phrase(p, indirect=False)]
                 if len(ends) >= 2:
                     return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.7)
+            if not objs and len(set(subs)) > 1:
+                # "ITRCC and IFA executed the Lease Agreement", "A and B won a joint contract":
+                # the parties to it are its subjects
+                return self._pairs(subs[:1], subs[1:], rel, noun, sent, 0.7)
         return self._pairs(subs, objs, rel, noun, sent, 0.7)
 
     def agents(self, trigger: Token) -> list[str]:
