@@ -1324,6 +1324,39 @@ def test_partners_named_as_the_receiver_the_signatories_or_a_memorandum(rules_on
     assert tuple(sorted(pair)) in got, got
 
 
+@pytest.mark.parametrize("text", [
+    "Kelvane Airport is owned and operated by Brenna Holdings.",
+    "Kelvane Airport (KVA), a large hub airport, owned and operated by Brenna Holdings, handles more than "
+    "17 million passengers.",
+    "The Kelvane pipeline (owned and operated by Brenna Holdings) supplies gas to Talvor.",
+])
+def test_two_participles_share_the_agent_the_second_one_takes(rules_only, text):
+    """ "Chicago Midway Airport, owned and operated by the city of Chicago": the parser hangs
+    the agent from "operated" only, and "operated" had no object either."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    facility = "Kelvane pipeline" if "pipeline" in text else "Kelvane Airport"
+    assert {("Brenna Holdings", "owns", facility), ("Brenna Holdings", "operates", facility)} <= got, got
+
+
+def test_a_participle_with_an_agent_of_its_own_keeps_it(rules_only):
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Kelvane Airport was built by Vellmar Construction and operated by Brenna Holdings.")}
+    assert ("Brenna Holdings", "operates", "Kelvane Airport") in got, got
+    assert not {r for r in got if r[0] == "Vellmar Construction"}, got
+
+
+def test_the_holder_of_a_stake_taken_over_is_not_owned(rules_only):
+    """ "it took over the stake held by APM Terminals": the share is of the terminal, not of
+    its holder; and each share of a list is of its own company."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Brenna Holdings took over the stake held by Kelvane Terminals.")}
+    assert ("Brenna Holdings", "owns", "Kelvane Terminals") not in got, got
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Brenna Holdings owns 25.3% of the shares in Kelvane Rail and around 33% of the shares in "
+                    "Talvor Media.")}
+    assert {("Brenna Holdings", "owns", "Kelvane Rail"), ("Brenna Holdings", "owns", "Talvor Media")} <= got, got
+
+
 def test_a_verb_with_an_object_of_its_own_does_not_take_the_next_ones(rules_only):
     got = {(s, p, o) for s, p, o, _e in extract_text(
         rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")}

@@ -189,11 +189,14 @@ class RelationFinder:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children) or verb.tag_ == "VBN" and (
             verb.dep_ == "acl" or any(c.dep_ == "agent" for c in verb.children))  # "and jointly controlled by X"
         if passive:
-            for c in verb.children:
-                if c.dep_ == "agent":
-                    for p in c.children:
-                        if p.dep_ == "pobj":
-                            return self.refs.phrase(p, indirect=False)
+            # "owned and operated by X": the agent hangs from the last participle only
+            for v in (verb, *(c for c in verb.children if c.dep_ == "conj" and c.tag_ == "VBN"
+                              and not any(g.dep_ == "nsubjpass" for g in c.children))):
+                for c in v.children:
+                    if c.dep_ == "agent":
+                        for p in c.children:
+                            if p.dep_ == "pobj":
+                                return self.refs.phrase(p, indirect=False)
             return []
         for c in verb.children:
             if c.dep_ in ("nsubj",):
@@ -239,6 +242,9 @@ class RelationFinder:
         return []
 
     def _objects(self, verb: Token, rel: RelationType) -> list[str]:
+        while verb.dep_ == "conj" and verb.tag_ == "VBN" and verb.head.tag_ == "VBN" and not any(
+                c.dep_ in ("nsubjpass", "auxpass", "dobj") for c in verb.children):
+            verb = verb.head  # "X, owned and operated by Y": "operated" has the object of "owned"
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
         if passive:
             holder = verb
@@ -362,9 +368,22 @@ class RelationFinder:
     def _share_of(self, tok: Token, rel: RelationType) -> list[str]:
         """The company a share phrase is a part of: "30% of Kelvane's capital", "a 30% stake in
         Kelvane" (a percentage, or one of the relation's nouns, with the names inside it)."""
-        if tok.text != "%" and tok.lower_ != "percent" and tok.lemma_.lower() not in rel.nouns:
-            return []
-        return self.refs.phrase(tok, indirect=True)[:1]
+        found: list[str] = []
+        for share in (tok, *tok.conjuncts):  # "25.3% of the shares in A and around 33% of B"
+            if share.text != "%" and share.lower_ != "percent" and share.lemma_.lower() not in rel.nouns:
+                continue
+            # only through "of", "in" and possessives: in "the stake held by X", X is the holder
+            frontier = [share]
+            for _ in range(3):
+                nxt = [p for t in frontier for c in t.children
+                       for p in ([g for g in c.children if g.dep_ == "pobj"]
+                                 if c.dep_ == "prep" and c.lower_ in ("of", "in") else [c] if c.dep_ == "poss" else [])]
+                k = next((k for t in nxt if (k := self.resolve(t))), None)
+                if k:
+                    found.append(k)
+                    break
+                frontier = nxt
+        return list(dict.fromkeys(found))
 
     def _event_noun(self, noun: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         objs: list[str] = []
