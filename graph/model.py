@@ -96,6 +96,8 @@ ACR = "acr:"  # a name key made of initials ("acr:til"): joins an acronym and a 
 
 
 def _name_keys(name: str, ontology: Ontology) -> set[str]:
+    if " & " in name:  # "Amentum Environment & Energy, Inc." is "Amentum Environment and Energy, Inc."
+        return _name_keys(name.replace(" & ", " "), ontology) | _name_keys(name.replace(" & ", " and "), ontology)
     words = normalise_name(name).split()
     full = " ".join(words)
     while len(words) > 1 and words[-1] in ontology.company_suffixes and words[-2] not in _JOINING_WORDS:

@@ -1477,6 +1477,17 @@ def test_a_share_sold_to_a_party_is_owned_by_it(rules_only, text):
     assert ("Brenna Partners", "owns", "Kelvane") in {(s, p, o) for s, p, o, _e in rows}, rows
 
 
+def test_a_name_of_dictionary_words_after_and_ends_the_name_before(extractor):
+    """ "Amentum Environment and Energy, Inc.": the tagger saw only "Energy, Inc."; a tail with
+    a word of its own is a name of its own."""
+    _, ents = _entities(extractor, "Kelvane LLC is a newly formed limited liability company made up of the following "
+                                   "members: Vellmar Environment and Energy, Inc.; Talvor Federal Services, Inc.; "
+                                   "and Osric Nuclear (USA) Incorporated.")
+    assert "Vellmar Environment and Energy, Inc." in ents and "Energy, Inc." not in ents, ents
+    _, ents = _entities(extractor, "The deal joins Brenna Holdings and Kelvane Power, Inc. together.")
+    assert {"Brenna Holdings", "Kelvane Power, Inc."} <= set(ents), ents
+
+
 def test_a_place_glued_to_based_is_no_entity(extractor):
     """ "The Veldhoven-based company has been barred ...": Veldhoven is where the company is; as a
     node it became a company the state blocked."""

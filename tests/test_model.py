@@ -86,3 +86,11 @@ def test_denied_relation_is_a_claim_not_a_fact(extractor, ontology):
 def test_legal_forms_do_not_keep_a_company_apart_across_articles(ontology, full, short):
     from graph.model import name_keys
     assert name_keys(short, ontology) & name_keys(full, ontology)
+
+
+def test_an_ampersand_and_and_join_one_company_across_articles(ontology):
+    """ "Amentum Environment & Energy, Inc." in one article, "... and Energy, Inc." in another."""
+    from graph.model import name_keys
+    shared = name_keys("Vellmar Environment & Energy, Inc.", ontology) & name_keys(
+        "Vellmar Environment and Energy, Inc.", ontology)
+    assert "vellmar environment and energy inc" in shared, shared

@@ -22,8 +22,8 @@ from .aliases import (_initials, join_bare_government, join_bare_heads, join_of_
                       join_short_before_full, match_earlier, merge_aliases, preferred_name, quote_mark, title_noun,
                       trim_span)
 from .gazetteer import NO_ENTRY, Gazetteer, gazetteer_spans
-from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences, line_of,
-                    short_form, shouted, split_case_titles, split_name)
+from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences,
+                    join_and_tails, line_of, short_form, shouted, split_case_titles, split_name)
 from .typer import (acts_as_agent, address_place, cluster_type, country_names, first_conjunct, government_context,
                     government_of, is_facility, locative, name_head, noun_type)
 
@@ -312,7 +312,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                             all(t.lower_ in ontology.title_words for t in sp if not (ns <= t.i < ne))
                             for ns, ne, nl in named):
             spans[k] = (sp, "PAREN")
-    spans = split_case_titles(spans)
+    spans = join_and_tails(split_case_titles(spans), english)
     # longest first; a token belongs to one name; a run of proper nouns only fills the gaps
     # the gazetteer and the NER left
     spans = [(s, lab) for s, lab in spans if len(s) and s.text.strip()]

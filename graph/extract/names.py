@@ -168,3 +168,24 @@ def heading_sentences(doc: Doc) -> frozenset[int]:
             out.add(sent.start)
     doc.user_data["sckg_headings"] = frozenset(out)
     return doc.user_data["sckg_headings"]
+
+
+def join_and_tails(spans: list[tuple[Span, str]], english: frozenset[str]) -> list[tuple[Span, str]]:
+    """ "Amentum Environment and Energy, Inc.": a name of dictionary words and a legal form right
+    after "A and" ("Energy, Inc.", all the tagger saw) is the end of one name with A.
+
+    A tail with a word of its own ("and Fluor Federal Services, Inc.") is a name of its own."""
+    if not english:
+        return spans
+    ends = {sp.end: sp for sp, _ in spans}
+    out = list(spans)
+    for sp, _ in spans:
+        words = [t for t in sp if not t.is_punct and not is_legal_form(t.text)]
+        if sp.start < 2 or not len(sp) or not is_legal_form(sp[-1].text) or not words \
+                or sp.doc[sp.start - 1].lower_ not in ("and", "&") \
+                or not all(t.text[:1].isupper() and t.lower_ in english for t in words):
+            continue
+        head = ends.get(sp.start - 1)
+        if head is not None and not any(is_legal_form(t.text) for t in head):
+            out.append((sp.doc[head.start:sp.end], "ORG"))
+    return out
