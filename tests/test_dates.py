@@ -414,8 +414,8 @@ def test_a_transfer_ends_the_leaving_partys_ownership_and_starts_the_entering_pa
     """The party a sale or transfer takes an asset from leaves it on the transfer's date:
     "sold ... on 4 May 2019" ends the seller's ownership (not undated), "acquired ... from A"
     ends A's (not starts it), and the buyer's begins."""
-    sold = _owns(extract_text(extractor, "Vantor Holdings sold the Osric terminal to Brenna Capital on 4 May 2019."),
-                 "Vantor Holdings", "Osric terminal")
+    sold = _owns(extract_text(extractor, "The owner of the Osric terminal, Vantor Holdings, sold it to Brenna Capital "
+                                         "on 4 May 2019."), "Vantor Holdings", "Osric terminal")
     assert sold and all((e.valid_from, e.valid_until) == (None, "2019-05-04") for e in sold), sold
     rows = extract_text(extractor, "Brenna Capital acquired the Osric terminal from Vantor Holdings on 4 May 2019.")
     seller = _owns(rows, "Vantor Holdings", "Osric terminal")
