@@ -18,9 +18,9 @@ from spacy.tokens import Doc, Span, Token
 from ..model import (Entity, entity_iri, facility_short_form, is_generic, is_legal_form, normalise_name,
                      without_state_prefix)
 from ..ontology import SCKG, Ontology
-from .aliases import (_initials, join_bare_government, join_bare_heads, join_of_state, join_parenthesised,
-                      join_short_before_full, match_earlier, merge_aliases, preferred_name, title_noun, trim_span)
+from .aliases import _initials, match_earlier, merge_aliases, preferred_name, title_noun, trim_span
 from .gazetteer import NO_ENTRY, Gazetteer
+from .joins import join_bare_government, join_bare_heads, join_of_state, join_parenthesised, join_short_before_full
 from .names import REFERENCE_CODE, line_of, short_form, shouted
 from .spans import _unknown_word, name_spans
 from .typer import (acts_as_agent, address_place, cluster_type, country_names, first_conjunct, government_context,
