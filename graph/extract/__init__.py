@@ -13,6 +13,7 @@ from .features import Vocabulary, pair_features
 from .gazetteer import Gazetteer, phrase_matcher
 from .mentions import Mentions, find_mentions
 from .claims import ownership_share
+from .dating import RelationDating
 from .decisions import DecisionFinder
 from .timing import carry_dates, date_phrases, leaving_party, origin_dates, valid_time
 from .relations import Candidate, RelationFinder, TriggerIndex
@@ -85,7 +86,7 @@ class Analysis:
     state_triggers: list = field(default_factory=list)
 
 
-class Extractor:
+class Extractor(RelationDating):
     """The extractor: spaCy parse, gazetteer and typed mentions, then relations.
 
     Relations the learned model knows are decided by it (candidate pairs of mentions in a
@@ -243,106 +244,6 @@ class Extractor:
             (out if accepted else weak).append(
                 Candidate(s, rel_name, o, pair.sentence, trigger, round(p, 4), status, by, date, share))
         return out, weak
-
-    def _actor_dates(self, an: Analysis, chosen, dates, doc_date, cite) -> list[tuple[Relation, object]]:
-        """Records that date a state actor's undated review or prohibition from elsewhere in
-        the document:
-
-        - the same actor's dated relation to another target the record's sentence names
-          ("opened an investigation into X" on a date; "will also investigate the contract
-          between X and Y": the review of Y is that review), when those give one date;
-        - else the actor's sentences, when they give one start: a sentence where it does it
-          with no target named ("Today, the Commission is launching an in-depth
-          investigation" dates "the Commission monitors X" stated in the next paragraph), or
-          one that opens the relation with a word of its sckg:openingWord ("The transaction
-          was notified to the Commission on 1 June 2010"), naming the actor or no state actor.
-        """
-        undated = [(r, c) for r, c in chosen if not (r.evidence.valid_from or r.evidence.valid_until)
-                   and r.relation in self._state_relations]
-        if not undated:
-            return []
-        onto = self.ontology
-        cues = onto.time_cues
-        found: dict[tuple[str, str], dict[str, object]] = {}
-        for tok in an.state_triggers:
-            actors = an.finder.agents(tok)
-            if not actors:
-                continue
-            for rel in {k.split(":", 1)[0] for k in self.vocab.of(tok)} & self._state_relations:
-                vt = valid_time(tok, dates, doc_date, cues, onto.relations[rel].closing_verbs)
-                if vt.start and not vt.end:
-                    for actor in actors:
-                        found.setdefault((actor, rel), {}).setdefault(vt.start, tok.sent)
-        for (actor, rel), start, sent in self._openings(an, undated, dates, doc_date):
-            found.setdefault((actor, rel), {}).setdefault(start, sent)
-        dated = {}
-        for r, c in chosen:
-            if r.relation in self._state_relations and r.evidence.valid_from and not r.evidence.valid_until:
-                dated.setdefault((r.subject, r.relation, r.object), (r.evidence.valid_from, c.sentence))
-        at = an.mentions.at
-        out = []
-        for r, c in undated:
-            siblings = {}
-            for other in {at[i] for i in range(c.sentence.start, c.sentence.end)} - {None, r.object}:
-                if (r.subject, r.relation, other) in dated:
-                    date, sent = dated[(r.subject, r.relation, other)]
-                    siblings.setdefault(date, sent)
-            one = siblings if len(siblings) == 1 else found.get((r.subject, r.relation), {})
-            if len(one) != 1:
-                continue
-            (date, sent), = one.items()
-            sentence, start, end = cite(sent)
-            ev = replace(r.evidence, sentence=sentence, start=start, end=end, valid_from=date, valid_until=None)
-            out.append((Relation(r.subject, r.relation, r.object, ev), c))
-        return out
-
-    def _openings(self, an: Analysis, undated, dates, doc_date):
-        """((actor, relation), start, sentence) for each dated word of a relation's
-        sckg:openingWord, for the actors of ``undated`` records the sentence names (all of
-        them when it names no state actor)."""
-        onto = self.ontology
-        openings = {rel: onto.relations[rel].opening_words for rel in {r.relation for r, _ in undated}}
-        if not any(openings.values()):
-            return
-        ms = an.mentions
-        state = str(SCKG.StateActor)
-        for tok in ms.doc:
-            for rel, words in openings.items():
-                if tok.lemma_.lower() not in words or tok.dep_ in ("amod", "compound") or not (
-                        tok.pos_ == "NOUN" or tok.pos_ == "VERB"
-                        and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
-                    continue  # a verb with a subject: not a heading's "(notified under document ...)"
-                vt = valid_time(tok, dates, doc_date, onto.time_cues)
-                if not vt.start or vt.end:
-                    continue
-                named = {ms.at[i] for i in range(tok.sent.start, tok.sent.end)} - {None}
-                actors = {r.subject for r, _ in undated if r.relation == rel}
-                if any(onto.is_a(ms.type_of(k), state) for k in named):
-                    actors &= named
-                for actor in actors:
-                    yield (actor, rel), vt.start, tok.sent
-
-    def _leaving(self, c: Candidate, ms: Mentions) -> bool | None:
-        """Whether the candidate's subject leaves the transfer its clause states (see
-        :func:`timing.leaving_party`), read from the subject's mention in the sentence."""
-        at = ms.at
-        for t in c.sentence:
-            if at[t.i] == c.subject and (at[t.head.i] != c.subject or t.head.i == t.i):
-                return leaving_party(t, c.trigger, self.ontology.time_cues)
-        return None
-
-    def _dated_by_state_act(self, c: Candidate) -> bool:
-        """A relation a state does not hold whose clause is a state's act on it ("prohibited the
-        acquisition of X by Y"): the clause's date is the act's, not the relation's."""
-        return c.relation not in self._state_relations and self._under_state_act(c.trigger)
-
-    def _under_state_act(self, trigger) -> bool:
-        """A relation's noun that a state's act governs ("an order prohibiting the purchase
-        of X", "requiring the divestment of X"): the clause's date is the act's, not when the
-        relation began or ended."""
-        return trigger.pos_ == "NOUN" and trigger.dep_ in ("dobj", "nsubjpass") and any(
-            k.split(":", 1)[0] in self._state_relations and k.endswith((":verb", ":noun"))
-            for k in self.vocab.of(trigger.head))  # "sold" is blocked only when ordered
 
     def _state_trigger(self, tok) -> bool:
         """A verb or noun of a relation only a state actor holds ("inquiry", "prohibit")."""
