@@ -1488,6 +1488,16 @@ def test_a_name_of_dictionary_words_after_and_ends_the_name_before(extractor):
     assert {"Brenna Holdings", "Kelvane Power, Inc."} <= set(ents), ents
 
 
+def test_a_blend_of_capitals_is_a_name_wherever_it_stands(extractor):
+    """ "Southern Ohio Cleanup Company, LLC (SOCCo) ... SOCCo is a newly formed company": the
+    tagger takes "SOCCo" for a plural noun; capitals inside a word make it a name, at a
+    sentence's start too, and the parenthesis defines it."""
+    _, ents = _entities(extractor, "The department awarded the contract to Brenna Ohio Cleanup Company, LLC (BOCCo) of "
+                                   "Aiken, South Carolina. BOCCo is a newly formed limited liability company.")
+    named = {n for names in ents.values() for n in names[1]}
+    assert {"BOCCo", "Brenna Ohio Cleanup Company, LLC"} <= named and len(ents) == 1, ents
+
+
 def test_a_place_glued_to_based_is_no_entity(extractor):
     """ "The Veldhoven-based company has been barred ...": Veldhoven is where the company is; as a
     node it became a company the state blocked."""

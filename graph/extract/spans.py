@@ -262,11 +262,11 @@ def _unknown_name(tok: Token, words: frozenset[str], headings: set[int]) -> bool
     if text.islower() or len(text) < 3 or not tok.is_alpha or tok.is_stop or tok.pos_ in FUNCTION_POS \
             or tok.lower_ in words or tok.lemma_.lower() in words:
         return False
-    if text[:-1].isupper():
+    if text[:-1].isupper() and text.endswith("s"):
         return False  # "OTAs": a plural abbreviation
-    if text[0].islower():
-        return any(c.isupper() for c in text[1:])
-    return not tok.is_upper and tok.i != tok.sent.start and tok.sent.start not in headings
+    if any(c.isupper() for c in text[1:]) and not tok.is_upper:
+        return True  # camel case or a blend, wherever it stands: "easyJet", "SOCCo", "PetroChina"
+    return text[0].isupper() and not tok.is_upper and tok.i != tok.sent.start and tok.sent.start not in headings
 
 
 def _defined_short_form(tok: Token) -> bool:
