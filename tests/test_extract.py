@@ -1498,6 +1498,18 @@ def test_a_blend_of_capitals_is_a_name_wherever_it_stands(extractor):
     assert {"BOCCo", "Brenna Ohio Cleanup Company, LLC"} <= named and len(ents) == 1, ents
 
 
+@pytest.mark.parametrize("text, name", [
+    ("The European Court of First Instance upheld the fine on Kelvane Air.", "General Court"),
+    ("The Court of Justice of the EU ruled on the aid to Kelvane Air.", "Court of Justice of the European Union"),
+])
+def test_the_eu_courts_are_courts(extractor, text, name):
+    """Courts own, run and are reviewed by no one ("Court of Justice owns Finnair",
+    "European Commission monitors General Court" were false positives): the gazetteer types
+    the EU's courts as `sckg:Court`, and knows the General Court by its name before 2009."""
+    _, ents = _entities(extractor, text)
+    assert ents[name][0] == "Court", ents
+
+
 def test_a_place_glued_to_based_is_no_entity(extractor):
     """ "The Veldhoven-based company has been barred ...": Veldhoven is where the company is; as a
     node it became a company the state blocked."""
