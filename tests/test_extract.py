@@ -1357,6 +1357,26 @@ def test_the_holder_of_a_stake_taken_over_is_not_owned(rules_only):
     assert {("Brenna Holdings", "owns", "Kelvane Rail"), ("Brenna Holdings", "owns", "Talvor Media")} <= got, got
 
 
+def test_its_subsidiaries_listed_in_apposition_are_its(rules_only):
+    """ "Tesoro Corp. ... and its subsidiaries, A, B, and C operate five refineries": every
+    name of the list, not only the first."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, (
+        "Brenna Holdings is headquartered in Texas, and its subsidiaries, Kelvane Air Company LLC, Talvor "
+        "Logistics L.P., and Osric Refining Company LLC operate five of the six refineries."))}
+    assert {("Brenna Holdings", "owns", "Kelvane Air Company LLC"),
+            ("Brenna Holdings", "owns", "Talvor Logistics L.P.")} <= got, got
+
+
+def test_its_in_a_list_headed_by_a_company_is_that_company(rules_only):
+    """ "fined Bulgarian Energy Holding (BEH), its gas supply subsidiary Bulgargaz and its gas
+    infrastructure subsidiary Bulgartransgaz": not the Commission's, nor Bulgargaz's."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, (
+        "In its decision, the Commission fined Brenna Energy Holding (BEH), its gas supply subsidiary Kelvane "
+        "Gaz and its gas infrastructure subsidiary Talvor Gas."))}
+    assert {("Brenna Energy Holding", "owns", "Kelvane Gaz"), ("Brenna Energy Holding", "owns", "Talvor Gas")} <= got
+    assert ("Kelvane Gaz", "owns", "Talvor Gas") not in got, got
+
+
 def test_a_verb_with_an_object_of_its_own_does_not_take_the_next_ones(rules_only):
     got = {(s, p, o) for s, p, o, _e in extract_text(
         rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")}

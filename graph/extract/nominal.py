@@ -12,7 +12,7 @@ from spacy.tokens import Span, Token
 from ..ontology import SCKG, RelationType
 from .dates import is_time
 from .triggers import LIST_VERBS, OBJECT_PREPS
-from .typer import noun_type
+from .typer import first_conjunct, noun_type
 
 if TYPE_CHECKING:
     from .relations import Candidate
@@ -180,7 +180,8 @@ class NominalPatterns:
         parents: list[str] = []
         for c in noun.children:
             if c.dep_ == "poss":
-                parents += self.refs.phrase(c, indirect=False)
+                parents += self._list_head(noun) if c.lower_ in ("its", "their") else []
+                parents = parents or self.refs.phrase(c, indirect=False)
             if c.dep_ == "prep" and c.lower_ in ("of", "between"):
                 for p in c.children:
                     if p.dep_ == "pobj":
@@ -190,10 +191,8 @@ class NominalPatterns:
             k = self.ms.entity_at(noun.head) or self.refs.resolve(noun.head)
             children = [k] if k else []
         for c in noun.children:
-            if c.dep_ == "appos":
-                k = self.ms.entity_at(c)
-                if k:
-                    children.append(k)
+            if c.dep_ == "appos":  # "its subsidiaries, A, B and C"
+                children += [k for x in (c, *c.conjuncts) if (k := self.ms.entity_at(x))]
         if noun.dep_ in ("compound", "nmod") and self.ms.entity_at(noun.head):
             # "its subsidiary Piraeus Container Terminal"
             children.append(self.ms.entity_at(noun.head))
@@ -208,6 +207,16 @@ class NominalPatterns:
                          for k in self.refs.phrase(c, indirect=False)]
         subs, objs = (children, parents) if part else (parents, children)
         return self._pairs(subs, objs, rel, noun, sent, 0.85, nominal=True)
+
+    def _list_head(self, noun: Token) -> list[str]:
+        """ "BEH, its gas supply subsidiary Bulgargaz and its gas infrastructure subsidiary
+        Bulgartransgaz": in a list headed by an organisation's name, "its" is that
+        organisation's (not the sentence's subject, nor the name just before)."""
+        tok = noun.head if noun.dep_ in ("compound", "nmod") and self.ms.entity_at(noun.head) else noun
+        if tok.dep_ != "conj":
+            return []
+        k = self.ms.entity_at(first_conjunct(tok))
+        return [k] if k and self._company_like(k) else []
 
     def _owned_adjective(self, adj: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         """ "a Chinese-owned tech firm", "the Chinese state-owned company"."""
