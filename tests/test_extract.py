@@ -1377,6 +1377,20 @@ def test_its_in_a_list_headed_by_a_company_is_that_company(rules_only):
     assert ("Kelvane Gaz", "owns", "Talvor Gas") not in got, got
 
 
+@pytest.mark.parametrize("text, pair", [
+    ("Kelvane Rail, a public sector body regulated by the Vellmar Rail Authority, runs the network.",
+     ("Vellmar Rail Authority", "Kelvane Rail")),
+    ("The Financial Supervisory Authority supervises Kelvane Bank.", ("Financial Supervisory Authority", "Kelvane Bank")),
+    ("The Federal Transit Administration began direct safety oversight of Kelvane Metro.",
+     ("Federal Transit Administration", "Kelvane Metro")),
+])
+def test_regulation_supervision_and_oversight_are_monitoring(rules_only, text, pair):
+    """ "rail infrastructure is owned ... by Network Rail, a public sector body regulated by the
+    Office of Rail and Road": the gold reads regulation as a review (`monitors`)."""
+    got = {(s, o) for s, p, o, _e in extract_text(rules_only, text) if p == "monitors"}
+    assert pair in got, got
+
+
 def test_a_verb_with_an_object_of_its_own_does_not_take_the_next_ones(rules_only):
     got = {(s, p, o) for s, p, o, _e in extract_text(
         rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")}
