@@ -1391,6 +1391,21 @@ def test_regulation_supervision_and_oversight_are_monitoring(rules_only, text, p
     assert pair in got, got
 
 
+def test_the_party_an_asset_is_bought_from_held_it(rules_only):
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Brenna Capital acquired the Osric terminal from Vantor Holdings on 4 May 2019.")}
+    assert {("Brenna Capital", "owns", "Osric terminal"), ("Vantor Holdings", "owns", "Osric terminal")} <= got, got
+
+
+def test_a_contract_parsed_as_the_receivers_apposition_is_a_partnership(rules_only):
+    """ "awarded Kelvane Solutions LLC the management and operating contract": the parser makes
+    the contract an apposition of the receiver, not the verb's object."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, (
+        "The Department of Energy today awarded Kelvane Solutions LLC the management and operating contract for "
+        "Brenna National Laboratory."))}
+    assert ("Kelvane Solutions LLC", "partnersWith", "U.S. Department of Energy") in got, got
+
+
 def test_a_verb_with_an_object_of_its_own_does_not_take_the_next_ones(rules_only):
     got = {(s, p, o) for s, p, o, _e in extract_text(
         rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")}

@@ -39,6 +39,11 @@ class NominalPatterns:
                       for k in self.refs.phrase(t, indirect=False)]
             if dative:
                 return self._pairs(self._subjects(governor), dative, rel, noun, sent, 0.7)
+        if rel.symmetric and noun.dep_ == "appos" and governor.dep_ == "dative" and governor.head.pos_ == "VERB":
+            # "awarded Kelvane Solutions LLC the contract", the contract parsed as the receiver's apposition
+            receiver = self.refs.phrase(governor, indirect=False)
+            if receiver:
+                return self._pairs(self._subjects(governor.head), receiver, rel, noun, sent, 0.7)
         for c in noun.children:
             if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS - {"from", "to", "for", "at"}:
                 for p in c.children:

@@ -230,6 +230,11 @@ class RelationFinder(NominalPatterns):
         objs = self._objects(verb, rel)
         conf = 0.8 if rel.indirect_object is False else 0.75
         out = self._pairs(subs, objs, rel, verb, sent, conf)
+        if _forms(verb) & rel.deal_words:
+            # "A acquired X from B": B held X until then (its record ends on the deal's date)
+            sellers = [k for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"
+                       for p in c.children if p.dep_ == "pobj" for k in self.refs.phrase(p, indirect=False)]
+            out += self._pairs(sellers, objs, rel, verb, sent, conf)
         if len(set(subs)) > 1:
             # "jointly controlled by A and B": A and B hold the joint relation with each other
             for c in verb.children:
