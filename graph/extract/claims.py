@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from .triggers import word_forms
+
 SPEECH_VERBS = {"say", "state", "reveal", "announce", "tell", "report", "confirm", "claim", "warn",
                 "add", "disclose", "write", "explain", "note"}
-
-
-def _forms(tok: Token) -> set[str]:
-    return {tok.lemma_.lower(), tok.lower_}
 
 
 def claim_status(trigger: Token, cues: dict[str, set[str]]) -> str:
@@ -23,11 +21,11 @@ def claim_status(trigger: Token, cues: dict[str, set[str]]) -> str:
                                          and trigger.dep_ in ("xcomp", "dobj")):
             return "negated"
     for t in chain:
-        forms = _forms(t)
+        forms = word_forms(t)
         if forms & cues.get("denied", set()) and t is not trigger:
             return "denied"
     for t in chain:
-        forms = _forms(t)
+        forms = word_forms(t)
         aux = {c.lower_ for c in t.children if c.dep_ == "aux"}
         if t is trigger and t.pos_ == "NOUN":  # "the proposed acquisition", "a planned joint venture"
             aux |= {c.lower_ for c in t.children if c.dep_ == "amod"}
@@ -36,7 +34,7 @@ def claim_status(trigger: Token, cues: dict[str, set[str]]) -> str:
         if t is not trigger and t.dep_ in ("ROOT", "ccomp", "advcl", "relcl", "parataxis"):
             break
     for t in chain:
-        forms = _forms(t) | {c.lower_ for c in t.children if c.dep_ == "advmod"}
+        forms = word_forms(t) | {c.lower_ for c in t.children if c.dep_ == "advmod"}
         if forms & cues.get("alleged", set()):
             return "alleged"
     return "reported"

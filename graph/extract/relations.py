@@ -21,7 +21,7 @@ from .claims import attribution, claim_status, ownership_share
 from .dates import clause_date, is_time
 from .nominal import NominalPatterns
 from .references import References
-from .triggers import OBJECT_PREPS, TriggerIndex, _forms
+from .triggers import OBJECT_PREPS, TriggerIndex, word_forms
 
 __all__ = ["Candidate", "RelationFinder", "TriggerIndex"]
 
@@ -65,7 +65,7 @@ class RelationFinder(NominalPatterns):
             if not sent.text.strip():
                 continue
             for tok in sent:
-                forms = sorted(_forms(tok) & trig.forms)
+                forms = sorted(word_forms(tok) & trig.forms)
                 if not forms:
                     continue
                 if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT" and tok.tag_.startswith("V")):
@@ -111,7 +111,7 @@ class RelationFinder(NominalPatterns):
         """The relations a verb triggers here, particles considered ("buy out" is not "buy")."""
         parts = {c.lower_ for c in verb.children if c.dep_ == "prt"}
         out = []
-        for f in _forms(verb):
+        for f in word_forms(verb):
             for rel, particle in self.trig.verbs.get(f, ()):
                 if (particle in parts) if particle else not self._has_other_particle(verb, f):
                     out.append(rel)
@@ -219,7 +219,7 @@ class RelationFinder(NominalPatterns):
         return found
 
     def _verb(self, verb: Token, rel: RelationType, sent: Span) -> list[Candidate]:
-        if _forms(verb) & set(rel.raising_verbs):
+        if word_forms(verb) & set(rel.raising_verbs):
             # "Alibaba will list Cainiao on the exchange": the listed one is the object
             raised = [k for c in verb.children if c.dep_ == "dobj" for k in self.refs.phrase(c, indirect=False)]
             if raised:
@@ -230,7 +230,7 @@ class RelationFinder(NominalPatterns):
         objs = self._objects(verb, rel)
         conf = 0.8 if rel.indirect_object is False else 0.75
         out = self._pairs(subs, objs, rel, verb, sent, conf)
-        if _forms(verb) & rel.deal_words:
+        if word_forms(verb) & rel.deal_words:
             # "A acquired X from B": B held X until then (its record ends on the deal's date)
             sellers = [k for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"
                        for p in c.children if p.dep_ == "pobj" for k in self.refs.phrase(p, indirect=False)]
@@ -246,7 +246,7 @@ class RelationFinder(NominalPatterns):
     def _directed(self, verb: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         """ "ordered Nexperia to sell", "Skytech was ordered to divest": the orderer and the ordered."""
         head = verb.head
-        if verb.dep_ != "xcomp" or not (_forms(head) & set(rel.directives)):
+        if verb.dep_ != "xcomp" or not (word_forms(head) & set(rel.directives)):
             return []
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in head.children)
         if passive:

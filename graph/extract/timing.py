@@ -11,6 +11,7 @@ from spacy.tokens import Span, Token
 from ..model import Relation
 from ..ontology import TimeCues
 from .claims import SPEECH_VERBS
+from .triggers import word_forms
 from .dates import parse_date, parse_range
 from .typer import first_conjunct
 
@@ -46,14 +47,10 @@ def clause_of(tok: Token) -> Token:
     return tok
 
 
-def _forms(tok: Token) -> set[str]:
-    return {tok.lemma_.lower(), tok.lower_}
-
-
 def _stative(trigger: Token, clause: Token, cues: TimeCues) -> bool:
     """Whether a trigger's clause says that a relation holds ("owns", "holds a stake"), not
     that it began ("bought a stake")."""
-    return bool(_forms(trigger) & cues.stative) and (bool(_forms(clause) & cues.stative) or clause.i == trigger.i)
+    return bool(word_forms(trigger) & cues.stative) and (bool(word_forms(clause) & cues.stative) or clause.i == trigger.i)
 
 
 def _preposition(doc, start: int, end: int, outer: frozenset[str] = frozenset()) -> str:
@@ -85,16 +82,16 @@ def valid_time(trigger: Token, dates: list[tuple[int, int, str]], doc_date: str 
     All the words are the ontology's.
     """
     clause = clause_of(trigger)
-    heads = _forms(trigger) | _forms(clause)
+    heads = word_forms(trigger) | word_forms(clause)
     ending = bool(heads & cues.end_triggers) or (
-        trigger.dep_ in ("dobj", "nsubjpass") and bool(_forms(trigger.head) & closing))
+        trigger.dep_ in ("dobj", "nsubjpass") and bool(word_forms(trigger.head) & closing))
     stative = _stative(trigger, clause, cues)
     start = end = None
     doc = trigger.doc
     roots = doc.user_data.setdefault("sckg_date_roots", {})  # the date phrases' roots, once per document
     ranked = []
     stops = [clause, trigger]
-    if clause.dep_ == "acl" and _forms(clause.head) & cues.event_nouns:
+    if clause.dep_ == "acl" and word_forms(clause.head) & cues.event_nouns:
         stops.append(clause.head)  # "the 2019 decision prohibiting the joint venture"
     if clause.dep_ in ("advcl", "xcomp", "ccomp") and clause.tag_ in ("VBG", "VBN") \
             and clause.head.lemma_ in ("be", "have"):
@@ -151,7 +148,7 @@ def leaving_party(party: Token, trigger: Token, cues: TimeCues) -> bool | None:
     if tok.dep_ == "appos" and tok.head.i != tok.i:
         tok = first_conjunct(tok.head)  # "sold to the private fund X": the fund's place in the clause
     clause = clause_of(trigger)
-    selling = bool((_forms(trigger) | _forms(clause)) & cues.end_triggers)
+    selling = bool((word_forms(trigger) | word_forms(clause)) & cues.end_triggers)
     if tok.dep_ == "pobj" and tok.head.lower_ in ("from", "to"):
         gov = tok.head.head
         if gov.i in (trigger.i, clause.i) or gov.head.i in (trigger.i, clause.i) and gov.dep_ in ("dobj", "pobj"):
@@ -302,7 +299,7 @@ def carry_dates(chosen: list[tuple[Relation, object]], dates: list[tuple[int, in
         if value is None:
             continue
         clause = clause_of(cand.trigger)
-        heads = _forms(cand.trigger) | _forms(clause)
+        heads = word_forms(cand.trigger) | word_forms(clause)
         if _stative(cand.trigger, clause, cues):
             continue
         sentence, start, end = cite(nxt)
@@ -318,10 +315,10 @@ def _continued(sent: Span, dates, doc_date, cues: TimeCues) -> str | None:
     definite event noun ("The deal", "This acquisition"), its verb says the event was done
     ("closed", "was completed", "took effect") and a date attaches to that verb."""
     root = sent.root
-    if not (_forms(root) & cues.completion_verbs):
+    if not (word_forms(root) & cues.completion_verbs):
         return None
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or not (_forms(subj) & cues.event_nouns):
+    if subj is None or not (word_forms(subj) & cues.event_nouns):
         return None
     if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in subj.children):
         return None
@@ -351,7 +348,7 @@ def origin_dates(chosen: list[tuple[Relation, object]], dates: list[tuple[int, i
     doc = chosen[0][1].sentence.doc
     founded: dict[str, tuple[str, object]] = {}
     for tok in doc:
-        if tok.pos_ != "VERB" or tok.tag_ != "VBN" or not (_forms(tok) & cues.origin_verbs):
+        if tok.pos_ != "VERB" or tok.tag_ != "VBN" or not (word_forms(tok) & cues.origin_verbs):
             continue
         subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
         entity = entity_at(subj) if subj is not None else None

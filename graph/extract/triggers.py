@@ -74,7 +74,6 @@ def _by_head_word(ontology: Ontology, attr: str) -> dict[str, list[tuple[Relatio
     return out
 
 
-def _forms(tok: Token) -> set[str]:
-
-
+def word_forms(tok: Token) -> set[str]:
+    """The forms a trigger word may match: the lemma and the word, lower-cased."""
     return {tok.lemma_.lower(), tok.lower_}
