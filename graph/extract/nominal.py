@@ -32,18 +32,18 @@ class NominalPatterns:
             dobjs = [k for c in verb.children if c.dep_ == "dobj" for k in self.refs.phrase(c, indirect=False)]
             if dobjs:
                 return self._pairs(self._subjects(verb), dobjs, rel, noun, sent, 0.7)
-        if rel.symmetric and noun.dep_ == "dobj":
-            # "granted Landbridge a lease", "awarded a contract to Shell": the receiver is the partner
-            dative = [k for c in governor.children if c.dep_ == "dative"
+        if rel.symmetric and (noun.dep_ == "dobj" or noun.dep_ == "appos" and governor.dep_ == "dative"
+                              and governor.head.pos_ == "VERB"):
+            # "granted Landbridge a lease", "awarded a contract to Shell": the receiver is the
+            # partner; also "awarded Kelvane Solutions LLC the contract" parsed as the
+            # receiver's apposition
+            verb, receivers = (governor, [c for c in governor.children if c.dep_ == "dative"]) \
+                if noun.dep_ == "dobj" else (governor.head, [governor])
+            dative = [k for c in receivers
                       for t in ([p for p in c.children if p.dep_ == "pobj"] if c.pos_ == "ADP" else [c])
                       for k in self.refs.phrase(t, indirect=False)]
             if dative:
-                return self._pairs(self._subjects(governor), dative, rel, noun, sent, 0.7)
-        if rel.symmetric and noun.dep_ == "appos" and governor.dep_ == "dative" and governor.head.pos_ == "VERB":
-            # "awarded Kelvane Solutions LLC the contract", the contract parsed as the receiver's apposition
-            receiver = self.refs.phrase(governor, indirect=False)
-            if receiver:
-                return self._pairs(self._subjects(governor.head), receiver, rel, noun, sent, 0.7)
+                return self._pairs(self._subjects(verb), dative, rel, noun, sent, 0.7)
         for c in noun.children:
             if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS - {"from", "to", "for", "at"}:
                 for p in c.children:
@@ -185,8 +185,8 @@ class NominalPatterns:
         parents: list[str] = []
         for c in noun.children:
             if c.dep_ == "poss":
-                parents += self._list_head(noun) if c.lower_ in ("its", "their") else []
-                parents = parents or self.refs.phrase(c, indirect=False)
+                head = self._list_head(noun) if c.lower_ in ("its", "their") else []
+                parents += head or self.refs.phrase(c, indirect=False)
             if c.dep_ == "prep" and c.lower_ in ("of", "between"):
                 for p in c.children:
                     if p.dep_ == "pobj":
