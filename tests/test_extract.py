@@ -1577,3 +1577,19 @@ def test_a_states_state_company_named_beside_it_is_owned_by_the_state(rules_only
     Rosoboronexport": `sckg:stateModifier` on a noun a state's possessive or demonym governs."""
     rows = extract_text(rules_only, text)
     assert ("Norway", "owns", owned) in {(s, p, o) for s, p, o, _e in rows}, rows
+
+
+@pytest.mark.parametrize("text,facility", [
+    ("Talvor Energy operates oil fields in the Kelvane delta.", "oil fields in the Kelvane delta"),
+    ("Osric Terminals Inc. operates the bulk commodity terminal on Brenna Island in Vellmar.",
+     "bulk commodity terminal on Brenna Island"),
+    ("Trask Logistics operates container terminals in Vellmar and Osterby.", "container terminals in Vellmar"),
+])
+def test_a_facility_described_with_its_place_is_an_entity(rules_only, text, facility):
+    """ "Ridley Terminals Inc. operates the bulk commodity terminal on Ridley Island", "Royal
+    Dutch Shell operates oil fields in the Niger delta": a facility noun followed by the place it
+    is in is a thing of its own even when definite or plural, named with that place (up to the
+    place's first conjunct or modifier). Without it the relation had no object."""
+    rows = extract_text(rules_only, text)
+    assert any(p == "operates" and o == facility for _s, p, o, _e in rows), rows
+

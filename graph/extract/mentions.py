@@ -34,6 +34,9 @@ AGENT_DEPS = {"nsubj", "nsubjpass", "poss", "dobj", "appos", "conj"}
 GENERIC_DETS = {"all", "any", "some", "every", "each", "no", "many", "most", "several", "other",
                 "these", "those", "such"}
 DETS = {"a", "an", "the", "its", "their", "this", "that", "one"}
+LOCATING_PREPS = frozenset({"in", "on", "at", "near"})
+QUANTITY_WORDS = frozenset({"several", "few", "various", "numerous", "multiple", "both", "two", "three", "four"})
+FACILITY = SCKG.Facility
 
 
 @dataclass
@@ -121,9 +124,22 @@ class Mentions:
         dets = {c.lower_ for c in head.children if c.dep_ in ("det", "poss", "predet")}
         if dets & GENERIC_DETS:
             return None
+        where = self._located(head, type_iri)
         plural = head.tag_ in ("NNS",)
         one_of = head.head.lower_ == "of" and head.head.head.lower_ in ("one", "some") \
             and head.dep_ == "pobj"
+        if where is not None:
+            # "the bulk commodity terminal on Ridley Island", "oil fields in the Niger delta":
+            # the place makes even a definite or plural facility a thing of its own
+            left = [t for c in head.lefts if c.dep_ in ("det", "poss", "predet", "nummod", "advmod", "quantmod")
+                    or c.lower_ in GENERIC_DETS | QUANTITY_WORDS for t in c.subtree]
+            words = [t for t in head.subtree if t.i <= head.i and t not in left and not t.is_punct]
+            label = re.sub(r"\s+", " ", "".join(t.text_with_ws for t in words) + where).strip(" ,.;:")
+            if not words or len(label) > 80:
+                return None
+            ent = Entity(iri=entity_iri(label, scope=self.scope), label=label, type=type_iri, names={label},
+                         described=True)
+            return self.add(self.doc[head.i:head.i + 1], ent).iri
         if plural and not one_of:
             return None
         if dets & {"the", "this"} and not any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
@@ -151,6 +167,28 @@ class Mentions:
         ent = Entity(iri=iri, label=label, type=type_iri, names={label}, described=True)
         span = self.doc[head.i:head.i + 1]
         return self.add(span, ent).iri
+
+    def _located(self, head: Token, type_iri: str) -> str | None:
+        """ " on Ridley Island" for a facility noun followed by a place it is in, on, at or
+        near: a proper name, or a noun a proper name qualifies ("the Niger delta"). The place
+        stops before its first conjunct or modifier ("terminals in Hamburg and Bremerhaven" are
+        in Hamburg; "the terminal on Ridley Island in Prince Rupert" is on Ridley Island)."""
+        if not self.ontology.is_a(type_iri, FACILITY):
+            return None
+        after = [c for c in head.children if c.dep_ == "prep"]
+        if head.dep_ == "dobj":  # "operates oil fields in the Niger delta": the parser hangs it on the verb
+            after += [c for c in head.head.children if c.dep_ == "prep"]
+        for prep in after:
+            if prep.lower_ not in LOCATING_PREPS or prep.i != head.i + 1:
+                continue
+            place = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if place is None or place.ent_type_ not in ("GPE", "LOC", "FAC", "") or not (
+                    place.pos_ == "PROPN" or any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in place.children)):
+                continue
+            stop = min([c.left_edge.i for c in place.children if c.dep_ in ("cc", "conj", "prep", "relcl", "acl")]
+                       + [place.right_edge.i + 1])
+            return " " + "".join(t.text_with_ws for t in self.doc[prep.i:stop])
+        return None
 
 
 def _term_acronym(span) -> bool:
