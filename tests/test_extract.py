@@ -1593,3 +1593,13 @@ def test_a_facility_described_with_its_place_is_an_entity(rules_only, text, faci
     rows = extract_text(rules_only, text)
     assert any(p == "operates" and o == facility for _s, p, o, _e in rows), rows
 
+
+def test_a_sentence_adverb_is_no_part_of_the_name_after_it(extractor):
+    """ "Today Ofgem has appointed ...", "Whereas Air Canada and Transat gave notice ...": the
+    tagger read the adverb into the name, and "Today Ofgem" became a company of its own."""
+    from graph.extract.aliases import trim_span
+    doc = extractor.nlp("Today Vellgard has appointed Brenna Talvor Consortium. Whereas Kelvane Air gave notice.")
+    assert trim_span(doc[0:2]).text == "Vellgard"
+    whereas = next(t.i for t in doc if t.text == "Whereas")
+    assert trim_span(doc[whereas:whereas + 3]).text == "Kelvane Air"
+

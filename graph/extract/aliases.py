@@ -387,14 +387,20 @@ def preferred_name(names: list[str], *, generic: frozenset[str] = frozenset()) -
 QUANTITY_NOUNS = frozenset({"number", "range", "series", "variety", "host", "handful", "couple", "dozen", "list"})
 #: words no name ends with ("University of Illinois at", a name cut short)
 _NO_LAST_WORD = frozenset({"of", "at", "and", "for", "the", "a", "an", "to", "in", "by", "with", "on"})
+#: sentence adverbs and conjunctions the tagger may read into a name that follows them
+#: ("Today Ofgem announced", "Whereas Air Canada and Transat gave notice")
+_NO_FIRST_WORD = frozenset({"today", "yesterday", "tonight", "whereas", "meanwhile", "however", "moreover",
+                            "furthermore", "separately", "subsequently", "thereafter", "additionally",
+                            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 
 
 def trim_span(span: Span) -> Span:
-    """Drop leading determiners, and trailing possessive markers, punctuation and words no
-    name ends with."""
+    """Drop leading determiners and sentence adverbs, and trailing possessive markers,
+    punctuation and words no name ends with."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct
+                           or (doc[start].lower_ in _NO_FIRST_WORD and end - start > 1)):
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
                            or doc[end - 1].text in _NO_LAST_WORD):
