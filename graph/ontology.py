@@ -81,6 +81,7 @@ class RelationType:
     owned_adjectives: tuple[str, ...] = ()
     state_modifiers: tuple[str, ...] = ()  # "Venezuela's state oil company, PDVSA": Venezuela owns PDVSA
     member_verbs: tuple[str, ...] = ()  # "X consists of A and B": A and B hold the relation with X
+    founder_verbs: tuple[str, ...] = ()  # "X, formed by A and B": A and B hold the relation with X
     directives: tuple[str, ...] = ()
     directed: tuple[str, ...] = ()
     transfer_verbs: tuple[str, ...] = ()  # "A sold X to B": B holds the relation with X
@@ -413,6 +414,7 @@ def load_ontology(directory: Path | str = ONTOLOGY_DIR) -> Ontology:
             owned_adjectives=_strs(g, prop, SCKG.ownedAdjective),
             state_modifiers=_strs(g, prop, SCKG.stateModifier),
             member_verbs=_strs(g, prop, SCKG.memberVerb),
+            founder_verbs=_strs(g, prop, SCKG.founderVerb),
             directives=_strs(g, prop, SCKG.directive),
             directed=_strs(g, prop, SCKG.directed),
             transfer_verbs=_strs(g, prop, SCKG.transferVerb),

@@ -1603,3 +1603,29 @@ def test_a_sentence_adverb_is_no_part_of_the_name_after_it(extractor):
     whereas = next(t.i for t in doc if t.text == "Whereas")
     assert trim_span(doc[whereas:whereas + 3]).text == "Kelvane Air"
 
+
+@pytest.mark.parametrize("text,expected", [
+    ("On 1 March 2017, the Kelvane Group purchased 82.5% of Talvor Airport GmbH for 15 million euros.",
+     {("Kelvane Group", "owns", "Talvor Airport GmbH")}),
+    ("The transaction gives the Vellmar Investment Authority a nearly five percent stake in Talvor Group.",
+     {("Vellmar Investment Authority", "owns", "Talvor Group")}),
+    ("Brenna Motors owns Vellmar and several brands such as Osric and Talvor.",
+     {("Brenna Motors", "owns", o) for o in ("Vellmar", "Osric", "Talvor")}),
+    ("KTS is a limited liability company formed by Brenna National, Inc.; Leidvar; Talvor Launch Systems; "
+     "and Osric LLC.", {(s, "owns", "KTS") for s in ("Brenna National, Inc.", "Leidvar",
+                                                     "Talvor Launch Systems", "Osric LLC")}),
+])
+def test_more_ways_real_text_states_ownership(rules_only, text, expected):
+    """ "the HNA Group purchased 82.5% of FFHG" ("purchase" was a deal word, not an ownership
+    verb), "gives ADIA a nearly five percent stake in" (the receiver holds the stake), a list
+    of examples conjoined with a name ("owns Volvo and several brands such as A and B"), and
+    the members named as the agents of a founder verb (`sckg:founderVerb`: "formed by A; B;
+    C; and D")."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    assert expected <= got, got
+
+
+def test_a_founder_verb_in_the_active_names_no_members(rules_only):
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Kelvane Holdings formed a joint venture with Brenna Power and Talvor Engineering.")}
+    assert not {r for r in got if r[1] == "owns" and r[2] == "Kelvane Holdings"}, got

@@ -39,9 +39,7 @@ class NominalPatterns:
             # receiver's apposition
             verb, receivers = (governor, [c for c in governor.children if c.dep_ == "dative"]) \
                 if noun.dep_ == "dobj" else (governor.head, [governor])
-            dative = [k for c in receivers
-                      for t in ([p for p in c.children if p.dep_ == "pobj"] if c.pos_ == "ADP" else [c])
-                      for k in self.refs.phrase(t, indirect=False)]
+            dative = self._receiver_keys(receivers)
             if dative:
                 return self._pairs(self._subjects(verb), dative, rel, noun, sent, 0.7)
         for c in noun.children:
@@ -97,6 +95,12 @@ class NominalPatterns:
         noun's possessor or the subject of its clause ("the Commission launched an investigation")."""
         return self._subjects(trigger) if trigger.pos_ == "VERB" else self._noun_subjects(trigger, None)
 
+    def _receiver_keys(self, receivers: list[Token]) -> list[str]:
+        """The entities a verb's receivers name: "gave Kelvane a stake", "a contract to Shell"."""
+        return [k for c in receivers
+                for t in ([p for p in c.children if p.dep_ == "pobj"] if c.pos_ == "ADP" else [c])
+                for k in self.refs.phrase(t, indirect=False)]
+
     def _noun_subjects(self, noun: Token, rel: RelationType | None) -> list[str]:
         """Who holds the stake, partnership or ban: a possessor, or the subject of the clause."""
         tok = noun
@@ -114,6 +118,9 @@ class NominalPatterns:
                 if tok.dep_ == "pobj":
                     return []
                 verb = tok.head
+                receivers = [c for c in verb.children if c.dep_ == "dative"] if tok.dep_ == "dobj" else []
+                if receivers:  # "the transaction gives Kelvane a five percent stake in Talvor"
+                    return self._receiver_keys(receivers)
                 if rel is not None and any(r.name != rel.name for r in self._verb_relations(verb)):
                     # "X vetoed the takeover of Y by Z": X is not the one taking over
                     return [k for c in verb.children if c.dep_ == "prep" and c.lower_ == "by"

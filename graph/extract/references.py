@@ -294,9 +294,10 @@ class References:
                         if k and k not in found:
                             found.append(k)
             for c in tok.conjuncts:
-                k = self.resolve(c)
-                if k and k not in found:
-                    found.append(k)
+                # "owns Vellmar and a number of brands including Osric and Talvor"
+                for k in ([k] if (k := self.resolve(c)) else self.examples(c)):
+                    if k not in found:
+                        found.append(k)
             return found
         # a list whose first item is no entity ("controls Swiss, Air Dolomiti and Eurowings",
         # "owns a port and the Kelvane terminal"): the items that are

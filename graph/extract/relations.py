@@ -87,6 +87,10 @@ class RelationFinder(NominalPatterns):
                         for rel, particle in trig.members.get(f, ()):
                             if not particle or any(c.lower_ == particle for c in tok.children):
                                 out += self._members(tok, rel, sent)
+                        for rel, particle in trig.founders.get(f, ()):
+                            if (not particle or any(c.lower_ == particle for c in tok.children)) \
+                                    and any(c.dep_ == "agent" for c in tok.children):
+                                out += self._members(tok, rel, sent)
                 if tok.pos_ in ("NOUN", "PROPN"):
                     for f in forms:
                         for rel, pre in trig.nouns.get(f, ()):

@@ -57,10 +57,12 @@ class TriggerIndex:
         self.transfer = _by_head_word(ontology, "transfer_verbs")
         #: "X consists of A and B": A and B hold the relation with X
         self.members = _by_head_word(ontology, "member_verbs")
+        #: "X, formed by A and B": the same, only where the verb's agents are named
+        self.founders = _by_head_word(ontology, "founder_verbs")
         #: every word form that can start a pattern: most tokens are skipped on one lookup
         self.forms = frozenset().union(self.verbs, self.nouns, self.agent_nouns, self.child_nouns,
                                        self.adjectives, self.directed, self.transfer, self.state_modifiers,
-                                       self.members)
+                                       self.members, self.founders)
 
 
 def _by_head_word(ontology: Ontology, attr: str) -> dict[str, list[tuple[RelationType, str | None]]]:
