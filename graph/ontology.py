@@ -194,6 +194,11 @@ class Ontology:
                                   "vice", "general", "state", "affairs", "of", "for", "the", "and"})
 
     @functools.cached_property
+    def gazetteer_iris(self) -> frozenset[str]:
+        """The gazetteer's entries: nodes whose names are known, never joined by initials."""
+        return frozenset(str(e.iri) for e in self.gazetteer)
+
+    @functools.cached_property
     def state_prefixes(self) -> frozenset[str]:
         """Normalised names, short forms and demonyms of the gazetteer's states ("us", "u s",
         "united states", "american"): a name may open with one ("U.S. Department of Energy")."""

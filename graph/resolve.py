@@ -238,10 +238,19 @@ class NameIndex:
             keys = sorted((k for k in name_keys(name, self.ontology) if not k.startswith(SHORT)), key=len, reverse=True)
             for key in keys:  # the full name first
                 for hit in self.by_name.get(key, ()):
-                    if key.startswith(ACR) and _is_acronym(name, key) == (hit.rsplit("/", 1)[-1] == key[len(ACR):]):
+                    named_by_it = key.startswith(ACR) and hit.rsplit("/", 1)[-1] == key[len(ACR):]
+                    if key.startswith(ACR) and _is_acronym(name, key) == named_by_it:
                         # initials join an acronym and a full name only: "TIL" and "Terminal
                         # Investment Limited", not "UChicago Argonne, LLC" and a node named
                         # "Cobham" that also carries "Cobham Ultra Acquisitions Limited"
+                        continue
+                    if key.startswith(ACR) and hit in self.ontology.gazetteer_iris:
+                        continue  # a gazetteer entry is joined by its names: "FCC" is no "Federal Court of Canada"
+                    if key.startswith(ACR) and not named_by_it and any(
+                            not _is_acronym(n, key) and key in name_keys(n, self.ontology)
+                            for n in ent.names | {ent.label}):
+                        # an entity that spells its acronym out joins a full name by that name:
+                        # "FCC" (Federal Communications Commission) is no "Federal Court of Canada"
                         continue
                     if hit != ent.iri and frozenset((hit, ent.iri)) not in curation.different \
                             and _family(self.ontology, self.types.get(hit, ent.type)) == fam:
@@ -268,8 +277,8 @@ def resolve_extraction(x: Extraction, *, index: NameIndex, curation: Curation, o
         if ent.described:
             continue
         target = merged.get(iri)
-        if target is None and not ent.same_as:  # gazetteer entities are canonical already
-            target = index.match(ent, curation)
+        if target is None and not ent.same_as and iri not in ontology.gazetteer_iris:
+            target = index.match(ent, curation)  # gazetteer entities are canonical already
         if target and target != iri:
             rename[iri] = target
     if not rename:

@@ -236,3 +236,24 @@ def test_a_hyphenated_name_and_its_facility_noun_are_one_entity(extractor):
     nodes = [e for e in x.entities.values() if "Kessel-Hahn" in e.label]
     assert len(nodes) == 1, [(e.label, e.names) for e in nodes]
     assert "Kessel" not in nodes[0].names, nodes[0].names  # the city is not the airport
+
+
+@pytest.mark.parametrize("first,second", [("court", "fcc"), ("fcc", "court")])
+def test_a_gazetteer_acronym_joins_no_other_full_name_with_its_initials(tmp_path, first, second):
+    """"Federal Court of Canada" in one article and "the FCC" (the gazetteer's Federal
+    Communications Commission) in another became one node, which then carried the regulator's
+    relations under a court's name; a gazetteer entry is joined by its own names only."""
+    texts = {"court": "The Federal Credit Council fined Talvor Bank in March.",
+             "fcc": "The Federal Communications Commission (FCC) revoked the licence of Kelvane Telecom."}
+    store = _built(tmp_path, **{"a": texts[first], "b": texts[second]})
+    council, fcc = _nodes_named(store, "Federal Credit Council"), _nodes_named(store, "FCC")
+    assert council and fcc and not council & fcc, (council, fcc)
+
+
+def test_a_bare_head_word_the_article_never_resolves_is_no_node_unless_something_is_said_of_it(tmp_path):
+    """"the Authority said", "the Government welcomed" in an article naming no authority or
+    state made nodes labelled "Authority" and "Government" with nothing attached."""
+    store = _built(tmp_path, a="The Authority said the sale of Kelvane Foods to Osric Group would be reviewed. "
+                               "Osric Group owns Talvor Mills.")
+    assert not _nodes_named(store, "Authority"), _nodes_named(store, "Authority")
+    assert _nodes_named(store, "Osric Group")

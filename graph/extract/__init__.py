@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..document import Article
-from ..model import Entity, Evidence, Extraction, Relation, entity_iri
+from ..model import Entity, Evidence, Extraction, Relation, entity_iri, is_generic
 from ..ontology import SCKG, Ontology
 from .candidates import Pair, attach_conjuncts_to_names, attach_relatives_to_nearest, find_pairs, path
 from .classifier import LinearModel, load_model
@@ -356,7 +356,10 @@ class Extractor(RelationDating):
         used = {r.subject for r in relations} | {r.object for r in relations} | \
             {r.evidence.asserted_by for r in relations if r.evidence.asserted_by} | \
             {d.actor for d in decisions}
-        entities: dict[str, Entity] = {k: e for k, e in ms.entities.items() if not e.described or k in used}
+        # an unnamed description, or a bare head word ("the Government", "the Authority") the
+        # article never resolved, is a node only when something is said of it
+        entities: dict[str, Entity] = {k: e for k, e in ms.entities.items()
+                                       if k in used or not (e.described or is_generic(e.label, onto))}
         return Extraction(article=article, entities=dict(sorted(entities.items())), relations=relations,
                           decisions=decisions)
 
