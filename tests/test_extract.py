@@ -1629,3 +1629,34 @@ def test_a_founder_verb_in_the_active_names_no_members(rules_only):
     got = {(s, p, o) for s, p, o, _e in extract_text(
         rules_only, "Kelvane Holdings formed a joint venture with Brenna Power and Talvor Engineering.")}
     assert not {r for r in got if r[1] == "owns" and r[2] == "Kelvane Holdings"}, got
+
+
+@pytest.mark.parametrize("text", [
+    "Trask Foundry is a joint venture between Kelvane Semiconductor, Osric Electronics, Brenna Chips and "
+    "Talvor Devices.",
+    "A consortium comprising Kelvane Semiconductor, Osric Electronics, Brenna Chips and Talvor Devices "
+    "proposes to acquire the lease.",
+])
+def test_the_members_of_a_partnership_are_each_others_partners(rules_only, text):
+    """"ESMC is a joint venture between TSMC, Bosch, Infineon, and NXP": every member is every
+    other's partner (only the first member's partnerships were read)."""
+    got = {(s, o) for s, p, o, _e in extract_text(rules_only, text) if p == "partnersWith"}
+    members = ["Brenna Chips", "Kelvane Semiconductor", "Osric Electronics", "Talvor Devices"]
+    assert {(a, b) for i, a in enumerate(members) for b in members[i + 1:]} <= got, got
+
+
+def test_a_place_after_at_is_no_part_of_the_name(extractor):
+    """"operated by MP Materials at Mountain Pass": the tagger took the company and its site
+    for one name, which then stayed apart from "MP Materials Corp." named before."""
+    _, ents = _entities(extractor, "The Department of Defense awarded a contract to Kelvane Materials Corp. of Las "
+                                   "Vegas. This operation is run by Kelvane Materials at Mountain Pass.")
+    assert not any(" at " in name for name in ents), ents
+    assert "Kelvane Materials" in ents["Kelvane Materials Corp."][1], ents
+
+
+def test_a_two_word_short_form_with_a_short_first_word_is_the_full_name(extractor):
+    """"MP Materials" for "MP Materials Corp." (a first word of two letters kept them apart)."""
+    _, ents = _entities(extractor, "The Department of Defense awarded a contract to KV Materials Corp. of Las Vegas. "
+                                   "The plant is run by KV Materials.")
+    assert "KV Materials" in ents["KV Materials Corp."][1], ents
+

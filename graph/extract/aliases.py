@@ -147,10 +147,10 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
             if len(words) >= 2 and len(nw) >= 2 and words[0] == nw[0] and _same_noun(words[-1], nw[-1]) \
                     and (set(words[:-1]) <= set(nw[:-1]) or set(nw[:-1]) <= set(words[:-1])):
                 return c  # "Liège airport" and "Liège cargo airport"; "the X field" and "the X oil fields"
-            if len(words) < len(nw) and nw[: len(words)] == words and len(words[0]) > 2 \
+            if len(words) < len(nw) and nw[: len(words)] == words and (len(words[0]) > 2 or len(words) > 1) \
                     and _extends(name, len(words), suffixes, facility_words) and not country:
-                return c  # "Cosco" for "Cosco Shipping"
-            if len(words) > len(nw) and words[: len(nw)] == nw and len(nw[0]) > 2 \
+                return c  # "Cosco" for "Cosco Shipping"; "MP Materials" for "MP Materials Corp."
+            if len(words) > len(nw) and words[: len(nw)] == nw and (len(nw[0]) > 2 or len(nw) > 1) \
                     and _extends(text, len(nw), suffixes, facility_words) and not _a_state(c):
                 return c  # "Cosco Shipping" for "Cosco"; not "Angola LNG" for Angola
             if text.isupper() and 2 <= len(text) <= 6 and len(nw) >= 2 and \

@@ -58,14 +58,15 @@ def split_name(span: Span) -> list[Span]:
     - "of" after a legal form: "Connect Bidco Limited of Inmarsat plc" (an acquisition's
       buyer and target);
     - a verb in lower case: "the Competition Tribunal requiring Tervita";
-    - a comma before a conjunct, in a list: "Polestar, Lynk & Co." (not "Group, Inc.").
+    - a comma before a conjunct, in a list: "Polestar, Lynk & Co." (not "Group, Inc.");
+    - a place after "at": "MP Materials at Mountain Pass" (not "University of Texas at Austin").
     """
     doc, pieces, start = span.doc, [], span.start
     whole_state = normalise_name(trim_span(span).text) in country_names()  # "People's Republic of China"
     for t in span[1:]:
         inner = t.i < span.end - 1 and not whole_state
         if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]) or \
-                inner and (t.text in ("by", "/") or t.tag_ == "POS" or _plural_possessive(t)
+                inner and (t.text in ("by", "/") or t.tag_ == "POS" or _plural_possessive(t) or _located_at(t, span)
                            or ends_at_legal_form(t) or t.pos_ == "VERB" and t.is_lower or _listed(t, span)):
             pieces.append((start, t.i))
             start = t.i + 1
@@ -74,6 +75,15 @@ def split_name(span: Span) -> list[Span]:
             start = t.i
     pieces.append((start, span.end))
     return [doc[a:b] for a, b in pieces if b > a]
+
+
+#: organisations whose names end with the place of their campus: "University of Texas at Austin"
+CAMPUS_WORDS = frozenset({"university", "college", "school", "institute"})
+
+
+def _located_at(t, span: Span) -> bool:
+    """ "at" where the name before it is said to be somewhere: "MP Materials at Mountain Pass"."""
+    return t.text == "at" and not any(x.lower_ in CAMPUS_WORDS for x in span.doc[span.start:t.i])
 
 
 def _listed(comma, span: Span) -> bool:

@@ -82,12 +82,12 @@ class NominalPatterns:
                 else:
                     continue
                 ends = [k for p in members for k in self.refs.phrase(p, indirect=False)]
-                if len(ends) >= 2:
-                    return self._pairs(ends[:1], ends[1:], rel, noun, sent, 0.7)
+                if len(ends) >= 2:  # each member is the others' partner
+                    return self._pairs(ends, ends, rel, noun, sent, 0.7)
             if not objs and len(set(subs)) > 1:
                 # "ITRCC and IFA executed the Lease Agreement", "A and B won a joint contract":
                 # the parties to it are its subjects
-                return self._pairs(subs[:1], subs[1:], rel, noun, sent, 0.7)
+                return self._pairs(subs, subs, rel, noun, sent, 0.7)
         return self._pairs(subs, objs, rel, noun, sent, 0.7)
 
     def agents(self, trigger: Token) -> list[str]:
