@@ -1660,3 +1660,19 @@ def test_a_two_word_short_form_with_a_short_first_word_is_the_full_name(extracto
                                    "The plant is run by KV Materials.")
     assert "KV Materials" in ents["KV Materials Corp."][1], ents
 
+
+@pytest.mark.parametrize("text,junk", [
+    ("Brenna, which manages Her Majesty's Naval Bases at Osterby and Kelvane, won a contract.", "Majesty"),
+    ("The Kelvane Site Office runs the Management and Operating (M&O) contract for the Talvor laboratory.",
+     "Management and Operating"),
+    ("The Vellmar Weapons Establishment is a Non-Departmental Public Body owned by the Ministry of Defence.",
+     "Non-Departmental Public Body"),
+    ("The Commission found that the aid to Kelvane Air distorted the EU Internal Market.", "EU Internal Market"),
+    ("The Federal Maritime Commission reviews Controlled Carriers such as Kelvane Lines.", "Controlled Carriers"),
+])
+def test_titles_and_kinds_of_body_are_no_names(extractor, text, junk):
+    """"Majesty operates Portsmouth Naval Base", "Management and Operating operates Y-12",
+    "Non-Departmental Public Body operates Atomic Weapons Establishments" were false positives
+    (`sckg:notAName`)."""
+    _, ents = _entities(extractor, text)
+    assert junk not in ents, ents
