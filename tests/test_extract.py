@@ -1688,3 +1688,11 @@ def test_a_state_is_blocked_by_no_one(rules_only):
     assert ("United States", "blocked", "Kelvane Petroleum") in got, got
     assert not {r for r in got if r[2] == "Venezuela"}, got
 
+
+def test_the_commissions_competition_department_is_the_commission(extractor):
+    """Gold files of four publishers take "DG COMP", "DG Competition" and the
+    "Directorate-General for Competition" for the Commission acting; they were three nodes
+    of their own."""
+    _, ents = _entities(extractor, "DG COMP opened an investigation into Kelvane Air. The Directorate-General for "
+                                   "Competition said the aid to Talvor Rail was unlawful.")
+    assert {"DG COMP", "Directorate-General for Competition"} <= ents["European Commission"][1], ents
