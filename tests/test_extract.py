@@ -1696,3 +1696,12 @@ def test_the_commissions_competition_department_is_the_commission(extractor):
     _, ents = _entities(extractor, "DG COMP opened an investigation into Kelvane Air. The Directorate-General for "
                                    "Competition said the aid to Talvor Rail was unlawful.")
     assert {"DG COMP", "Directorate-General for Competition"} <= ents["European Commission"][1], ents
+
+
+def test_a_gazetteer_company_with_its_legal_form_is_the_gazetteer_entry(extractor):
+    """"ByteDance Ltd." in one article and the gazetteer's ByteDance in another were two nodes:
+    a gazetteer entry is never joined to a stored node by its keys, so the name with its legal
+    form has to find the entry when the article is read."""
+    _, ents = _entities(extractor, "The government ordered ByteDance Ltd. to wind up Kelvane Technology Inc.")
+    assert "ByteDance Ltd." in ents["ByteDance"][1], ents
+

@@ -16,7 +16,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ..model import (Entity, entity_iri, facility_short_form, is_generic, is_legal_form, normalise_name,
-                     without_state_prefix)
+                     without_legal_form, without_state_prefix)
 from ..ontology import SCKG, Ontology
 from .aliases import _initials, match_earlier, merge_aliases, preferred_name, title_noun, trim_span
 from .gazetteer import NO_ENTRY, Gazetteer
@@ -295,6 +295,10 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if "OFFICE" not in labs and all(w in ontology.title_words for w in words):
             continue  # "Business Secretary"
         gaz = gazetteer.by_name.get(norm)
+        if gaz is None and len(words) > 1 and is_legal_form(text.split()[-1]):
+            # "ByteDance Ltd." is the gazetteer's ByteDance (a company's legal form only)
+            entry = gazetteer.by_name.get(without_legal_form(text))
+            gaz = entry if entry is not None and ontology.is_a(entry.type, SCKG.Company) else None
         if gaz is None and len(words) > 2:
             # "US Federal Communications Commission" is the gazetteer's FCC, "U.S. Department
             # of Energy" its Department of Energy
