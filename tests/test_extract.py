@@ -1705,3 +1705,11 @@ def test_a_gazetteer_company_with_its_legal_form_is_the_gazetteer_entry(extracto
     _, ents = _entities(extractor, "The government ordered ByteDance Ltd. to wind up Kelvane Technology Inc.")
     assert "ByteDance Ltd." in ents["ByteDance"][1], ents
 
+
+def test_a_railway_is_a_company(extractor):
+    """Eleven gold files name railway companies "X Railway(s)" (Canadian National Railway,
+    BNSF Railway Company), one a railway line so; "railway" typed the company a facility, a
+    node apart from the same company named elsewhere with its legal form."""
+    _, ents = _entities(extractor, "The government reached an agreement with Kelvane National Railway to "
+                                   "transfer the bridge.")
+    assert ents["Kelvane National Railway"][0] == "Company", ents
