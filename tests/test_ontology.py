@@ -36,7 +36,9 @@ def test_a_state_is_owned_by_no_one(ontology):
     assert ontology.fits(owns, SCKG + "State", SCKG + "Company")
     assert ontology.fits(owns, SCKG + "Company", SCKG + "GovernmentBody")
     assert not ontology.fits(owns, SCKG + "Company", SCKG + "State")
-    assert ontology.fits(ontology.relations["blocked"], SCKG + "State", SCKG + "State")
+    # sanctions on a country are no state's act on a company: a state is blocked by no one
+    assert not ontology.fits(ontology.relations["blocked"], SCKG + "State", SCKG + "State")
+    assert ontology.fits(ontology.relations["blocked"], SCKG + "State", SCKG + "Company")
     partners = ontology.relations["partnersWith"]  # symmetric: what its range excludes, its domain does
     assert ontology.fits(partners, SCKG + "State", SCKG + "Company")
     assert not ontology.fits(partners, SCKG + "Person", SCKG + "Company")
