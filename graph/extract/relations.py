@@ -273,8 +273,9 @@ class RelationFinder(NominalPatterns):
 
     def _members(self, verb: Token, rel: RelationType, sent: Span) -> list[Candidate]:
         """ "X is a company which consists of A, B and C", "X is made up of three members: A,
-        B and C", "X (ERC) composed of A and B": the organisations named after the verb, up to
-        the next verb of its own, hold the relation with the organisation the verb lists.
+        B and C", "X (ERC) composed of A and B", and with a founder verb "X is a company
+        formed by A; B; and C": the organisations named after the verb, up to the next verb of
+        its own, hold the relation with the organisation the verb lists.
 
         The list is read in the text, not the parse: the parser splits lists with
         semicolons and parenthesised short forms into pieces it hangs anywhere."""
