@@ -1713,3 +1713,11 @@ def test_a_railway_is_a_company(extractor):
     _, ents = _entities(extractor, "The government reached an agreement with Kelvane National Railway to "
                                    "transfer the bridge.")
     assert ents["Kelvane National Railway"][0] == "Company", ents
+
+
+def test_an_organisation_its_title_and_the_person_who_holds_it_are_two_names(extractor):
+    """"said NASA Administrator Charles Bolden" made one company of all four words (and "NASA
+    owns NASA Michoud Assembly Facility Director Lonnie Dutreix" a false positive)."""
+    _, ents = _entities(extractor, "\"This agreement helps,\" said Vellmar Agency Director John Talvor.")
+    assert "Vellmar Agency" in ents and "John Talvor" in ents, ents
+    assert not any("Director" in name for name in ents), ents

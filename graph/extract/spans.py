@@ -116,6 +116,12 @@ def name_spans(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: Phra
             if person is not None and any(t.lower_ in ontology.title_words or t.lower_ in ontology.office_words
                                           for t in doc[a:person[0]]):
                 a = person[0]
+            elif person is not None and person[0] - a >= 2 and doc[person[0] - 1].lower_ in english \
+                    and not is_legal_form(doc[person[0] - 1].text):
+                # "NASA Administrator Charles Bolden", "NASA Stennis Director Rick Gilbrech": the
+                # organisation, a title, and the person who holds it
+                spans.append((trim_span(doc[a:person[0] - 1]), "PROPN"))
+                a = person[0]
             if doc[a].sent.start not in headings or (b - a) <= 2 or _whole_name(doc[a:b], ontology):
                 for part in split_name(doc[a:b]):  # "K4T. The Commission": two names
                     spans.append((trim_span(part), "PAREN" if paren else "PROPN"))
