@@ -131,15 +131,10 @@ class Mentions:
         if where is not None:
             # "the bulk commodity terminal on Ridley Island", "oil fields in the Niger delta":
             # the place makes even a definite or plural facility a thing of its own
-            left = [t for c in head.lefts if c.dep_ in ("det", "poss", "predet", "nummod", "advmod", "quantmod")
-                    or c.lower_ in GENERIC_DETS | QUANTITY_WORDS for t in c.subtree]
-            words = [t for t in head.subtree if t.i <= head.i and t not in left and not t.is_punct]
-            label = re.sub(r"\s+", " ", "".join(t.text_with_ws for t in words) + where).strip(" ,.;:")
-            if not words or len(label) > 80:
-                return None
-            ent = Entity(iri=entity_iri(label, scope=self.scope), label=label, type=type_iri, names={label},
-                         described=True)
-            return self.add(self.doc[head.i:head.i + 1], ent).iri
+            left = {t.i for c in head.lefts if c.dep_ in ("det", "poss", "predet", "nummod", "advmod", "quantmod")
+                    or c.lower_ in GENERIC_DETS | QUANTITY_WORDS for t in c.subtree}
+            words = [t for t in head.subtree if t.i <= head.i and t.i not in left and not t.is_punct]
+            return self._described(head, "".join(t.text_with_ws for t in words) + where, type_iri)
         if plural and not one_of:
             return None
         if dets & {"the", "this"} and not any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
@@ -160,13 +155,16 @@ class Mentions:
             tail = of[0]
             label = "".join(t.text_with_ws for t in words) + "".join(
                 t.text_with_ws for t in tail.subtree)
+        return self._described(head, label, type_iri)
+
+    def _described(self, head: Token, label: str, type_iri: str) -> str | None:
+        """The unnamed entity a description's words name, scoped to the document."""
         label = re.sub(r"\s+", " ", label).strip(" ,.;:")
         if not label or len(label) > 80:
             return None
-        iri = entity_iri(label, scope=self.scope)
-        ent = Entity(iri=iri, label=label, type=type_iri, names={label}, described=True)
-        span = self.doc[head.i:head.i + 1]
-        return self.add(span, ent).iri
+        ent = Entity(iri=entity_iri(label, scope=self.scope), label=label, type=type_iri, names={label},
+                     described=True)
+        return self.add(self.doc[head.i:head.i + 1], ent).iri
 
     def _located(self, head: Token, type_iri: str) -> str | None:
         """ " on Ridley Island" for a facility noun followed by a place it is in, on, at or
