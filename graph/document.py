@@ -34,6 +34,9 @@ _LEFTOVER = re.compile(
 _DATELINE = re.compile(r"^(?:(?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:,[^\n—–-]{0,40})?(?: \([^)]{1,30}\))?"
                        r"|[A-Z][\w.'’]+(?: [A-Z][\w.'’]+)*(?:, [A-Z][\w.]+)?, "
                        r"(?:\d{1,2} [A-Z][a-z]+\.?|[A-Z][a-z]+\.? \d{1,2},?) \d{4}(?: ?/[A-Z]+/)?) ?[—–-]{1,2} ")
+# The number or letter of a numbered paragraph, "3. ", "(2) ", "[4] ", "(b) ": the parser
+# reads it as part of the sentence ("3. Lake Ltd is ..." hangs the name from the full stop).
+_ENUMERATOR = re.compile(r"[ \t]*(?:\(?\d{1,3}[.)]|\[\d{1,3}\]|\((?:[a-z]|[ivx]{1,4})\))[ \t]+(?=\S)")
 
 
 # An HTML page given as an article: scripts, styles, comments and tags are blanked out.
@@ -232,8 +235,8 @@ def _as_date(value, name: str) -> str | None:
 def clean_text(text: str, *, body_start: int = 0) -> str:
     """Blank out what is not article prose, keeping every offset.
 
-    Removes photo credits and the caption line just above one, editing leftovers and
-    datelines.
+    Removes photo credits and the caption line just above one, editing leftovers,
+    the numbers of numbered paragraphs and datelines.
 
     Examples
     --------
@@ -263,6 +266,10 @@ def clean_text(text: str, *, body_start: int = 0) -> str:
                 if prev.strip() and not prev.rstrip().endswith((".", "!", "?", '"', "”")) \
                         and p_start >= body_start:
                     _blank(chars, p_start, p_end)
+            continue
+        m = _ENUMERATOR.match(line)
+        if m:
+            _blank(chars, start, start + m.end())
             continue
         m = _DATELINE.match(line)
         if m:

@@ -37,6 +37,27 @@ def test_dateline_is_blanked(line):
     assert clean_text(line).strip() == "Britain banned it."
 
 
+@pytest.mark.parametrize("line", [
+    "3. Talvor Holdings Limited is the subsidiary of Kelvane SA.",
+    "(2) Talvor Holdings Limited is the subsidiary of Kelvane SA.",
+    "[4] Talvor Holdings Limited is the subsidiary of Kelvane SA.",
+    "(b) Talvor Holdings Limited is the subsidiary of Kelvane SA.",
+])
+def test_the_number_of_a_numbered_paragraph_is_blanked(line):
+    """Registers, orders and decisions number their paragraphs; the parser read "3." into the
+    sentence and hung the name after it from the full stop, so "X is the subsidiary of Y" said
+    nothing. Offsets are kept (blanks, not deletions)."""
+    cleaned = clean_text("Intro.\n" + line)
+    assert len(cleaned) == len(line) + 7
+    assert cleaned.split("\n")[1].strip() == "Talvor Holdings Limited is the subsidiary of Kelvane SA."
+
+
+@pytest.mark.parametrize("line", ["3.5 million tonnes went through the port.", "(EU) No 139/2004 applies.",
+                                  "2019 was a good year."])
+def test_a_number_that_starts_a_sentence_is_kept(line):
+    assert clean_text(line) == line
+
+
 def test_a_clause_with_a_year_and_a_dash_is_no_dateline():
     line = "Velmar Steel, founded in 1907 - the steelmaker - said so."
     assert clean_text(line) == line
