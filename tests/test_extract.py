@@ -234,6 +234,14 @@ def test_a_states_iso_name_is_the_gazetteer_state(extractor):
      "Vellmar Field", "Facility"),
     # a number word with a capital inside a sentence begins a name
     ("Trask owns 33% of the shares in Seven Vellmar Media Group.", "Seven Vellmar Media Group", "Company"),
+    # a station is a plant ("River Bend Station", "Pilgrim Nuclear Power Station"), a naval or
+    # space station a facility and a television station a broadcaster
+    ("Halden Utilities manages Osterby Bend Station for its co-owners.", "Osterby Bend Station", "Plant"),
+    ("The Navy leased the Vellmar Naval Station to Trask.", "Vellmar Naval Station", "Facility"),
+    ("The ministry took over Brenmoor TV Station.", "Brenmoor TV Station", "MediaOutlet"),
+    # "to" between two places is part of a name, even after a verb of transfer
+    ("Halden sold the Vellmar to Osterby Natural Gas Pipeline to Trask Infrastructure in 2017.",
+     "Vellmar to Osterby Natural Gas Pipeline", "Facility"),
 ])
 def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
     _, ents = _entities(extractor, text)
@@ -1602,6 +1610,21 @@ def test_a_sentence_adverb_is_no_part_of_the_name_after_it(extractor):
     assert trim_span(doc[0:2]).text == "Vellgard"
     whereas = next(t.i for t in doc if t.text == "Whereas")
     assert trim_span(doc[whereas:whereas + 3]).text == "Kelvane Air"
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Applicant Talvor Line Corp. is an indirect, wholly owned subsidiary of Brenna Railway Company.",
+     "Talvor Line Corp."),
+    ("The agreement between the Purchasers and Kelvane Semiconductor Inc. was reviewed.",
+     "Kelvane Semiconductor Inc."),
+])
+def test_a_party_role_is_no_part_of_the_name_after_it(extractor, text, name):
+    """Filings and orders capitalise a party's role as a defined term ("Applicant Soo Line
+    Corp. is ...", "the Purchasers and Lattice"); read into the name it made a node of its own
+    ("Applicant Soo Line Corp.") apart from the company the rest of the text names."""
+    labels = set(_entities(extractor, text)[1])
+    assert name in labels, labels
+    assert not any(w in label for label in labels for w in ("Applicant", "Purchasers")), labels
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -391,7 +391,12 @@ _NO_LAST_WORD = frozenset({"of", "at", "and", "for", "the", "a", "an", "to", "in
 #: ("Today Ofgem announced", "Whereas Air Canada and Transat gave notice")
 _NO_FIRST_WORD = frozenset({"today", "yesterday", "tonight", "whereas", "meanwhile", "however", "moreover",
                             "furthermore", "separately", "subsequently", "thereafter", "additionally",
-                            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
+                            "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                            # a party's role in a filing or order, capitalised as a defined term
+                            # ("Applicant Soo Line Corp. is", "the Purchasers and Lattice")
+                            "applicant", "applicants", "petitioner", "petitioners", "respondent",
+                            "respondents", "licensee", "purchaser", "purchasers", "transferee",
+                            "transferor", "complainant", "defendant", "plaintiff", "appellant"})
 
 
 def trim_span(span: Span) -> Span:
@@ -400,7 +405,8 @@ def trim_span(span: Span) -> Span:
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct
-                           or (doc[start].lower_ in _NO_FIRST_WORD and end - start > 1)):
+                           or (doc[start].lower_ in _NO_FIRST_WORD and end - start > 1)
+                           or (doc[start].lower_ in ("and", "or") and start > span.start)):
         start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
                            or doc[end - 1].text in _NO_LAST_WORD):

@@ -59,7 +59,9 @@ def split_name(span: Span) -> list[Span]:
       buyer and target);
     - a verb in lower case: "the Competition Tribunal requiring Tervita";
     - a comma before a conjunct, in a list: "Polestar, Lynk & Co." (not "Group, Inc.");
-    - a place after "at": "MP Materials at Mountain Pass" (not "University of Texas at Austin").
+    - a place after "at": "MP Materials at Mountain Pass" (not "University of Texas at Austin");
+    - the receiver of a verb outside the name: "leased the Vellmar Naval Station to Trask"
+      (not "the Dampier to Bunbury Natural Gas Pipeline", where "to" joins two places).
     """
     doc, pieces, start = span.doc, [], span.start
     whole_state = normalise_name(trim_span(span).text) in country_names()  # "People's Republic of China"
@@ -67,6 +69,7 @@ def split_name(span: Span) -> list[Span]:
         inner = t.i < span.end - 1 and not whole_state
         if t.text == "(" and not any(x.text == ")" for x in doc[t.i:span.end]) or \
                 inner and (t.text in ("by", "/") or t.tag_ == "POS" or _plural_possessive(t) or _located_at(t, span)
+                           or _to_receiver(t, span)
                            or ends_at_legal_form(t) or t.pos_ == "VERB" and t.is_lower or _listed(t, span)):
             pieces.append((start, t.i))
             start = t.i + 1
@@ -84,6 +87,15 @@ CAMPUS_WORDS = frozenset({"university", "college", "school", "institute"})
 def _located_at(t, span: Span) -> bool:
     """ "at" where the name before it is said to be somewhere: "MP Materials at Mountain Pass"."""
     return t.text == "at" and not any(x.lower_ in CAMPUS_WORDS for x in span.doc[span.start:t.i])
+
+
+def _to_receiver(t, span: Span) -> bool:
+    """ "to" that hangs from a verb outside the name, after a name of two words or more and
+    before a capitalised one: what was sold, leased or transferred, then to whom."""
+    head = t.head
+    return t.lower_ == "to" and t.dep_ in ("prep", "dative") and head.pos_ in ("VERB", "AUX") \
+        and not span.start <= head.i < span.end and t.i - trim_span(span).start >= 2 \
+        and (t.doc[t.i + 1].is_title or t.doc[t.i + 1].is_upper)
 
 
 def _listed(comma, span: Span) -> bool:
