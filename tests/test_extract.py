@@ -971,6 +971,22 @@ def test_a_company_that_oversees_is_no_cue_for_the_leading_state_actor(extractor
         ("Ministry of Trade of Veloria", "Halvard Logistics")}
 
 
+@pytest.mark.parametrize("text,name,short", [
+    ("The ministry selected Brenna Vellmar Energy (BVE) LLC as the contractor. BVE will run the Osterby "
+     "Laboratory.", "Brenna Vellmar Energy", "BVE"),
+    ("The ministry selected the Alliance for Vellmar Energy (AVE) LLC as the contractor. AVE will run the "
+     "Osterby Laboratory.", "Alliance for Vellmar Energy", "AVE"),
+])
+def test_a_short_form_inside_a_name_ends_it(extractor, text, name, short):
+    """ "the Alliance for Sustainable Energy (ASE) LLC": the name ends at its short form, which
+    names it wherever the text uses it; read as one run, the name became "Alliance" and
+    "Sustainable Energy (ASE) LLC", and "ASE" a third node. An alliance, an institute, a
+    foundation or an association heads a name with its "for" or "of" complement."""
+    _, ents = _entities(extractor, text)
+    assert name in ents and short in ents[name][1], ents
+    assert not any("(" in label for label in ents), ents
+
+
 def test_two_names_written_as_one_are_two(extractor):
     """ "Kelvane and Brenna Terminals" after both were named in full, or "the providers Talvor
     and Vantor": two companies, not one; "Osric Concessions and Development Limited" stays one."""

@@ -104,7 +104,8 @@ def name_spans(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: Phra
             # "Sinomine (Hong Kong) Rare Metals Resources": a parenthesis inside a name
             close = next((t for t in doc[tok.i + 1: tok.i + 5] if t.text == ")"), None)
             if close is not None and close.i + 1 < len(doc) and doc[close.i + 1].pos_ == "PROPN" \
-                    and all(t.pos_ == "PROPN" for t in doc[tok.i + 1: close.i]):
+                    and all(t.pos_ == "PROPN" for t in doc[tok.i + 1: close.i]) \
+                    and not _acronym_of(doc[tok.i + 1: close.i], run):
                 run.extend(doc[tok.i: close.i + 1])
                 i = close.i + 1
                 continue
@@ -273,6 +274,15 @@ def _unknown_name(tok: Token, words: frozenset[str], headings: set[int]) -> bool
     if any(c.isupper() for c in text[1:]) and not tok.is_upper:
         return True  # camel case or a blend, wherever it stands: "easyJet", "SOCCo", "PetroChina"
     return text[0].isupper() and not tok.is_upper and tok.i != tok.sent.start and tok.sent.start not in headings
+
+
+def _acronym_of(inner: Span, run: list[Token]) -> bool:
+    """ "Alliance for Sustainable Energy (ASE) LLC": the parenthesis holds the short form of the
+    name before it, which ends there (the legal form after it is dropped; the short form then
+    names it wherever the text uses it)."""
+    letters = "".join(t.text[0] for t in run if t.text[:1].isupper())
+    return len(inner) == 1 and inner[0].text.isupper() and len(inner[0].text) >= 2 \
+        and inner[0].text.replace("&", "") == letters.replace("&", "")
 
 
 def _defined_short_form(tok: Token) -> bool:
