@@ -987,6 +987,22 @@ def test_a_short_form_inside_a_name_ends_it(extractor, text, name, short):
     assert not any("(" in label for label in ents), ents
 
 
+def test_a_state_named_only_as_a_place_or_an_origin_leaves_the_act_to_the_leading_state_actor(extractor):
+    """ "The following Chinese firms are sanctioned ... for the transport of oil from Iran: A, B
+    and C": the sanction is the document's leading state actor's, though two states are named
+    (one as whose firms they are, one as where the oil comes from). A state that acts keeps
+    the act its own."""
+    def implicit(text):
+        an, _ = _entities(extractor, text)
+        labels = {k: e.label for k, e in an.mentions.entities.items()}
+        return {(labels[p.subject], labels[p.object]) for p in an.pairs if p.implicit}
+    lead = "The Ministry of Trade of Veloria imposed sanctions on Halvard Logistics. "
+    found = implicit(lead + "The following Chinese firms are sanctioned for the transport of oil from Iran: "
+                            "Talvor Shipping Limited and Osric Tankers Limited.")
+    assert ("Ministry of Trade of Veloria", "Talvor Shipping Limited") in found, found
+    assert implicit(lead + "China sanctioned Talvor Shipping Limited and Osric Tankers Limited.") == set()
+
+
 def test_two_names_written_as_one_are_two(extractor):
     """ "Kelvane and Brenna Terminals" after both were named in full, or "the providers Talvor
     and Vantor": two companies, not one; "Osric Concessions and Development Limited" stays one."""

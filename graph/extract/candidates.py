@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 from ..ontology import SCKG
 from .mentions import PRONOUNS, RELATIVE, Mentions
 from .references import DEAL_NOUNS
-from .typer import noun_type
+from .typer import LOCATIVE_PREPS, noun_type
 
 STATE_ACTOR = str(SCKG.StateActor)
 ORGANIZATION = str(SCKG.Organization)
@@ -173,6 +173,12 @@ def _deal(tok: Token) -> bool:
         not any(c.dep_ == "prep" and c.lower_ in ("of", "by", "between") for c in tok.children)
 
 
+def _only_where(tok: Token) -> bool:
+    """A state named only as where something is or comes from, or whose it is ("Chinese firms",
+    "oil from Iran"): no actor of the sentence."""
+    return tok.dep_ == "amod" or tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
+
+
 def leading_state_actor(ms: Mentions) -> str | None:
     """The state actor the document names most often (the first named on a tie)."""
     counts: dict[str, int] = {}
@@ -206,7 +212,8 @@ def find_pairs(ms: Mentions, resolve, state_triggers=(), agents=None) -> list[Pa
     by_sentence = sentence_mentions(ms, resolve)
     for start, mentions in sorted(by_sentence.items()):
         sent = doc[start].sent
-        if lead is not None and not any(ms.ontology.is_a(ms.type_of(k), STATE_ACTOR) for k, _, _ in mentions):
+        if lead is not None and not any(ms.ontology.is_a(ms.type_of(k), STATE_ACTOR) and not _only_where(tok)
+                                        for k, tok, _ in mentions):
             trigger = first.get(start)
             if trigger is None and start > 0:
                 # "The Commission launched two in-depth investigations. The two companies
