@@ -1003,6 +1003,24 @@ def test_a_state_named_only_as_a_place_or_an_origin_leaves_the_act_to_the_leadin
     assert implicit(lead + "China sanctioned Talvor Shipping Limited and Osric Tankers Limited.") == set()
 
 
+@pytest.mark.parametrize("text,worded", [
+    ("The sites are Vellmar, operated by Talvor Power Co.; Brenmoor, operated by the Kelvane Public Power "
+     "District; and Trask, operated by the Osric Valley Authority.", False),
+    ("Talvor Power Co. and Kelvane Energy formed a joint venture to build the plant.", True),
+    ("GIP is jointly controlled by Talvor Power Co. and Kelvane Energy.", True),
+    ("Talvor Motors will work closely with Kelvane Motors to meet the standards.", True),
+])
+def test_a_partnership_is_said_in_words(extractor, ontology, text, worded):
+    """A list of parties ("sites operated by A; ... by B; and ... by C") is no partnership: the
+    model read twenty partnerships out of one such list of utilities. The model's partnership
+    is accepted only in a sentence with one of its words ("jointly", "work with" among them) or
+    a rule's reading."""
+    doc = extractor.nlp(text)
+    sent = next(doc.sents)
+    assert extractor.worded(sent, ontology.relations["partnersWith"]) is worded
+    assert extractor.worded(sent, ontology.relations["owns"])  # only symmetric relations need it
+
+
 def test_two_names_written_as_one_are_two(extractor):
     """ "Kelvane and Brenna Terminals" after both were named in full, or "the providers Talvor
     and Vantor": two companies, not one; "Osric Concessions and Development Limited" stays one."""

@@ -235,6 +235,8 @@ class Extractor(RelationDating):
             if not accepted and p < threshold_of[rel_name] * WEAK:
                 continue
             rule = rules.get((pair.sentence.start, s, rel_name, o))
+            if rule is None and not self.worded(pair.sentence, self.ontology.relations[rel_name]):
+                continue  # no word of the relation in the sentence: a list of parties is no partnership
             trigger = rule.trigger if rule else self._trigger(pair, rel_name)
             if rel_name in ("owns", "operates") and not pair.o_pron and not pair.implicit \
                     and leaving_party(pair.o_tok, trigger, self.ontology.time_cues):
@@ -244,6 +246,15 @@ class Extractor(RelationDating):
             (out if accepted else weak).append(
                 Candidate(s, rel_name, o, pair.sentence, trigger, round(p, 4), status, by, date, share))
         return out, weak
+
+    def worded(self, sent, rel) -> bool:
+        """A symmetric relation is said in words: a sentence that lists parties with none of
+        the relation's words ("sites operated by A; ... by B; ... by C") states no partnership."""
+        if not rel.symmetric:
+            return True
+        prefix = rel.name + ":"
+        return any(t.lower_ in rel.joint_adverbs or any(k.startswith(prefix) for k in self.vocab.of(t))
+                   for t in sent)
 
     def _state_trigger(self, tok) -> bool:
         """A verb or noun of a relation only a state actor holds ("inquiry", "prohibit")."""
