@@ -1595,6 +1595,24 @@ def test_a_name_of_dictionary_words_after_and_ends_the_name_before(extractor):
     assert {"Brenna Holdings", "Kelvane Power, Inc."} <= set(ents), ents
 
 
+@pytest.mark.parametrize("text,name", [
+    ("The Vellmar Docks and Harbour Company owns the port.", "Vellmar Docks and Harbour Company"),
+    ("Osric Welsh & Scottish Railway Holdings Limited owns half of Talvor Rail Limited.",
+     "Osric Welsh & Scottish Railway Holdings Limited"),
+])
+def test_a_company_word_after_and_ends_the_name_before(extractor, text, name):
+    """ "the Mersey Docks and Harbour Company", "English Welsh & Scottish Railway Holdings
+    Limited": the tagger saw two names; a tail of dictionary words that ends in a company word
+    is the end of one. Two named companies stay two."""
+    _, ents = _entities(extractor, text)
+    assert name in ents, ents
+    for two, names in (("Kelvane Air and Brenna Shipping Company signed a deal.", {"Kelvane Air", "Brenna Shipping Company"}),
+                       ("Kelvane Midland and Trask Brussels Airlines merged.", {"Kelvane Midland", "Trask Brussels Airlines"}),
+                       ("GSU and Brenna Electric Power Cooperative, Inc. own the plant.", {"GSU"})):
+        _, ents = _entities(extractor, two)
+        assert names <= set(ents), ents
+
+
 def test_a_blend_of_capitals_is_a_name_wherever_it_stands(extractor):
     """ "Southern Ohio Cleanup Company, LLC (SOCCo) ... SOCCo is a newly formed company": the
     tagger takes "SOCCo" for a plural noun; capitals inside a word make it a name, at a

@@ -192,9 +192,16 @@ def heading_sentences(doc: Doc) -> frozenset[int]:
     return doc.user_data["sckg_headings"]
 
 
+#: the words that end a company's name as a legal form would ("Harbour Company")
+COMPANY_ENDS = frozenset({"company", "corporation"})
+
+
 def join_and_tails(spans: list[tuple[Span, str]], english: frozenset[str]) -> list[tuple[Span, str]]:
     """ "Amentum Environment and Energy, Inc.": a name of dictionary words and a legal form right
-    after "A and" ("Energy, Inc.", all the tagger saw) is the end of one name with A.
+    after "A and" ("Energy, Inc.", all the tagger saw) is the end of one name with A, also with
+    plural words ("English Welsh & Scottish Railway Holdings Limited"); so is one that ends in
+    "Company" ("the Mersey Docks and Harbour Company"). A company's own word ("Airlines") does
+    not: "British Midland and SN Brussels Airlines" are two.
 
     A tail with a word of its own ("and Fluor Federal Services, Inc.") is a name of its own."""
     if not english:
@@ -203,11 +210,14 @@ def join_and_tails(spans: list[tuple[Span, str]], english: frozenset[str]) -> li
     out = list(spans)
     for sp, _ in spans:
         words = [t for t in sp if not t.is_punct and not is_legal_form(t.text)]
-        if sp.start < 2 or not len(sp) or not is_legal_form(sp[-1].text) or not words \
+        if sp.start < 2 or not len(sp) or not words \
+                or not (is_legal_form(sp[-1].text) or len(words) >= 2 and sp[-1].lower_ in COMPANY_ENDS) \
                 or sp.doc[sp.start - 1].lower_ not in ("and", "&") \
-                or not all(t.text[:1].isupper() and t.lower_ in english for t in words):
+                or not all(t.text[:1].isupper() and (t.lower_ in english or t.lower_.endswith("s")
+                                                     and t.lower_[:-1] in english) for t in words):
             continue
         head = ends.get(sp.start - 1)
-        if head is not None and not any(is_legal_form(t.text) for t in head):
+        if head is not None and not any(is_legal_form(t.text) for t in head) \
+                and not (len(head) == 1 and head[0].text.isupper()):  # "GSU and Cajun Electric ...": an acronym is a name
             out.append((sp.doc[head.start:sp.end], "ORG"))
     return out
