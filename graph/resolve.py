@@ -234,10 +234,12 @@ class NameIndex:
         fam = _family(self.ontology, ent.type)
         shorts = self._short_keys(ent)
         self.fetch(self._keys(ent) | set(shorts.values()))
-        for name in sorted(ent.names | {ent.label}):
+        for name in sorted(ent.names | {ent.label}, key=lambda n: (-len(n), n)):  # the fullest name first
             keys = sorted((k for k in name_keys(name, self.ontology) if not k.startswith(SHORT)), key=len, reverse=True)
             for key in keys:  # the full name first
                 for hit in self.by_name.get(key, ()):
+                    if hit == ent.iri and not key.startswith(ACR):
+                        return None  # the node its fullest name makes is stored already: it is that node
                     named_by_it = key.startswith(ACR) and hit.rsplit("/", 1)[-1] == key[len(ACR):]
                     if key.startswith(ACR) and _is_acronym(name, key) == named_by_it:
                         # initials join an acronym and a full name only: "TIL" and "Terminal

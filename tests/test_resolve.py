@@ -257,3 +257,22 @@ def test_a_bare_head_word_the_article_never_resolves_is_no_node_unless_something
                                "Osric Group owns Talvor Mills.")
     assert not _nodes_named(store, "Authority"), _nodes_named(store, "Authority")
     assert _nodes_named(store, "Osric Group")
+
+
+def test_an_article_that_names_both_joins_the_full_name_not_the_bare_one(tmp_path):
+    """An article naming "Kelvane Talvor Institute" and calling it "Kelvane" joins the stored
+    node of that full name, not a bare "Kelvane" another article left: its names are tried
+    fullest first (alphabetically, the bare name came first and its relations went to the bare
+    node)."""
+    store = _built(
+        tmp_path,
+        a="Kelvane owns a radar plant in Osterby.",
+        b="Kelvane Talvor Institute operates the Brenna Laboratory for the Department of Energy.",
+        c="The Department of Energy selected Kelvane Talvor Institute to manage the Osric Laboratory. "
+          "Kelvane operates the Osric Laboratory under a five-year contract.",
+    )
+    full = _nodes_named(store, "Kelvane Talvor Institute")
+    assert len(full) == 1, full
+    said = {r["l"].value for r in store.query(
+        "SELECT ?l WHERE { <%s> sckg:operates ?o . ?o rdfs:label ?l }" % next(iter(full)))}
+    assert {"Brenna Laboratory", "Osric Laboratory"} <= said, said
