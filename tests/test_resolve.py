@@ -276,3 +276,22 @@ def test_an_article_that_names_both_joins_the_full_name_not_the_bare_one(tmp_pat
     said = {r["l"].value for r in store.query(
         "SELECT ?l WHERE { <%s> sckg:operates ?o . ?o rdfs:label ?l }" % next(iter(full)))}
     assert {"Brenna Laboratory", "Osric Laboratory"} <= said, said
+
+
+@pytest.mark.parametrize("first,second,label", [
+    ("Dubai Ports World agreed to buy P&O in 2006.", "DP World operates the London Gateway port.", "DP World"),
+    ("The Treasury sanctioned a front company of the Revolutionary Guards Corps.",
+     "The IRGC owns Kelvane Trading LLC, officials said.", "Islamic Revolutionary Guard Corps"),
+    ("Zhongxing Telecommunications Equipment Corporation pleaded guilty.", "ZTE was banned from buying chips.", "ZTE"),
+])
+def test_the_gazetteers_other_names_of_a_well_known_body_are_one_node(tmp_path, first, second, label):
+    """News names the same state-linked firms and bodies in several ways; the gazetteer holds
+    the common ones, so two articles give one node."""
+    store = _built(tmp_path, a=first, b=second)
+    nodes = {r["e"].value for r in store.query(
+        "SELECT DISTINCT ?e WHERE { ?ev rdf:subject|rdf:object|sckg:assertedBy ?e . ?e a ?t }")}
+    named = _nodes_named(store, label)
+    assert len(named) == 1, (named, nodes)
+    docs = {r["d"].value for r in store.query(
+        "SELECT DISTINCT ?d WHERE { GRAPH ?d { <%s> ?p ?o } }" % next(iter(named)))}
+    assert len(docs) >= 2, docs
