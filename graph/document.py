@@ -34,9 +34,9 @@ _LEFTOVER = re.compile(
 _DATELINE = re.compile(r"^(?:(?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:,[^\n—–-]{0,40})?(?: \([^)]{1,30}\))?"
                        r"|[A-Z][\w.'’]+(?: [A-Z][\w.'’]+)*(?:, [A-Z][\w.]+)?, "
                        r"(?:\d{1,2} [A-Z][a-z]+\.?|[A-Z][a-z]+\.? \d{1,2},?) \d{4}(?: ?/[A-Z]+/)?) ?[—–-]{1,2} ")
-# The number or letter of a numbered paragraph, "3. ", "(2) ", "[4] ", "(b) ": the parser
+# The number or letter of a numbered paragraph, "3. ", "(2) ", "(3)In", "[4] ", "(b) ": the parser
 # reads it as part of the sentence ("3. Lake Ltd is ..." hangs the name from the full stop).
-_ENUMERATOR = re.compile(r"[ \t]*(?:\(?\d{1,3}[.)]|\[\d{1,3}\]|\((?:[a-z]|[ivx]{1,4})\))[ \t]+(?=\S)")
+_ENUMERATOR = re.compile(r"[ \t]*(?:\(?\d{1,3}[.)]|\[\d{1,3}\]|\((?:[a-z]|[ivx]{1,4})\))(?:[ \t]+(?=\S)|(?=[A-Z]))")
 
 
 # An HTML page given as an article: scripts, styles, comments and tags are blanked out.

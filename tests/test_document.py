@@ -42,6 +42,7 @@ def test_dateline_is_blanked(line):
     "(2) Talvor Holdings Limited is the subsidiary of Kelvane SA.",
     "[4] Talvor Holdings Limited is the subsidiary of Kelvane SA.",
     "(b) Talvor Holdings Limited is the subsidiary of Kelvane SA.",
+    "(3)Talvor Holdings Limited is the subsidiary of Kelvane SA.",
 ])
 def test_the_number_of_a_numbered_paragraph_is_blanked(line):
     """Registers, orders and decisions number their paragraphs; the parser read "3." into the
@@ -53,7 +54,7 @@ def test_the_number_of_a_numbered_paragraph_is_blanked(line):
 
 
 @pytest.mark.parametrize("line", ["3.5 million tonnes went through the port.", "(EU) No 139/2004 applies.",
-                                  "2019 was a good year."])
+                                  "2019 was a good year.", "1.5bn euros were paid."])
 def test_a_number_that_starts_a_sentence_is_kept(line):
     assert clean_text(line) == line
 
