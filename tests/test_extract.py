@@ -1772,12 +1772,13 @@ def test_titles_and_kinds_of_body_are_no_names(extractor, text, junk):
 def test_a_state_is_blocked_by_no_one(rules_only):
     """Sanctions on a country are no state's act on a company ("United States blocked
     Venezuela", "... Cuba", "... North Korea" were false positives; the gold holds a few such
-    as optional only): `sckg:rangeExcludes sckg:State` on `blocked`. The company in the same
-    sentence still is."""
+    as optional only), nor on a city or a state body ("United States blocked Macau"):
+    `sckg:rangeExcludes sckg:StateActor` on `blocked`. The company in the same sentence still is."""
     got = {(s, p, o) for s, p, o, _e in extract_text(
-        rules_only, "Washington imposed sanctions on Venezuela and Kelvane Petroleum.")}
+        rules_only, "Washington imposed sanctions on Venezuela and Kelvane Petroleum. Washington also imposed "
+                    "sanctions on the Osterby City Council.")}
     assert ("United States", "blocked", "Kelvane Petroleum") in got, got
-    assert not {r for r in got if r[2] == "Venezuela"}, got
+    assert not {r for r in got if r[2] in ("Venezuela", "Osterby City Council")}, got
 
 
 def test_the_commissions_competition_department_is_the_commission(extractor):

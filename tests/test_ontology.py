@@ -38,6 +38,9 @@ def test_a_state_is_owned_by_no_one(ontology):
     assert not ontology.fits(owns, SCKG + "Company", SCKG + "State")
     # sanctions on a country are no state's act on a company: a state is blocked by no one
     assert not ontology.fits(ontology.relations["blocked"], SCKG + "State", SCKG + "State")
+    # nor any state actor: the gold of 378 texts has no required one
+    assert not ontology.fits(ontology.relations["blocked"], SCKG + "State", SCKG + "SubnationalGovernment")
+    assert not ontology.fits(ontology.relations["blocked"], SCKG + "Regulator", SCKG + "GovernmentBody")
     assert ontology.fits(ontology.relations["blocked"], SCKG + "State", SCKG + "Company")
     partners = ontology.relations["partnersWith"]  # symmetric: what its range excludes, its domain does
     assert ontology.fits(partners, SCKG + "State", SCKG + "Company")
