@@ -987,6 +987,22 @@ def test_a_short_form_inside_a_name_ends_it(extractor, text, name, short):
     assert not any("(" in label for label in ents), ents
 
 
+@pytest.mark.parametrize("text,office,holder", [
+    ("U.S. Secretary of Energy John R. Miller said the laboratory would stay open.", "Secretary of Energy",
+     "John R. Miller"),
+    ("Secretary of State Laura Bennett announced sanctions on Kelvane Shipping.", "Secretary of State",
+     "Laura Bennett"),
+])
+def test_an_office_and_its_holder_are_two_names(extractor, text, office, holder):
+    """ "Secretary of Commerce Wilbur Ross monitors ZTE", "Secretary of Energy Samuel" (a
+    government body), "U.S. Secretary" (a person): the office's name ran on into its holder's.
+    The office is the body; its holder, named right after it, is an official."""
+    _, ents = _entities(extractor, text)
+    assert ents.get(office, (None,))[0] == "GovernmentBody", ents
+    assert ents.get(holder, (None,))[0] == "Official", ents
+    assert not any(holder in label and label != holder for label in ents), ents
+
+
 def test_a_state_named_only_as_a_place_or_an_origin_leaves_the_act_to_the_leading_state_actor(extractor):
     """ "The following Chinese firms are sanctioned ... for the transport of oil from Iran: A, B
     and C": the sanction is the document's leading state actor's, though two states are named

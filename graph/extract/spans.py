@@ -132,10 +132,13 @@ def name_spans(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: Phra
     # where the model saw only "CGM"
     named = [(n.start, n.end, nl) for n, nl in spans if nl not in ("PROPN", "PAREN")]
     extending = ("ORG", "GAZ", "FAC", "GPE", "LOC", "PERSON")
+    in_office = {i for n, nl in spans if nl == "OFFICE" for i in range(n.start, n.end)}
     for k, (sp, lab) in enumerate(spans):
         if lab != "PROPN":
             continue
         a, b = sp.start, sp.end
+        if any(i in in_office for i in range(a, b)):
+            continue  # "U.S. Secretary | of Energy | Samuel W. Bodman": an office's words extend no name
         if any(a <= ns and ne <= b and ne - ns < b - a and nl in extending for ns, ne, nl in named) \
                 and not any(ns < b and a < ne and nl == "PERSON" and
                             all(t.lower_ in ontology.title_words for t in sp if not (ns <= t.i < ne))
@@ -329,6 +332,8 @@ def _office_names(doc: Doc, ontology: Ontology) -> list[Span]:
             continue
         while end < len(doc):
             t = doc[end]
+            if t.ent_type_ == "PERSON" and t.ent_iob_ == "B" and end > tok.i + 2:
+                break  # "Secretary of Energy | Samuel W. Bodman": the holder's name
             if t.text[:1].isupper() and t.is_alpha or t.lower_ in ("of", "for", "the") and end + 1 < len(doc) \
                     and doc[end + 1].text[:1].isupper():
                 end += 1

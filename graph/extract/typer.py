@@ -233,11 +233,16 @@ def _does(span, verbs: frozenset[str]) -> bool:
 
 
 def _in_office(span, titles) -> bool:
-    """"Commerce Secretary Wilbur Ross", "Steven Mnuchin, Secretary of the Treasury": the
-    name carries a state office's title; not "Battelle Memorial Institute President X" (the
+    """"Commerce Secretary Wilbur Ross", "Steven Mnuchin, Secretary of the Treasury",
+    "Secretary of Energy Samuel W. Bodman": the name carries a state office's title; not "Battelle Memorial Institute President X" (the
     title of a named organisation's officer)."""
     if not titles:
         return False
+    doc, i = span.doc, span.start - 1
+    while i >= 0 and span.start - i <= 6 and (doc[i].text[:1].isupper() or doc[i].lower_ in ("of", "for", "the")):
+        if doc[i].lower_ in titles and doc[i + 1].lower_ in ("of", "for"):
+            return True  # "Secretary of Energy Samuel W. Bodman": the office's name right before
+        i -= 1
     root = span.root
     for t in root.children:
         if t.dep_ not in ("compound", "appos") or t.lower_ not in titles:
