@@ -234,8 +234,8 @@ def _does(span, verbs: frozenset[str]) -> bool:
 
 def _in_office(span, titles) -> bool:
     """"Commerce Secretary Wilbur Ross", "Steven Mnuchin, Secretary of the Treasury",
-    "Secretary of Energy Samuel W. Bodman": the name carries a state office's title; not "Battelle Memorial Institute President X" (the
-    title of a named organisation's officer)."""
+    "Secretary of Energy Samuel W. Bodman": the name carries a state office's title; not
+    "Battelle Memorial Institute President X" (the title of a named organisation's officer)."""
     if not titles:
         return False
     doc, i = span.doc, span.start - 1
