@@ -16,7 +16,7 @@ from .aliases import quote_mark, trim_span
 from .gazetteer import Gazetteer, gazetteer_spans
 from .names import (CASE_SEPARATORS, REFERENCE_CODE, after_title, ends_at_legal_form, heading_sentences,
                     join_and_tails, split_case_titles, split_name)
-from .typer import is_facility, noun_type
+from .typer import is_facility, noun_type, office_names
 
 NOT_NAME_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW", "EVENT",
                  "LANGUAGE"}
@@ -40,7 +40,7 @@ def name_spans(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: Phra
     gaz_named = frozenset(str(entry.iri) for _, entry in gaz_spans) | gazetteer.cued(doc.text) \
         | gazetteer.publishers(source)
     known = {i for sp, _ in spans for i in range(sp.start, sp.end)}
-    for office in _office_names(doc, ontology):
+    for office in office_names(doc, ontology):
         # "President of the United States", "Secretary of the Treasury": the state or body
         # named inside is what the text is about, not an office of its own
         if not any(t.i in known or t.ent_type_ == "GPE" for t in office[1:]):
@@ -311,43 +311,3 @@ def _whole_name(span: Span, ontology: Ontology) -> bool:
         return True
     return all(t.text[0].isupper() for t in span if t.is_alpha) and \
         all(not t.is_alpha for t in span.sent if not (span.start <= t.i < span.end))
-
-
-def _office_names(doc: Doc, ontology: Ontology) -> list[Span]:
-    """The names of state offices: "Minister of Transport", "Secretary of State for Business,
-    Energy and Industrial Strategy" (a title, "of"/"for", capitalised words)."""
-    titles = ontology.office_words
-    out = []
-    for tok in doc:
-        if not (tok.lower_ in titles and tok.text[:1].isupper() and tok.i + 2 < len(doc)
-                and doc[tok.i + 1].lower_ in ("of", "for")):
-            continue
-        end = tok.i + 2
-        if doc[end].lower_ == "the" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
-                and doc[end + 1].lower_ not in ontology.head_words:
-            # "Chancellor of the Duchy of Lancaster"; not "President of the Commission", where
-            # the body is what the text names
-            end += 1
-        if not doc[end].text[:1].isupper():
-            continue
-        while end < len(doc):
-            t = doc[end]
-            if t.ent_type_ == "PERSON" and t.ent_iob_ == "B" and end > tok.i + 2:
-                break  # "Secretary of Energy | Samuel W. Bodman": the holder's name
-            if t.text[:1].isupper() and t.is_alpha or t.lower_ in ("of", "for", "the") and end + 1 < len(doc) \
-                    and doc[end + 1].text[:1].isupper():
-                end += 1
-            elif t.text in (",", "and", "&") and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
-                    and doc[end + 1].is_alpha and t.sent == doc[end + 1].sent and (
-                        t.text != "," or any(x.lower_ in ("and", "&") for x in doc[end + 1:end + 5])) \
-                    and doc[end - 1].ent_type_ != "PERSON":
-                # "Business, Energy and Industrial Strategy", "Digital, Culture, Media & Sport";
-                # not past the holder's name ("Secretary of State Condoleezza Rice and Treasury
-                # Secretary Henry Paulson" are two)
-                end += 1
-            else:
-                break
-        while end > tok.i + 2 and not doc[end - 1].text[:1].isupper():
-            end -= 1
-        out.append(doc[tok.i:end])
-    return out

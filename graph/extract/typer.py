@@ -232,17 +232,61 @@ def _does(span, verbs: frozenset[str]) -> bool:
         c.dep_ in ("xcomp", "conj") and c.lemma_.lower() in verbs for c in verb.children)
 
 
-def _in_office(span, titles) -> bool:
+def office_names(doc: Doc, ontology: Ontology) -> list[Span]:
+    """The names of state offices: "Minister of Transport", "Secretary of State for Business,
+    Energy and Industrial Strategy" (a title, "of"/"for", capitalised words); cached on the Doc."""
+    if "sckg_offices" in doc.user_data:
+        return doc.user_data["sckg_offices"]
+    titles = ontology.office_words
+    out = []
+    for tok in doc:
+        if not (tok.lower_ in titles and tok.text[:1].isupper() and tok.i + 2 < len(doc)
+                and doc[tok.i + 1].lower_ in ("of", "for")):
+            continue
+        end = tok.i + 2
+        if doc[end].lower_ == "the" and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
+                and doc[end + 1].lower_ not in ontology.head_words:
+            # "Chancellor of the Duchy of Lancaster"; not "President of the Commission", where
+            # the body is what the text names
+            end += 1
+        if not doc[end].text[:1].isupper():
+            continue
+        while end < len(doc):
+            t = doc[end]
+            if t.ent_type_ == "PERSON" and t.ent_iob_ == "B" and end > tok.i + 2:
+                break  # "Secretary of Energy | Samuel W. Bodman": the holder's name
+            if t.text[:1].isupper() and t.is_alpha or t.lower_ in ("of", "for", "the") and end + 1 < len(doc) \
+                    and doc[end + 1].text[:1].isupper():
+                end += 1
+            elif t.text in (",", "and", "&") and end + 1 < len(doc) and doc[end + 1].text[:1].isupper() \
+                    and doc[end + 1].is_alpha and t.sent == doc[end + 1].sent and (
+                        t.text != "," or any(x.lower_ in ("and", "&") for x in doc[end + 1:end + 5])) \
+                    and doc[end - 1].ent_type_ != "PERSON":
+                # "Business, Energy and Industrial Strategy", "Digital, Culture, Media & Sport";
+                # not past the holder's name ("Secretary of State Condoleezza Rice and Treasury
+                # Secretary Henry Paulson" are two)
+                end += 1
+            else:
+                break
+        while end > tok.i + 2 and not doc[end - 1].text[:1].isupper():
+            end -= 1
+        out.append(doc[tok.i:end])
+    doc.user_data["sckg_offices"] = out
+    return out
+
+
+def _in_office(span, titles, ontology: Ontology) -> bool:
     """"Commerce Secretary Wilbur Ross", "Steven Mnuchin, Secretary of the Treasury",
     "Secretary of Energy Samuel W. Bodman": the name carries a state office's title; not
     "Battelle Memorial Institute President X" (the title of a named organisation's officer)."""
     if not titles:
         return False
-    doc, i = span.doc, span.start - 1
-    while i >= 0 and span.start - i <= 6 and (doc[i].text[:1].isupper() or doc[i].lower_ in ("of", "for", "the")):
-        if doc[i].lower_ in titles and doc[i + 1].lower_ in ("of", "for"):
-            return True  # "Secretary of Energy Samuel W. Bodman": the office's name right before
-        i -= 1
+    # "Secretary of Energy Samuel W. Bodman", "Under Secretary for Science Dr. X": the office's
+    # name right before, titles aside
+    if any(o[0].lower_ in titles and o.end <= span.start
+           and all(t.lower_.rstrip(".") in ontology.title_words for t in span.doc[o.end:span.start])
+           for o in office_names(span.doc, ontology)):
+        return True
     root = span.root
     for t in root.children:
         if t.dep_ not in ("compound", "appos") or t.lower_ not in titles:
@@ -309,7 +353,7 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
             return str(SCKG.GovernmentBody)
         return str(SCKG.Company)
     if "PERSON" in labels:
-        office = next((t for t in ontology.entity_types.values() if any(_in_office(s, t.office_titles)
+        office = next((t for t in ontology.entity_types.values() if any(_in_office(s, t.office_titles, ontology)
                                                                         for s in c["spans"])), None)
         if office is not None:
             return str(office.iri)
