@@ -14,12 +14,28 @@ class ModelNotFound(RuntimeError):
     """No usable spaCy model is installed."""
 
 
+#: a line of at most this many tokens, with no stop inside, is one sentence
+SHORT_LINE = 16
+#: what ends a sentence inside a line
+STOPS = frozenset({".", "?", "!", ";", ":"})
+
+
 @Language.component("sckg_line_breaks")
 def line_breaks(doc):
-    """Start a sentence after every line break: headlines and captions end without a full stop."""
-    for tok in doc[:-1]:
-        if tok.is_space and "\n" in tok.text:
-            doc[tok.i + 1].is_sent_start = True
+    """Start a sentence after every line break: headlines and captions end without a full stop.
+    A short line with no stop inside (a heading, a register's entry: "Marstel Terminals
+    Limited") is one sentence: the parser would otherwise start one inside a name."""
+    start = 0
+    for tok in doc:
+        if tok.is_space and "\n" in tok.text or tok.i == len(doc) - 1:
+            end = tok.i if tok.is_space else tok.i + 1
+            line = doc[start:end]
+            if 1 < len(line) <= SHORT_LINE and not any(t.text in STOPS for t in line[:-1]):
+                for t in line[1:]:
+                    t.is_sent_start = False
+            if tok.i + 1 < len(doc):
+                doc[tok.i + 1].is_sent_start = True
+            start = tok.i + 1
     return doc
 
 
