@@ -1829,3 +1829,39 @@ def test_an_organisation_its_title_and_the_person_who_holds_it_are_two_names(ext
     _, ents = _entities(extractor, "\"This agreement helps,\" said Vellmar Agency Director John Talvor.")
     assert "Vellmar Agency" in ents and "John Talvor" in ents, ents
     assert not any("Director" in name for name in ents), ents
+
+
+def test_initials_defined_in_parentheses_are_a_name_even_when_they_spell_a_legal_form(extractor):
+    """"Arizona Public Service Company (APS)", "Southern California Edison (SCE)": rigour's
+    list of legal forms holds ApS and SCE, so the short form and every later "APS" were
+    dropped as a legal form alone, and "operated by APS" named no one."""
+    text = ("The agency settled with Aldmoor Power Systems Company (APS) and Southmere Cable Edison (SCE). "
+            "The Kelvane Generating Station is operated by APS.")
+    an, ents = _entities(extractor, text)
+    assert "APS" in ents["Aldmoor Power Systems Company"][1], ents
+    assert "SCE" in ents["Southmere Cable Edison"][1], ents
+    got = {(s, p, o) for s, p, o, _e in extract_text(extractor, text)}
+    assert ("Aldmoor Power Systems Company", "operates", "Kelvane Generating Station") in got, got
+
+
+def test_a_us_state_is_no_short_form_of_a_company_named_after_it(extractor):
+    """"APS is Arizona's largest electric company" joined "Arizona" to "Arizona Public
+    Service Company" as its short form, and the company's node was labelled "Arizona". A US
+    state or Canadian province is a place, or its government when it acts."""
+    _, ents = _entities(extractor, "Nevada Kelvane Power Company runs the plant. Kelvane is Nevada's largest "
+                                   "electric company. Ontario sold its stake in Talvor Hydro.")
+    assert "Nevada" not in ents and not any("Nevada" == n for _t, ns in ents.values() for n in ns), ents
+    assert ents["Ontario"][0] == "SubnationalGovernment", ents
+
+
+def test_a_short_line_is_one_sentence(extractor):
+    """A register's entries are lines without a stop ("Applicant / Marstel Terminals Limited /
+    State Authorities Superannuation Trustee Corporation, Australia (45.0%)"); the parser
+    started sentences inside them, and a name was cut in two at each start."""
+    doc = extractor.nlp("Applicant\nOsric Terminals Limited\nState Authorities Superannuation Trustee "
+                        "Corporation, Australia (45.0%)\nVendor\nPorts of Talvor Limited\n")
+    lines = [s.text.strip() for s in doc.sents if s.text.strip()]
+    assert lines == ["Applicant", "Osric Terminals Limited",
+                     "State Authorities Superannuation Trustee Corporation, Australia (45.0%)", "Vendor",
+                     "Ports of Talvor Limited"], lines
+

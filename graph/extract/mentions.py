@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from ..model import (Entity, entity_iri, facility_short_form, is_generic, is_legal_form, normalise_name,
+from ..model import (Entity, acronyms, entity_iri, facility_short_form, is_generic, is_legal_form, normalise_name,
                      without_legal_form, without_state_prefix)
 from ..ontology import SCKG, Ontology
 from .aliases import _initials, match_earlier, merge_aliases, preferred_name, title_noun, trim_span
@@ -24,7 +24,7 @@ from .joins import join_bare_government, join_bare_heads, join_of_state, join_pa
 from .names import REFERENCE_CODE, line_of, short_form, shouted
 from .spans import _unknown_word, name_spans
 from .typer import (acts_as_agent, address_place, cluster_type, country_names, first_conjunct, government_context,
-                    government_of, locative, name_head, noun_type)
+                    government_of, locative, name_head, noun_type, postal_codes)
 
 #: a name glued to one of these by a hyphen says where something is: "the Veldhoven-based company"
 LOCATED_WORDS = frozenset({"based", "headquartered"})
@@ -203,6 +203,27 @@ def _term_acronym(span) -> bool:
         and _initials(" ".join(t.text for t in words)) == letters
 
 
+def _defined_initials(extended: list[tuple[Span, set[str]]], company_words: frozenset[str]) -> set[str]:
+    """Initials defined in parentheses right after the name they shorten: "Arizona Public
+    Service Company (APS)", "Southern California Edison (SCE)". They are names wherever the
+    text uses them, even when they spell a legal form (rigour's list holds ApS and SCE)."""
+    defined = set()
+    for (name, _), (short, _) in zip(extended, extended[1:]):
+        doc = short.doc
+        text = short.text
+        if len(short) != 1 or not text.isupper() or not text.isalpha() or len(text) < 2 \
+                or short.start != name.end + 1 or doc[name.end].text != "(" \
+                or short.end >= len(doc) or doc[short.end].text != ")":
+            continue
+        words, forms = name.text.split(), acronyms(name.text)
+        while len(words) > 2 and (normalise_name(words[-1]) in company_words | {""} or is_legal_form(words[-1])):
+            words = words[:-1]  # "Arizona Public Service Company (APS)": initials without the company word
+            forms |= acronyms(" ".join(words))
+        if text.casefold() in forms:
+            defined.add(text)
+    return defined
+
+
 def _plural_common(tok, english: frozenset[str]) -> bool:
     """A capitalised plural of an English common noun at a sentence's start or in a headline
     written in title case ("Dignitaries", "Companies"), not a name ("Emirates" is known by the
@@ -235,6 +256,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     match = functools.partial(match_earlier, suffixes=ontology.company_suffixes, facility_words=ontology.facility_words,
                               head_words=ontology.head_words, state_prefixes=ontology.state_prefixes,
                               facility_short=facility_short)
+    defined = _defined_initials(extended, ontology.company_suffixes)
     todo = list(reversed(extended))
     while todo:
         s, labs = todo.pop()
@@ -245,7 +267,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue
         text = re.sub(r"\s+", " ", s.text).strip()
         norm = normalise_name(text)
-        if norm in not_here or all(is_legal_form(w) for w in text.split()):
+        if norm in not_here or text not in defined and all(is_legal_form(w) for w in text.split()):
             continue  # a law's short form; a legal form alone ("PJSC", "Inc.")
         if not norm or norm in gazetteer.demonyms and "GAZ" not in labs:
             continue
@@ -324,12 +346,13 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             c = by_norm.get(norm)
         if c is None and not gaz and not parent and not government_context(s, ontology):
             c = match(norm, text, clusters)
-            if c is not None and len(words) == 1 and labs & {"GPE", "LOC"} and locative(s) \
-                    and norm not in country_names() \
+            if c is not None and len(words) == 1 and labs & {"GPE", "LOC"} \
+                    and (locative(s) or text in postal_codes()) and norm not in country_names() \
                     and not any(normalise_name(n).split()[-1] in ontology.facility_words for n in c["names"]):
                 # a place named as one ("the University of Illinois at Chicago") is no short
                 # form of an organisation named after it ("Chicago Argonne, LLC"); of a
-                # facility it is ("the terminal at Zeebrugge")
+                # facility it is ("the terminal at Zeebrugge"); a US state or a Canadian province
+                # is no short form of a company ("Arizona's largest electric company")
                 c = None
         if c is None:
             c = {"names": [], "spans": [], "labels": [], "gaz": gaz}

@@ -364,6 +364,11 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
     place = bool(labels & {"GPE", "LOC"})
     if "LOC" in labels and not labels - {"LOC", "PROPN", "PAREN"}:
         return None  # a continent, a region, a sea: "Europe's largest port", "Africa"
+    if "ORG" not in labels and all(n in postal_codes() for n in c["names"]):
+        # "a plant in Arizona", "Arizona's largest electric company": a US state or a Canadian
+        # province is a place, or its government when it acts ("Ontario sold its stake")
+        acting = any(acts_as_agent(s) and s.root.dep_ != "poss" for s in c["spans"])
+        return str(SCKG.SubnationalGovernment) if acting else None
     if any(acts_as_agent(s) or (_argument(s, ontology.trigger_nouns) and not place) for s in c["spans"]) \
             and not all(locative(s) and not _argument(s, ontology.trigger_nouns) for s in c["spans"]):
         return str(SCKG.Company)
