@@ -1865,3 +1865,15 @@ def test_a_short_line_is_one_sentence(extractor):
                      "State Authorities Superannuation Trustee Corporation, Australia (45.0%)", "Vendor",
                      "Ports of Talvor Limited"], lines
 
+
+
+def test_a_government_fund_and_a_state_named_before_state_owned_are_held_by_that_state(rules_only):
+    """"Temasek Holdings, a Singaporean government fund" and "the People's Republic of China
+    (PRC) state-owned Union Development Group" said nothing: "government" was no state
+    modifier, and only a people's adjective ("the Chinese state-owned ...") named the state."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Osric Ports is ultimately controlled by Kelvane Holdings, a Singaporean government fund. "
+                    "The United States imposed sanctions on the People's Republic of China (PRC) state-owned "
+                    "Talvor Development Group, Ltd. (TDG).")}
+    assert ("Singapore", "owns", "Kelvane Holdings") in got, got
+    assert ("China", "owns", "Talvor Development Group, Ltd.") in got, got

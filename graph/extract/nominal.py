@@ -275,6 +275,13 @@ class NominalPatterns:
         or follows it after "in" ("Brazil's state-run energy company", "the State-owned
         operator in Poland")."""
         demonyms = [self.refs.gazetteer_entity(d) for t in before if (d := self.gaz.demonyms.get(t.lower_))]
+        if not demonyms and len(before):
+            # "the People's Republic of China (PRC) state-owned Union Development Group": the
+            # state itself named right before the state word
+            last = before[-1] if before[-1].text != ")" or len(before) < 2 else before[-2]
+            k = self.ms.entity_at(last)
+            if k and self.onto.is_a(self.ms.type_of(k), str(SCKG.State)):
+                demonyms = [k]
         if demonyms or head is None:
             return demonyms[-1:]
         named = [c for c in head.children if c.dep_ == "poss"] + [
