@@ -1877,3 +1877,15 @@ def test_a_government_fund_and_a_state_named_before_state_owned_are_held_by_that
                     "Talvor Development Group, Ltd. (TDG).")}
     assert ("Singapore", "owns", "Kelvane Holdings") in got, got
     assert ("China", "owns", "Talvor Development Group, Ltd.") in got, got
+
+
+def test_a_name_after_the_comma_of_a_child_noun_is_the_child(rules_only):
+    """"through its U.S. subsidiary, China Telecom Americas ("CTA"), a Delaware corporation":
+    the parser hangs the name from the verb, not in apposition to "subsidiary", and the
+    ownership was lost. A name that is a clause's subject after the comma is no child."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, 'Kelvane Telecom has been operating in the United States for nearly 20 years through its U.S. '
+                    'subsidiary, Kelvane Telecom Americas ("KTA"), a Delaware corporation. Through its subsidiary, '
+                    'Osric bought Talvor.')}
+    assert ("Kelvane Telecom", "owns", "Kelvane Telecom Americas") in got, got
+    assert not any(p == "owns" and o == "Osric" for s, p, o in got), got

@@ -164,6 +164,11 @@ class NominalPatterns:
         subs = [k for k in subs if not (self.ms.entities[k].described and noun.i in self._mention_tokens(k))]
         return self._pairs(subs, objs, rel, noun, sent, 0.75, nominal=True)
 
+    def _name_root(self, tok: Token, key: str) -> Token | None:
+        """The syntactic root of the mention of ``key`` that covers ``tok``."""
+        m = next((m for m in self.ms.mentions if m.key == key and m.start <= tok.i < m.end), None)
+        return self.doc[m.start:m.end].root if m is not None else None
+
     def _mention_tokens(self, key: str) -> set[int]:
         return {i for m in self.ms.mentions if m.key == key for i in range(m.start, m.end)}
 
@@ -205,6 +210,15 @@ class NominalPatterns:
         for c in noun.children:
             if c.dep_ == "appos":  # "its subsidiaries, A, B and C"
                 children += [k for x in (c, *c.conjuncts) if (k := self.ms.entity_at(x))]
+        if not children and noun.i + 2 < sent.end and self.doc[noun.i + 1].text == ",":
+            # "through its U.S. subsidiary, China Telecom Americas ("CTA"), a Delaware
+            # corporation": a name right after the comma that the parser hung elsewhere, not
+            # as a clause's subject ("through its subsidiary, Kelvane bought ...")
+            nxt = self.doc[noun.i + 2]
+            k = self.ms.entity_at(nxt)
+            root = self._name_root(nxt, k) if k else None
+            if root is not None and root.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj"):
+                children.append(k)
         if noun.dep_ in ("compound", "nmod") and self.ms.entity_at(noun.head):
             # "its subsidiary Piraeus Container Terminal"
             children.append(self.ms.entity_at(noun.head))
