@@ -270,7 +270,12 @@ class References:
         heads += [c for c in noun.children if c.dep_ == "appos"]
         found: list[str] = []
         for h in heads:
-            for t in (h, *h.conjuncts):
+            # "airports including A, B and C", where the parser hangs B from A in apposition
+            # and C from B
+            members = [h, *h.conjuncts]
+            for a in [c for m in members for c in m.children if c.dep_ == "appos"]:
+                members += [a, *a.conjuncts]
+            for t in members:
                 k = self.ms.entity_at(t)
                 if k and k not in found:
                     found.append(k)
@@ -278,6 +283,9 @@ class References:
 
     def phrase(self, tok: Token, *, indirect: bool, max_depth: int = 6) -> list[str]:
         """Entities a phrase refers to: its head and conjuncts, or (``indirect``) inside it."""
+        listed_after = self.examples(tok) if tok.tag_ == "NNS" else []
+        if listed_after:
+            return listed_after  # "the two terminals, namely A and B": the names that follow
         counted = self.counted(tok)
         if counted:
             return counted
