@@ -1889,3 +1889,28 @@ def test_a_name_after_the_comma_of_a_child_noun_is_the_child(rules_only):
                     'Osric bought Talvor.')}
     assert ("Kelvane Telecom", "owns", "Kelvane Telecom Americas") in got, got
     assert not any(p == "owns" and o == "Osric" for s, p, o in got), got
+
+
+def test_a_participle_in_parentheses_is_said_of_the_name_before_it(rules_only):
+    """"the Goldfields Gas Pipeline (operated and majority owned by APA) and the Fortescue River
+    Pipeline (owned and operated by CKI)": the parser hung the second parenthesis from the
+    first pipeline, so CKI owned and operated the wrong one."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Customers use the Talvor Gas Pipeline (operated and majority owned by Kelvane) and the Osric "
+                    "River Pipeline (owned and operated by Brenna) for the supply of gas.")}
+    assert ("Kelvane", "owns", "Talvor Gas Pipeline") in got, got
+    assert ("Brenna", "owns", "Osric River Pipeline") in got, got
+    assert not any(s == "Brenna" and o == "Talvor Gas Pipeline" for s, p, o in got), got
+
+
+def test_every_name_a_plural_noun_lists_is_its_member(rules_only):
+    """"owns and operates a number of airports including A, B, C and D" (the parser hangs B
+    from A in apposition) and "the two container terminals ..., namely A and B" (a count that
+    looked back for two terminals named before) gave the first name only."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Kelvane plc owns and operates a number of airports including Osric International, Talvor "
+                    "International and Brenna Svavsta. Vellmar Group owns and operates the two container terminals "
+                    "in the Port of Ardmoor, namely the Talvor Container Terminal and the Brenna Terminal.")}
+    assert {("Kelvane plc", "owns", x) for x in ("Osric International", "Talvor International", "Brenna Svavsta")} \
+        <= got, got
+    assert {("Vellmar Group", "operates", x) for x in ("Talvor Container Terminal", "Brenna Terminal")} <= got, got

@@ -171,6 +171,22 @@ class RelationFinder(NominalPatterns):
             return [k] if k else []
         return []
 
+    def _named_before_parenthesis(self, verb: Token) -> str | None:
+        """ "the Goldfields Gas Pipeline (operated and majority owned by APA) and the Parmelia
+        Gas Pipeline (owned and operated by CKI)": a participle opening a parenthesis is said
+        of the name right before it, wherever the parser hung it."""
+        if verb.tag_ != "VBN":
+            return None
+        for j in range(verb.i - 1, max(verb.i - 5, 0), -1):
+            t = self.doc[j]
+            if t.text == ")" or t.is_sent_start:
+                return None
+            if t.text == "(":
+                return self.ms.entity_at(self.doc[j - 1]) if j > 0 else None
+            if not (t.pos_ in ("VERB", "CCONJ", "ADV", "NOUN") and t.is_lower):
+                return None
+        return None
+
     def _previous_subject(self, tok: Token) -> list[str]:
         sent = tok.sent
         if sent.start == 0:
@@ -187,6 +203,9 @@ class RelationFinder(NominalPatterns):
                 c.dep_ in ("nsubjpass", "auxpass", "dobj") for c in verb.children):
             verb = verb.head  # "X, owned and operated by Y": "operated" has the object of "owned"
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        named = self._named_before_parenthesis(verb) if not passive else None
+        if named:
+            return [named]  # "the X Pipeline (owned and operated by CKI)"
         if passive:
             holder = verb
             while not any(c.dep_ == "nsubjpass" for c in holder.children) and holder.dep_ == "conj":
