@@ -1914,3 +1914,15 @@ def test_every_name_a_plural_noun_lists_is_its_member(rules_only):
     assert {("Kelvane plc", "owns", x) for x in ("Osric International", "Talvor International", "Brenna Svavsta")} \
         <= got, got
     assert {("Vellmar Group", "operates", x) for x in ("Talvor Container Terminal", "Brenna Terminal")} <= got, got
+
+
+def test_an_order_to_divest_with_no_one_named_is_the_leading_state_actors(rules_only):
+    """A state's divestiture orders list the firms: "X is required to divest itself of its
+    investment in Y", with no agent. The order is the document's leading state actor's; a
+    document that names no state actor says nothing of the kind."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "The Government of Canada ordered three companies to divest. Kelvane Mining Co., Ltd. is "
+                    "required to divest itself of its investment in Talvor Lithium Inc.")}
+    assert ("Canada", "blocked", "Kelvane Mining Co., Ltd.") in got, got
+    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, "Osric was forced to sell its stake in Talvor.")}
+    assert not any(p == "blocked" for s, p, o in got), got

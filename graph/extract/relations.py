@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from ..ontology import SCKG, Ontology, RelationType
 from .gazetteer import Gazetteer
 from .mentions import RELATIVE, Mentions
+from .candidates import leading_state_actor
 from .claims import attribution, claim_status, ownership_share
 from .dates import clause_date, is_time
 from .nominal import NominalPatterns
@@ -276,6 +277,14 @@ class RelationFinder(NominalPatterns):
             objs = [k for c in head.children if c.dep_ == "nsubjpass" for k in self.refs.phrase(c, indirect=False)]
             subs = [k for c in head.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"
                     for k in self.refs.phrase(p, indirect=False)]
+            if not subs and not any(c.dep_ == "agent" for c in head.children) \
+                    and self.onto.is_a(str(rel.domain), str(SCKG.StateActor)):
+                # "Kelvane Mining Co. is required to divest itself of its investment in X", in
+                # a state's orders: the document's leading state actor orders it
+                lead = leading_state_actor(self.ms)
+                subs = [lead] if lead else []
+                if subs:
+                    return self._pairs(subs, objs, rel, head, sent, 0.6)
         else:
             objs = [k for c in head.children if c.dep_ == "dobj" for k in self.refs.phrase(c, indirect=False)]
             subs = self._subjects(head)
