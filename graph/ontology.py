@@ -210,6 +210,11 @@ class Ontology:
         return frozenset(n for n in out if n)
 
     @functools.cached_property
+    def name_particles(self) -> frozenset[str]:
+        """Lower-case words of other languages that join the words of one name (sckg:nameParticle)."""
+        return frozenset(_strs(self.graph, URIRef(str(SCKG).rstrip("#")), SCKG.nameParticle))
+
+    @functools.cached_property
     def not_name_endings(self) -> frozenset[str]:
         """Last words that make a capitalised phrase a law or a document, not an entity."""
         return frozenset(s.casefold() for s in _strs(self.graph, URIRef(str(SCKG).rstrip("#")), SCKG.notANameEnding))

@@ -1926,3 +1926,18 @@ def test_an_order_to_divest_with_no_one_named_is_the_leading_state_actors(rules_
     assert ("Canada", "blocked", "Kelvane Mining Co., Ltd.") in got, got
     got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, "Osric was forced to sell its stake in Talvor.")}
     assert not any(p == "blocked" for s, p, o in got), got
+
+
+def test_lower_case_particles_of_other_languages_join_one_name(extractor):
+    """"Caisse de dépôt et placement du Québec" was "Caisse" and "du Québec", "Aeropuertos
+    Españoles y Navegación Aérea" an organisation, a title and a person, "Fondo Italiano per
+    le Infrastrutture" a person: lower-case particles (`sckg:nameParticle`) and words English
+    does not know between proper nouns join one name; English words alone do not ("Exports to
+    Osric and Talvor")."""
+    _, ents = _entities(extractor, "A consortium comprising Caisse de dépôt et vellage du Talvor (CDVT) and Osric "
+                                   "Infrastructure bought it. Aeropuertos Kelvanos y Navegación Brenna owns the "
+                                   "airport. Fondo Osrico per le Infrastrutture sold it. Exports to Osric and "
+                                   "Talvor rose.")
+    assert "Caisse de dépôt et vellage du Talvor" in ents, ents
+    assert ents["Aeropuertos Kelvanos y Navegación Brenna"][0] == "Company", ents
+    assert "Fondo Osrico per le Infrastrutture" in ents, ents

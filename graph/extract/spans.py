@@ -82,6 +82,18 @@ def name_spans(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: Phra
             run.append(tok)  # "SEA Handling SpA", whatever the tagger made of the legal form
             i += 1
             continue
+        if tok is not None and run and tok.is_lower and tok.is_alpha:
+            # "Caisse de dépôt et placement du Québec" (the tagger may take "de" for a proper
+            # noun, and "placement" for a common one)
+            k = i
+            while k > run[0].i + 1 and doc[k - 1].is_lower and doc[k - 1].is_alpha:
+                k -= 1
+            end = _particle_stretch(doc[k], ontology.name_particles, english) \
+                if doc[k].lower_ in ontology.name_particles else None
+            if end:
+                run.extend(doc[i:end])
+                i = end
+                continue
         if tok is not None and run and tok.text in ("-", "–") and not run[-1].whitespace_ \
                 and not tok.whitespace_ and i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN":
             run.append(tok)  # "Port of Antwerp-Bruges"
@@ -118,6 +130,7 @@ def name_spans(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: Phra
                                           for t in doc[a:person[0]]):
                 a = person[0]
             elif person is not None and person[0] - a >= 2 and doc[person[0] - 1].lower_ in english \
+                    and doc[person[0] - 1].text[:1].isupper() \
                     and not is_legal_form(doc[person[0] - 1].text):
                 # "NASA Administrator Charles Bolden", "NASA Stennis Director Rick Gilbrech": the
                 # organisation, a title, and the person who holds it
@@ -286,6 +299,24 @@ def _acronym_of(inner: Span, run: list[Token]) -> bool:
     letters = "".join(t.text[0] for t in run if t.text[:1].isupper())
     return len(inner) == 1 and inner[0].text.isupper() and len(inner[0].text) >= 2 \
         and inner[0].text.replace("&", "") == letters.replace("&", "")
+
+
+def _particle_stretch(tok: Token, particles: frozenset[str], english: frozenset[str]) -> int | None:
+    """The index of the proper noun that a stretch of lower-case words opened by a name
+    particle leads to, inside one name of another language: "Caisse | de dépôt et placement
+    du | Québec", "Aeropuertos Españoles | y | Navegación Aérea". The stretch holds particles
+    and words English does not know ("dépôt") and no more than five words; English words
+    other than particles only beside one it does not know ("placement")."""
+    doc = tok.doc
+    foreign = False
+    for j in range(tok.i, min(tok.i + 6, len(doc))):
+        t = doc[j]
+        if t.pos_ == "PROPN" and t.text[:1].isupper() and t.ent_type_ not in NOT_NAME_ENTS:
+            return j if j > tok.i and (foreign or all(x.lower_ in particles for x in doc[tok.i:j])) else None
+        if not (t.is_alpha and t.is_lower):
+            return None
+        foreign = foreign or (t.lower_ not in particles and t.lower_ not in english)
+    return None
 
 
 def _defined_short_form(tok: Token) -> bool:
