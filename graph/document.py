@@ -36,6 +36,9 @@ _DATELINE = re.compile(r"^(?:(?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:,[^\n—
                        r"(?:\d{1,2} [A-Z][a-z]+\.?|[A-Z][a-z]+\.? \d{1,2},?) \d{4}(?: ?/[A-Z]+/)?) ?[—–-]{1,2} ")
 # The number or letter of a numbered paragraph, "3. ", "(2) ", "(3)In", "[4] ", "(b) ": the parser
 # reads it as part of the sentence ("3. Lake Ltd is ..." hangs the name from the full stop).
+# A footnote's number glued to the word before it, "in the United States.[7] While", "a
+# Delaware corporation.[3]": the tokenizer makes one token of "States.[7" and the name runs on.
+_FOOTNOTE = re.compile(r"(?<=[^\s\[])\[\d{1,3}\]")
 _ENUMERATOR = re.compile(r"[ \t]*(?:\(?\d{1,3}[.)]|\[\d{1,3}\]|\((?:[a-z]|[ivx]{1,4})\))(?:[ \t]+(?=\S)|(?=[A-Z]))")
 
 
@@ -236,7 +239,7 @@ def clean_text(text: str, *, body_start: int = 0) -> str:
     """Blank out what is not article prose, keeping every offset.
 
     Removes photo credits and the caption line just above one, editing leftovers,
-    the numbers of numbered paragraphs and datelines.
+    the numbers of numbered paragraphs and of footnotes, and datelines.
 
     Examples
     --------
@@ -267,6 +270,8 @@ def clean_text(text: str, *, body_start: int = 0) -> str:
                         and p_start >= body_start:
                     _blank(chars, p_start, p_end)
             continue
+        for m in _FOOTNOTE.finditer(line):
+            _blank(chars, start + m.start(), start + m.end())
         m = _ENUMERATOR.match(line)
         if m:
             _blank(chars, start, start + m.end())

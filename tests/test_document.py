@@ -113,3 +113,15 @@ def test_every_compact_character_maps_back_to_the_same_character(text):
     assert all(compact[i] == art.text[offsets[i]] for i in range(len(compact)) if not compact[i].isspace())
     assert all(offsets[i] < offsets[i + 1] for i in range(len(compact) - 1))
     assert "  " not in compact and compact == compact.lstrip()
+
+
+def test_a_footnote_number_glued_to_a_word_is_blanked():
+    """ "in the United States.[7] While CTA ..." was tokenised "States.[7", and a name "United
+    States.[7] While" came out; a footnote's number glued to the word before it is blanked,
+    offsets kept. One written apart ("here [5].") is left to the tokenizer."""
+    from graph.document import clean_text
+    text = "It has no customers in the United States.[7] While Kelvane said so, a Delaware corporation.[12]"
+    cleaned = clean_text(text)
+    assert len(cleaned) == len(text)
+    assert "[" not in cleaned and "States.    While" in cleaned, cleaned
+    assert clean_text("It is here [5].") == "It is here [5]."
