@@ -1941,3 +1941,12 @@ def test_lower_case_particles_of_other_languages_join_one_name(extractor):
     assert "Caisse de dépôt et vellage du Talvor" in ents, ents
     assert ents["Aeropuertos Kelvanos y Navegación Brenna"][0] == "Company", ents
     assert "Fondo Osrico per le Infrastrutture" in ents, ents
+
+
+def test_a_word_with_a_parenthesis_inside_is_no_name(extractor):
+    """"Section 12(a) of the Act", "Articles 3(1)(b)": the tokenizer keeps "12(a" whole and the
+    words became a company ("Section 12(a", "Target(s")."""
+    _, ents = _entities(extractor, "Under Section 12(a) of the Act and Articles 3(1)(b) of the Regulation, Kelvane "
+                                   "applied for consent. Talvor Target(s) were listed.")
+    assert not any("(" in name or ")" in name for name in ents), ents
+    assert "Kelvane" in ents, ents

@@ -278,8 +278,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             continue
         if "GAZ" not in labs and (shouted(text) or shouted(line_of(doc_text, s))):
             continue  # a headline or a heading in capitals, not a name
-        if REFERENCE_CODE.search(text):
-            continue  # a press release's reference ("IP/06/276", "MEMO/06/463")
+        if REFERENCE_CODE.search(text) or any(len(t) > 1 and ("(" in t.text or ")" in t.text) for t in s):
+            continue  # a press release's reference ("IP/06/276", "MEMO/06/463"); a section ("Section 12(a)")
         if s.end + 1 < len(doc) and doc[s.end].text in ("-", "–") and not s[-1].whitespace_ \
                 and doc[s.end + 1].lower_ in LOCATED_WORDS:
             continue  # "the Veldhoven-based company": where the company is, not a name of it
