@@ -1950,3 +1950,15 @@ def test_a_word_with_a_parenthesis_inside_is_no_name(extractor):
                                    "applied for consent. Talvor Target(s) were listed.")
     assert not any("(" in name or ")" in name for name in ents), ents
     assert "Kelvane" in ents, ents
+
+
+def test_a_name_after_a_legal_form_that_ends_a_sentence_is_another_name(extractor):
+    """"... consists of the ENEVO Group and LONGi Solar Technologie GmbH. ENEVO Group, the
+    consortium leader, ...": the parser took "GmbH." for an abbreviation inside the sentence,
+    and "LONGi Solar Technologie GmbH. ENEVO Group" became one company. Two legal forms in a
+    row stay one name."""
+    _, ents = _entities(extractor, "The first consortium consists of the Kelvane Group and Talvor Solar Technologie "
+                                   "GmbH. Kelvane Group, the consortium leader, is a Romanian-based provider. Osric "
+                                   "Co. Ltd. agreed.")
+    assert "Talvor Solar Technologie GmbH." in ents and "Kelvane Group" in ents, ents
+    assert "Osric Co. Ltd." in ents, ents

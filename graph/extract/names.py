@@ -73,11 +73,21 @@ def split_name(span: Span) -> list[Span]:
                            or ends_at_legal_form(t) or t.pos_ == "VERB" and t.is_lower or _listed(t, span)):
             pieces.append((start, t.i))
             start = t.i + 1
-        elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith("."):
+        elif t.is_sent_start or t.text == "The" and doc[t.i - 1].text.endswith(".") \
+                or _after_legal_form_stop(t):
             pieces.append((start, t.i))
             start = t.i
     pieces.append((start, span.end))
     return [doc[a:b] for a, b in pieces if b > a]
+
+
+def _after_legal_form_stop(t) -> bool:
+    """A name after a legal form that ends a sentence the parser did not end: "the ENEVO
+    Group and LONGi Solar Technologie GmbH. ENEVO Group, the consortium leader, ..." (not
+    "Kelvane Co. Ltd.", two legal forms)."""
+    prev = t.doc[t.i - 1]
+    return prev.text.endswith(".") and len(prev.text) > 2 and is_legal_form(prev.text) \
+        and t.text[:1].isupper() and not is_legal_form(t.text) and t.pos_ != "PUNCT"
 
 
 #: organisations whose names end with the place of their campus: "University of Texas at Austin"
