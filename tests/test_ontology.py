@@ -56,6 +56,27 @@ def test_a_regulator_neither_owns_nor_runs_what_it_supervises(ontology):
     assert ontology.fits(ontology.relations["monitors"], SCKG + "Regulator", SCKG + "Company")
 
 
+def test_an_official_owns_nothing_and_no_person_runs_a_facility(ontology):
+    """"Samuel W. Bodman operates Pacific Northwest National Laboratory", "Samuel W. Bodman
+    owns Los Alamos": the Secretary of Energy named as a person in office is an official, a
+    state actor and so an organisation, and was the subject of a minister's department's
+    relations. An official owns nothing in office; a person runs no facility. A person may
+    still own a stake."""
+    owns, operates = ontology.relations["owns"], ontology.relations["operates"]
+    assert not ontology.fits(owns, SCKG + "Official", SCKG + "Facility")
+    assert not ontology.fits(operates, SCKG + "Official", SCKG + "Facility")
+    assert ontology.fits(owns, SCKG + "Person", SCKG + "Company")
+    assert ontology.fits(operates, SCKG + "GovernmentBody", SCKG + "Facility")
+
+
+def test_a_wharf_and_a_quay_are_ports(extractor):
+    """"the Stephenville Public Wharf" was a company."""
+    from tests.test_extract import _entities
+    _, ents = _entities(extractor, "The Kelvane Public Wharf was transferred to the Talvor Authority. Osric owns "
+                                   "the Brenna Quay.")
+    assert ents["Kelvane Public Wharf"][0] == "Port" and ents["Brenna Quay"][0] == "Port", ents
+
+
 def test_superclasses_are_materialised(ontology):
     supers = {str(s).rsplit("#", 1)[-1] for s in ontology.entity_types["IntelligenceAgency"].superclasses}
     assert {"GovernmentBody", "StateActor", "Organization", "Agent", "Entity"} <= supers, supers
