@@ -1962,3 +1962,14 @@ def test_a_name_after_a_legal_form_that_ends_a_sentence_is_another_name(extracto
                                    "Co. Ltd. agreed.")
     assert "Talvor Solar Technologie GmbH." in ents and "Kelvane Group" in ents, ents
     assert "Osric Co. Ltd." in ents, ents
+
+
+def test_a_and_b_are_two_names_when_each_is_named_alone_later(extractor):
+    """"The plant is to be jointly owned by Electricity de France and China General Nuclear
+    Corporation. Electricity de France will supply two nuclear reactors.": the model took the
+    first sentence's "A and B" for one company, which then owned and ran the plant; a span
+    "A and B" is two names when each is named alone elsewhere in the text, later too."""
+    _, ents = _entities(extractor, "The Hinkley plant is to be jointly owned by Kelvane de France and China General "
+                                   "Nuclear Corporation. Kelvane de France will supply two nuclear reactors.")
+    assert "Kelvane de France" in ents and "China General Nuclear Corporation" in ents, ents
+    assert not any(" and " in name for name in ents), ents

@@ -257,10 +257,12 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
                               head_words=ontology.head_words, state_prefixes=ontology.state_prefixes,
                               facility_short=facility_short)
     defined = _defined_initials(extended, ontology.company_suffixes)
+    span_norms = {normalise_name(sp.text) for sp, _ in extended}  # "A and B" is two when each is named alone too
     todo = list(reversed(extended))
     while todo:
         s, labs = todo.pop()
-        halves = _two_named(s, lambda n, t: by_norm.get(n) or match(n, t, clusters))
+        halves = _two_named(s, lambda n, t: by_norm.get(n) or match(n, t, clusters) or
+                            (n in span_norms and n != normalise_name(s.text) or None))
         if halves:
             # "PSA and Ceres Halifax": two names met before, written as one
             todo.extend((h, labs) for h in reversed(halves))
@@ -448,9 +450,11 @@ def _government_name(span: Span, ontology: Ontology) -> str | None:
 
 def _two_named(span: Span, earlier) -> tuple[Span, Span] | None:
     """The two names of a span "A and B" after a plural noun ("the providers Secure and
-    Tervita"), or when each names a different entity met before (``earlier(norm, text)``
-    gives its cluster): "PSA and Ceres Halifax" after "PSA Canada Ventures Ltd." and "Ceres
-    Halifax Inc."; not "Airport Concessions and Development Limited"."""
+    Tervita"), or when each names a different entity met before or named alone elsewhere in
+    the text (``earlier(norm, text)`` gives its cluster, or True): "PSA and Ceres Halifax"
+    after "PSA Canada Ventures Ltd." and "Ceres Halifax Inc."; "jointly owned by Electricity
+    de France and China General Nuclear Corporation" before "Electricity de France will
+    supply ..."; not "Airport Concessions and Development Limited"."""
     doc = span.doc
     ands = [t for t in span[1:-1] if t.lower_ == "and"]
     if len(ands) != 1:
@@ -463,7 +467,7 @@ def _two_named(span: Span, earlier) -> tuple[Span, Span] | None:
     if span.start > 0 and doc[span.start - 1].tag_ == "NNS":
         return a, b
     found = [earlier(normalise_name(h.text), h.text) for h in (a, b)]
-    if found[0] is None or found[1] is None or found[0] is found[1]:
+    if found[0] is None or found[1] is None or found[0] is found[1] and found[0] is not True:
         return None
     return a, b
 
