@@ -1970,6 +1970,7 @@ def test_a_and_b_are_two_names_when_each_is_named_alone_later(extractor):
     first sentence's "A and B" for one company, which then owned and ran the plant; a span
     "A and B" is two names when each is named alone elsewhere in the text, later too."""
     _, ents = _entities(extractor, "The Hinkley plant is to be jointly owned by Kelvane de France and China General "
-                                   "Nuclear Corporation. Kelvane de France will supply two nuclear reactors.")
+                                   "Nuclear Corporation. Kelvane de France will supply two nuclear reactors. China "
+                                   "General Nuclear Corporation will pay for a third.")
     assert "Kelvane de France" in ents and "China General Nuclear Corporation" in ents, ents
     assert not any(" and " in name for name in ents), ents
