@@ -66,6 +66,9 @@ class References:
             owner = self.state_of(tok, t)
             if owner:
                 return owner
+            named = self.named_in(tok, t)
+            if named:
+                return named
             if tok.lemma_.lower() in self.gov_nouns and tok.tag_ == "NN" and any(
                     c.dep_ == "det" and c.lower_ == "the" for c in tok.children) and not any(
                     c.dep_ in ("prep", "poss", "compound") for c in tok.children):
@@ -93,6 +96,15 @@ class References:
             if t:
                 return self.ms.describe(tok)
         return None
+
+    def named_in(self, tok: Token, type_iri: str | None) -> str | None:
+        """ "Britain's BP oil company", "the Kelvane shipping group": the one name that modifies
+        a noun of its type is what the noun stands for."""
+        if type_iri is None:
+            return None
+        named = {k for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and c.i < tok.i
+                 and (k := self.ms.entity_at(c)) and self.onto.is_a(self.ms.type_of(k), type_iri)}
+        return next(iter(named)) if len(named) == 1 else None
 
     @functools.cached_property
     def only_state(self) -> str | None:
