@@ -1974,3 +1974,25 @@ def test_a_and_b_are_two_names_when_each_is_named_alone_later(extractor):
                                    "General Nuclear Corporation will pay for a third.")
     assert "Kelvane de France" in ents and "China General Nuclear Corporation" in ents, ents
     assert not any(" and " in name for name in ents), ents
+
+
+def test_a_noun_of_its_type_with_one_name_before_it_stands_for_that_name(rules_only):
+    """"Exactly 50 percent of TNK-BP is owned by Britain's BP oil company": the agent is the
+    noun "company", which the name before it modifies; it read as nobody. A name of another
+    type is no such modifier ("the Kelvane port terminal" is no company)."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Exactly 50 percent of Kelvane-Talvor is owned by Britain's Osric oil company. The Brenna port "
+                    "terminal is run by Vellmar Ports.")}
+    assert ("Osric", "owns", "Kelvane-Talvor") in got, got
+    assert ("Vellmar Ports", "operates", "Brenna port terminal") in got, got
+
+
+def test_part_of_a_group_is_owned_by_it(rules_only):
+    """"Kühne Maritime GmbH, part of Kühne Holding AG, ...", "TIL ... is part of the MSC group":
+    "part" is a child noun; "as part of its strategy" names no parent."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Brenna Maritime GmbH, part of Brenna Holding AG, acquires control of Osric Lines. Talvor "
+                    "Terminals is a leading port operator and is part of the Kelvane Shipping Company Holding "
+                    "group.")}
+    assert ("Brenna Holding AG", "owns", "Brenna Maritime GmbH") in got, got
+    assert ("Kelvane Shipping Company Holding", "owns", "Talvor Terminals") in got, got
