@@ -1996,3 +1996,15 @@ def test_part_of_a_group_is_owned_by_it(rules_only):
                     "group.")}
     assert ("Brenna Holding AG", "owns", "Brenna Maritime GmbH") in got, got
     assert ("Kelvane Shipping Company Holding", "owns", "Talvor Terminals") in got, got
+
+
+def test_a_plural_child_nouns_list_after_the_comma_is_its_children(rules_only):
+    """"Tesoro Corp. ... and its subsidiaries, Tesoro Alaska Company LLC, Tesoro Logistics L.P.,
+    and Tesoro Refining & Marketing Company LLC operate five of the six refineries": the parser
+    made the list the subject of "operate", which a singular noun's name after the comma is
+    not taken for; a plural noun's list is its children all the same."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "Osric Corp., is headquartered in San Antonio, Texas, and its subsidiaries, Osric Alaska Company "
+                    "LLC, Osric Logistics L.P., and Osric Refining Company LLC operate five refineries.")}
+    assert {("Osric Corp.", "owns", x) for x in ("Osric Alaska Company LLC", "Osric Logistics L.P.",
+                                                 "Osric Refining Company LLC")} <= got, got

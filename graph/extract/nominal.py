@@ -217,8 +217,12 @@ class NominalPatterns:
             nxt = self.doc[noun.i + 2]
             k = self.ms.entity_at(nxt)
             root = self._name_root(nxt, k) if k else None
-            if root is not None and root.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj"):
-                children.append(k)
+            listed = [j for c in root.conjuncts if (j := self.ms.entity_at(c))] if root is not None else []
+            if root is not None and (root.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj")
+                                     or noun.tag_ == "NNS" and listed):
+                # "and its subsidiaries, A, B and C operate five refineries": a plural noun's
+                # list, whatever the parser made of it
+                children += [k, *listed]
         if noun.dep_ in ("compound", "nmod") and self.ms.entity_at(noun.head):
             # "its subsidiary Piraeus Container Terminal"
             children.append(self.ms.entity_at(noun.head))
