@@ -2008,3 +2008,14 @@ def test_a_plural_child_nouns_list_after_the_comma_is_its_children(rules_only):
                     "LLC, Osric Logistics L.P., and Osric Refining Company LLC operate five refineries.")}
     assert {("Osric Corp.", "owns", x) for x in ("Osric Alaska Company LLC", "Osric Logistics L.P.",
                                                  "Osric Refining Company LLC")} <= got, got
+
+
+def test_a_second_share_and_a_share_in_a_company_after_the_verb_are_owned(rules_only):
+    """"CMH owns 50% of FOX SPORTS Australia and, indirectly, 25% of FOXTEL" (the parser hangs
+    the second share from the verb) and "the Government of Iceland has acquired 75% of stock in
+    Iceland's second largest bank, Glitnir" (the bank hung from the verb) each lost a holding."""
+    got = {(s, p, o) for s, p, o, _e in extract_text(
+        rules_only, "CMH owns 50% of Kelvane Sports Australia (Kelvane Sports) and, indirectly, 25% of TALVOR. The "
+                    "Government of Iceland has acquired 75% of stock in Iceland's second largest bank, Osric.")}
+    assert ("CMH", "owns", "TALVOR") in got, got
+    assert ("Iceland", "owns", "Osric") in got, got

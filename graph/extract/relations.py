@@ -223,8 +223,16 @@ class RelationFinder(NominalPatterns):
             return [k] if k else []
         found: list[str] = []
         dobjs = [c for c in verb.children if c.dep_ == "dobj"]
-        for c in dobjs:
-            found += self.refs.phrase(c, indirect=rel.indirect_object) or self._share_of(c, rel)
+        # "owns 50% of A and, indirectly, 25% of B": the parser hangs the second share from the verb
+        shares = [c for c in verb.children if c.dep_ == "npadvmod" and self._is_share(c, rel)]
+        for c in dobjs + shares:
+            got = self.refs.phrase(c, indirect=rel.indirect_object) or self._share_of(c, rel)
+            if not got and self._is_share(c, rel):
+                # "has acquired 75% of stock in Iceland's second largest bank, Glitnir": the
+                # company after "in", hung from the verb
+                got = [k for p in verb.children if p.dep_ == "prep" and p.lower_ == "in"
+                       for o in p.children if o.dep_ == "pobj" and not is_time(o) for k in self.refs.phrase(o, indirect=False)]
+            found += got
         if dobjs:
             return found
         for c in verb.children:
@@ -340,12 +348,17 @@ class RelationFinder(NominalPatterns):
         t = self.ms.type_of(key)
         return self.onto.is_a(t, SCKG.Organization) and not self.onto.is_a(t, SCKG.StateActor)
 
+    @staticmethod
+    def _is_share(tok: Token, rel: RelationType) -> bool:
+        """A percentage or one of the relation's nouns ("stake", "share")."""
+        return tok.text == "%" or tok.lower_ == "percent" or tok.lemma_.lower() in rel.nouns
+
     def _share_of(self, tok: Token, rel: RelationType) -> list[str]:
         """The company a share phrase is a part of: "30% of Kelvane's capital", "a 30% stake in
         Kelvane" (a percentage, or one of the relation's nouns, with the names inside it)."""
         found: list[str] = []
         for share in (tok, *tok.conjuncts):  # "25.3% of the shares in A and around 33% of B"
-            if share.text != "%" and share.lower_ != "percent" and share.lemma_.lower() not in rel.nouns:
+            if not self._is_share(share, rel):
                 continue
             # only through "of", "in" and possessives: in "the stake held by X", X is the holder
             frontier = [share]
