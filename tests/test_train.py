@@ -122,7 +122,7 @@ def test_sentences_of_one_document_together_state_a_relation(ontology):
     """Two sentences each 40% likely to state that Vantor owns Brenna make the document 64%
     likely to (noisy-or): above a threshold of 0.5 that neither reaches alone. Both are its
     evidence, with their own probability; combined by their maximum, neither is accepted."""
-    text = "Vantor Holdings bought shares in Brenna Gas. Vantor Holdings later sold Brenna Gas equipment."
+    text = "Vantor Holdings met Brenna Gas officials. Vantor Holdings later sold Brenna Gas equipment."
     bias = math.log(0.4 / 0.6)
     both = LinearModel(("owns",), {}, (bias,), (0.5,), "t", aggregation="noisy-or")
     rows = [ev for s, p, o, ev in extract_text(Extractor(ontology, relation_model=both), text)
