@@ -50,6 +50,11 @@ def ontology_copy(tmp_path):
     return dst
 
 
+def triples(extractor, text: str) -> set[tuple[str, str, str]]:
+    """The (subject label, relation, object label) triples extracted from a small article."""
+    return {(s, p, o) for s, p, o, _e in extract_text(extractor, text)}
+
+
 def extract_text(extractor, text: str):
     """Extract a small article given as a string; return (subject label, relation, object label, evidence)."""
     from graph.document import parse_article

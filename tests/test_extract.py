@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import SEEDS, extract_text
+from .conftest import SEEDS, extract_text, triples
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -1319,7 +1319,7 @@ def test_the_names_a_plural_object_lists_are_what_the_verb_relates(rules_only):
 ])
 def test_two_verbs_share_the_object_the_second_one_takes(rules_only, text):
     """ "X owns and operates Y": the parser hangs Y from "operates" only; "owns" has it too."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    got = triples(rules_only, text)
     assert {("Brenna Holdings", "owns", "Kelvane Terminal"),
             ("Brenna Holdings", "operates", "Kelvane Terminal")} <= got, got
 
@@ -1330,15 +1330,15 @@ def test_two_verbs_share_the_object_the_second_one_takes(rules_only, text):
 ])
 def test_a_share_owned_is_a_part_of_the_company_it_names(rules_only, text):
     """ "50 percent of TNK-BP is owned by BP": the owned thing is a share of the company."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    got = triples(rules_only, text)
     assert ("Brenna Holdings", "owns", "Kelvane Rail") in got, got
 
 
 def test_a_list_whose_first_item_is_no_entity_still_names_the_others(rules_only):
     """ "Lufthansa also controls Swiss, Air Dolomiti, Eurowings and Germanwings": "Swiss" is
     taken for a nationality, and the list it heads was lost with it."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
-        rules_only, "Brenna Holdings also controls Swiss, Kelvane Air, Talvor Wings and Osric Airlines.")}
+    got = triples(
+        rules_only, "Brenna Holdings also controls Swiss, Kelvane Air, Talvor Wings and Osric Airlines.")
     assert {("Brenna Holdings", "owns", o) for o in ("Kelvane Air", "Talvor Wings", "Osric Airlines")} <= got, got
 
 
@@ -1355,7 +1355,7 @@ def test_a_list_whose_first_item_is_no_entity_still_names_the_others(rules_only)
 def test_the_members_a_company_is_made_of_own_it(rules_only, text):
     """ "PanTeXas Deterrence is a limited liability company, which consists of A; B; C; and D":
     every gold file with such a sentence has the members as owners (`sckg:memberVerb`)."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    got = triples(rules_only, text)
     whole = {o for s, p, o in got if p == "owns"}
     assert len(whole) == 1 and whole.pop().startswith("Kelvane Deterrence"), got
     owners = {s for s, p, o in got if p == "owns"}
@@ -1367,7 +1367,7 @@ def test_the_members_a_company_is_made_of_own_it(rules_only, text):
     "Kelvane Holdings comprises Brenna Power.",
 ])
 def test_a_member_verb_needs_a_company_made_of_several(rules_only, text):
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    got = triples(rules_only, text)
     assert not {r for r in got if r[1] == "owns"}, got
 
 
@@ -1378,7 +1378,7 @@ def test_a_member_verb_needs_a_company_made_of_several(rules_only, text):
 def test_the_subsidiaries_a_company_is_said_to_include_are_its(rules_only, text):
     """ "Its subsidiaries include Lauda Air and Tyrolean Airways" (the second text: the parser
     hangs "Kelvane Air" from "Talvor Wings" as a modifier)."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    got = triples(rules_only, text)
     assert {("Brenna Holdings", "owns", "Kelvane Air"), ("Brenna Holdings", "owns", "Talvor Wings")} <= got, got
 
 
@@ -1407,14 +1407,14 @@ def test_partners_named_as_the_receiver_the_signatories_or_a_memorandum(rules_on
 def test_two_participles_share_the_agent_the_second_one_takes(rules_only, text):
     """ "Chicago Midway Airport, owned and operated by the city of Chicago": the parser hangs
     the agent from "operated" only, and "operated" had no object either."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    got = triples(rules_only, text)
     facility = "Kelvane pipeline" if "pipeline" in text else "Kelvane Airport"
     assert {("Brenna Holdings", "owns", facility), ("Brenna Holdings", "operates", facility)} <= got, got
 
 
 def test_a_participle_with_an_agent_of_its_own_keeps_it(rules_only):
-    got = {(s, p, o) for s, p, o, _e in extract_text(
-        rules_only, "Kelvane Airport was built by Vellmar Construction and operated by Brenna Holdings.")}
+    got = triples(
+        rules_only, "Kelvane Airport was built by Vellmar Construction and operated by Brenna Holdings.")
     assert ("Brenna Holdings", "operates", "Kelvane Airport") in got, got
     assert not {r for r in got if r[0] == "Vellmar Construction"}, got
 
@@ -1422,21 +1422,21 @@ def test_a_participle_with_an_agent_of_its_own_keeps_it(rules_only):
 def test_the_holder_of_a_stake_taken_over_is_not_owned(rules_only):
     """ "it took over the stake held by APM Terminals": the share is of the terminal, not of
     its holder; and each share of a list is of its own company."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
-        rules_only, "Brenna Holdings took over the stake held by Kelvane Terminals.")}
+    got = triples(
+        rules_only, "Brenna Holdings took over the stake held by Kelvane Terminals.")
     assert ("Brenna Holdings", "owns", "Kelvane Terminals") not in got, got
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, "Brenna Holdings owns 25.3% of the shares in Kelvane Rail and around 33% of the shares in "
-                    "Talvor Media.")}
+                    "Talvor Media.")
     assert {("Brenna Holdings", "owns", "Kelvane Rail"), ("Brenna Holdings", "owns", "Talvor Media")} <= got, got
 
 
 def test_its_subsidiaries_listed_in_apposition_are_its(rules_only):
     """ "Tesoro Corp. ... and its subsidiaries, A, B, and C operate five refineries": every
     name of the list, not only the first."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, (
+    got = triples(rules_only, (
         "Brenna Holdings is headquartered in Texas, and its subsidiaries, Kelvane Air Company LLC, Talvor "
-        "Logistics L.P., and Osric Refining Company LLC operate five of the six refineries."))}
+        "Logistics L.P., and Osric Refining Company LLC operate five of the six refineries."))
     assert {("Brenna Holdings", "owns", "Kelvane Air Company LLC"),
             ("Brenna Holdings", "owns", "Talvor Logistics L.P.")} <= got, got
 
@@ -1444,9 +1444,9 @@ def test_its_subsidiaries_listed_in_apposition_are_its(rules_only):
 def test_its_in_a_list_headed_by_a_company_is_that_company(rules_only):
     """ "fined Bulgarian Energy Holding (BEH), its gas supply subsidiary Bulgargaz and its gas
     infrastructure subsidiary Bulgartransgaz": not the Commission's, nor Bulgargaz's."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, (
+    got = triples(rules_only, (
         "In its decision, the Commission fined Brenna Energy Holding (BEH), its gas supply subsidiary Kelvane "
-        "Gaz and its gas infrastructure subsidiary Talvor Gas."))}
+        "Gaz and its gas infrastructure subsidiary Talvor Gas."))
     assert {("Brenna Energy Holding", "owns", "Kelvane Gaz"), ("Brenna Energy Holding", "owns", "Talvor Gas")} <= got
     assert ("Kelvane Gaz", "owns", "Talvor Gas") not in got, got
 
@@ -1466,23 +1466,23 @@ def test_regulation_supervision_and_oversight_are_monitoring(rules_only, text, p
 
 
 def test_the_party_an_asset_is_bought_from_held_it(rules_only):
-    got = {(s, p, o) for s, p, o, _e in extract_text(
-        rules_only, "Brenna Capital acquired the Osric terminal from Vantor Holdings on 4 May 2019.")}
+    got = triples(
+        rules_only, "Brenna Capital acquired the Osric terminal from Vantor Holdings on 4 May 2019.")
     assert {("Brenna Capital", "owns", "Osric terminal"), ("Vantor Holdings", "owns", "Osric terminal")} <= got, got
 
 
 def test_a_contract_parsed_as_the_receivers_apposition_is_a_partnership(rules_only):
     """ "awarded Kelvane Solutions LLC the management and operating contract": the parser makes
     the contract an apposition of the receiver, not the verb's object."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, (
+    got = triples(rules_only, (
         "The Department of Energy today awarded Kelvane Solutions LLC the management and operating contract for "
-        "Brenna National Laboratory."))}
+        "Brenna National Laboratory."))
     assert ("Kelvane Solutions LLC", "partnersWith", "U.S. Department of Energy") in got, got
 
 
 def test_a_verb_with_an_object_of_its_own_does_not_take_the_next_ones(rules_only):
-    got = {(s, p, o) for s, p, o, _e in extract_text(
-        rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")}
+    got = triples(
+        rules_only, "Brenna Holdings acquired Talvor Group and operates Kelvane Terminal.")
     assert ("Brenna Holdings", "owns", "Talvor Group") in got, got
     assert ("Brenna Holdings", "owns", "Kelvane Terminal") not in got, got
 
@@ -1728,13 +1728,13 @@ def test_more_ways_real_text_states_ownership(rules_only, text, expected):
     of examples conjoined with a name ("owns Volvo and several brands such as A and B"), and
     the members named as the agents of a founder verb (`sckg:founderVerb`: "formed by A; B;
     C; and D")."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, text)}
+    got = triples(rules_only, text)
     assert expected <= got, got
 
 
 def test_a_founder_verb_in_the_active_names_no_members(rules_only):
-    got = {(s, p, o) for s, p, o, _e in extract_text(
-        rules_only, "Kelvane Holdings formed a joint venture with Brenna Power and Talvor Engineering.")}
+    got = triples(
+        rules_only, "Kelvane Holdings formed a joint venture with Brenna Power and Talvor Engineering.")
     assert not {r for r in got if r[1] == "owns" and r[2] == "Kelvane Holdings"}, got
 
 
@@ -1790,9 +1790,9 @@ def test_a_state_is_blocked_by_no_one(rules_only):
     Venezuela", "... Cuba", "... North Korea" were false positives; the gold holds a few such
     as optional only), nor on a city or a state body ("United States blocked Macau"):
     `sckg:rangeExcludes sckg:StateActor` on `blocked`. The company in the same sentence still is."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, "Washington imposed sanctions on Venezuela and Kelvane Petroleum. Washington also imposed "
-                    "sanctions on the Osterby City Council.")}
+                    "sanctions on the Osterby City Council.")
     assert ("United States", "blocked", "Kelvane Petroleum") in got, got
     assert not {r for r in got if r[2] in ("Venezuela", "Osterby City Council")}, got
 
@@ -1840,7 +1840,7 @@ def test_initials_defined_in_parentheses_are_a_name_even_when_they_spell_a_legal
     an, ents = _entities(extractor, text)
     assert "APS" in ents["Aldmoor Power Systems Company"][1], ents
     assert "SCE" in ents["Southmere Cable Edison"][1], ents
-    got = {(s, p, o) for s, p, o, _e in extract_text(extractor, text)}
+    got = triples(extractor, text)
     assert ("Aldmoor Power Systems Company", "operates", "Kelvane Generating Station") in got, got
 
 
@@ -1871,10 +1871,10 @@ def test_a_government_fund_and_a_state_named_before_state_owned_are_held_by_that
     """"Temasek Holdings, a Singaporean government fund" and "the People's Republic of China
     (PRC) state-owned Union Development Group" said nothing: "government" was no state
     modifier, and only a people's adjective ("the Chinese state-owned ...") named the state."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, "Osric Ports is ultimately controlled by Kelvane Holdings, a Singaporean government fund. "
                     "The United States imposed sanctions on the People's Republic of China (PRC) state-owned "
-                    "Talvor Development Group, Ltd. (TDG).")}
+                    "Talvor Development Group, Ltd. (TDG).")
     assert ("Singapore", "owns", "Kelvane Holdings") in got, got
     assert ("China", "owns", "Talvor Development Group, Ltd.") in got, got
 
@@ -1883,10 +1883,10 @@ def test_a_name_after_the_comma_of_a_child_noun_is_the_child(rules_only):
     """"through its U.S. subsidiary, China Telecom Americas ("CTA"), a Delaware corporation":
     the parser hangs the name from the verb, not in apposition to "subsidiary", and the
     ownership was lost. A name that is a clause's subject after the comma is no child."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, 'Kelvane Telecom has been operating in the United States for nearly 20 years through its U.S. '
                     'subsidiary, Kelvane Telecom Americas ("KTA"), a Delaware corporation. Through its subsidiary, '
-                    'Osric bought Talvor.')}
+                    'Osric bought Talvor.')
     assert ("Kelvane Telecom", "owns", "Kelvane Telecom Americas") in got, got
     assert not any(p == "owns" and o == "Osric" for s, p, o in got), got
 
@@ -1895,9 +1895,9 @@ def test_a_participle_in_parentheses_is_said_of_the_name_before_it(rules_only):
     """"the Goldfields Gas Pipeline (operated and majority owned by APA) and the Fortescue River
     Pipeline (owned and operated by CKI)": the parser hung the second parenthesis from the
     first pipeline, so CKI owned and operated the wrong one."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, "Customers use the Talvor Gas Pipeline (operated and majority owned by Kelvane) and the Osric "
-                    "River Pipeline (owned and operated by Brenna) for the supply of gas.")}
+                    "River Pipeline (owned and operated by Brenna) for the supply of gas.")
     assert ("Kelvane", "owns", "Talvor Gas Pipeline") in got, got
     assert ("Brenna", "owns", "Osric River Pipeline") in got, got
     assert not any(s == "Brenna" and o == "Talvor Gas Pipeline" for s, p, o in got), got
@@ -1907,10 +1907,10 @@ def test_every_name_a_plural_noun_lists_is_its_member(rules_only):
     """"owns and operates a number of airports including A, B, C and D" (the parser hangs B
     from A in apposition) and "the two container terminals ..., namely A and B" (a count that
     looked back for two terminals named before) gave the first name only."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, "Kelvane plc owns and operates a number of airports including Osric International, Talvor "
                     "International and Brenna Svavsta. Vellmar Group owns and operates the two container terminals "
-                    "in the Port of Ardmoor, namely the Talvor Container Terminal and the Brenna Terminal.")}
+                    "in the Port of Ardmoor, namely the Talvor Container Terminal and the Brenna Terminal.")
     assert {("Kelvane plc", "owns", x) for x in ("Osric International", "Talvor International", "Brenna Svavsta")} \
         <= got, got
     assert {("Vellmar Group", "operates", x) for x in ("Talvor Container Terminal", "Brenna Terminal")} <= got, got
@@ -1920,11 +1920,11 @@ def test_an_order_to_divest_with_no_one_named_is_the_leading_state_actors(rules_
     """A state's divestiture orders list the firms: "X is required to divest itself of its
     investment in Y", with no agent. The order is the document's leading state actor's; a
     document that names no state actor says nothing of the kind."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, "The Government of Canada ordered three companies to divest. Kelvane Mining Co., Ltd. is "
-                    "required to divest itself of its investment in Talvor Lithium Inc.")}
+                    "required to divest itself of its investment in Talvor Lithium Inc.")
     assert ("Canada", "blocked", "Kelvane Mining Co., Ltd.") in got, got
-    got = {(s, p, o) for s, p, o, _e in extract_text(rules_only, "Osric was forced to sell its stake in Talvor.")}
+    got = triples(rules_only, "Osric was forced to sell its stake in Talvor.")
     assert not any(p == "blocked" for s, p, o in got), got
 
 
@@ -1980,9 +1980,9 @@ def test_a_noun_of_its_type_with_one_name_before_it_stands_for_that_name(rules_o
     """"Exactly 50 percent of TNK-BP is owned by Britain's BP oil company": the agent is the
     noun "company", which the name before it modifies; it read as nobody. A name of another
     type is no such modifier ("the Kelvane port terminal" is no company)."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, "Exactly 50 percent of Kelvane-Talvor is owned by Britain's Osric oil company. The Brenna port "
-                    "terminal is run by Vellmar Ports.")}
+                    "terminal is run by Vellmar Ports.")
     assert ("Osric", "owns", "Kelvane-Talvor") in got, got
     assert ("Vellmar Ports", "operates", "Brenna port terminal") in got, got
 
@@ -1990,10 +1990,10 @@ def test_a_noun_of_its_type_with_one_name_before_it_stands_for_that_name(rules_o
 def test_part_of_a_group_is_owned_by_it(rules_only):
     """"Kühne Maritime GmbH, part of Kühne Holding AG, ...", "TIL ... is part of the MSC group":
     "part" is a child noun; "as part of its strategy" names no parent."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, "Brenna Maritime GmbH, part of Brenna Holding AG, acquires control of Osric Lines. Talvor "
                     "Terminals is a leading port operator and is part of the Kelvane Shipping Company Holding "
-                    "group.")}
+                    "group.")
     assert ("Brenna Holding AG", "owns", "Brenna Maritime GmbH") in got, got
     assert ("Kelvane Shipping Company Holding", "owns", "Talvor Terminals") in got, got
 
@@ -2003,9 +2003,9 @@ def test_a_plural_child_nouns_list_after_the_comma_is_its_children(rules_only):
     and Tesoro Refining & Marketing Company LLC operate five of the six refineries": the parser
     made the list the subject of "operate", which a singular noun's name after the comma is
     not taken for; a plural noun's list is its children all the same."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, "Osric Corp., is headquartered in San Antonio, Texas, and its subsidiaries, Osric Alaska Company "
-                    "LLC, Osric Logistics L.P., and Osric Refining Company LLC operate five refineries.")}
+                    "LLC, Osric Logistics L.P., and Osric Refining Company LLC operate five refineries.")
     assert {("Osric Corp.", "owns", x) for x in ("Osric Alaska Company LLC", "Osric Logistics L.P.",
                                                  "Osric Refining Company LLC")} <= got, got
 
@@ -2014,8 +2014,8 @@ def test_a_second_share_and_a_share_in_a_company_after_the_verb_are_owned(rules_
     """"CMH owns 50% of FOX SPORTS Australia and, indirectly, 25% of FOXTEL" (the parser hangs
     the second share from the verb) and "the Government of Iceland has acquired 75% of stock in
     Iceland's second largest bank, Glitnir" (the bank hung from the verb) each lost a holding."""
-    got = {(s, p, o) for s, p, o, _e in extract_text(
+    got = triples(
         rules_only, "CMH owns 50% of Kelvane Sports Australia (Kelvane Sports) and, indirectly, 25% of TALVOR. The "
-                    "Government of Iceland has acquired 75% of stock in Iceland's second largest bank, Osric.")}
+                    "Government of Iceland has acquired 75% of stock in Iceland's second largest bank, Osric.")
     assert ("CMH", "owns", "TALVOR") in got, got
     assert ("Iceland", "owns", "Osric") in got, got
