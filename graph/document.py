@@ -34,11 +34,11 @@ _LEFTOVER = re.compile(
 _DATELINE = re.compile(r"^(?:(?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:,[^\n—–-]{0,40})?(?: \([^)]{1,30}\))?"
                        r"|[A-Z][\w.'’]+(?: [A-Z][\w.'’]+)*(?:, [A-Z][\w.]+)?, "
                        r"(?:\d{1,2} [A-Z][a-z]+\.?|[A-Z][a-z]+\.? \d{1,2},?) \d{4}(?: ?/[A-Z]+/)?) ?[—–-]{1,2} ")
-# The number or letter of a numbered paragraph, "3. ", "(2) ", "(3)In", "[4] ", "(b) ": the parser
-# reads it as part of the sentence ("3. Lake Ltd is ..." hangs the name from the full stop).
 # A footnote's number glued to the word before it, "in the United States.[7] While", "a
 # Delaware corporation.[3]": the tokenizer makes one token of "States.[7" and the name runs on.
 _FOOTNOTE = re.compile(r"(?<=[^\s\[])\[\d{1,3}\]")
+# The number or letter of a numbered paragraph, "3. ", "(2) ", "(3)In", "[4] ", "(b) ": the parser
+# reads it as part of the sentence ("3. Lake Ltd is ..." hangs the name from the full stop).
 _ENUMERATOR = re.compile(r"[ \t]*(?:\(?\d{1,3}[.)]|\[\d{1,3}\]|\((?:[a-z]|[ivx]{1,4})\))(?:[ \t]+(?=\S)|(?=[A-Z]))")
 
 

@@ -231,7 +231,8 @@ class RelationFinder(NominalPatterns):
                 # "has acquired 75% of stock in Iceland's second largest bank, Glitnir": the
                 # company after "in", hung from the verb
                 got = [k for p in verb.children if p.dep_ == "prep" and p.lower_ == "in"
-                       for o in p.children if o.dep_ == "pobj" and not is_time(o) for k in self.refs.phrase(o, indirect=False)]
+                       for o in p.children if o.dep_ == "pobj" and not is_time(o)
+                       for k in self.refs.phrase(o, indirect=False)]
             found += got
         if dobjs:
             return found
