@@ -1867,16 +1867,24 @@ def test_a_short_line_is_one_sentence(extractor):
 
 
 
-def test_a_government_fund_and_a_state_named_before_state_owned_are_held_by_that_state(rules_only):
-    """"Temasek Holdings, a Singaporean government fund" and "the People's Republic of China
-    (PRC) state-owned Union Development Group" said nothing: "government" was no state
-    modifier, and only a people's adjective ("the Chinese state-owned ...") named the state."""
-    got = triples(
-        rules_only, "Osric Ports is ultimately controlled by Kelvane Holdings, a Singaporean government fund. "
-                    "The United States imposed sanctions on the People's Republic of China (PRC) state-owned "
-                    "Talvor Development Group, Ltd. (TDG).")
-    assert ("Singapore", "owns", "Kelvane Holdings") in got, got
-    assert ("China", "owns", "Talvor Development Group, Ltd.") in got, got
+@pytest.mark.parametrize("text,expected", [
+    # "Temasek Holdings, a Singaporean government fund" and "the People's Republic of China
+    # (PRC) state-owned Union Development Group" said nothing: "government" was no state
+    # modifier, and only a people's adjective ("the Chinese state-owned ...") named the state
+    ("Osric Ports is ultimately controlled by Kelvane Holdings, a Singaporean government fund. The United States "
+     "imposed sanctions on the People's Republic of China (PRC) state-owned Talvor Development Group, Ltd. (TDG).",
+     {("Singapore", "owns", "Kelvane Holdings"), ("China", "owns", "Talvor Development Group, Ltd.")}),
+    # "Kühne Maritime GmbH, part of Kühne Holding AG, ...", "TIL ... is part of the MSC group":
+    # "part" is a child noun
+    ("Brenna Maritime GmbH, part of Brenna Holding AG, acquires control of Osric Lines. Talvor Terminals is a "
+     "leading port operator and is part of the Kelvane Shipping Company Holding group.",
+     {("Brenna Holding AG", "owns", "Brenna Maritime GmbH"),
+      ("Kelvane Shipping Company Holding", "owns", "Talvor Terminals")}),
+], ids=["government-fund-and-state-owned", "part-of-a-group"])
+def test_a_noun_phrase_says_who_owns(rules_only, text, expected):
+    """Ownership stated by a noun phrase beside the name rather than by a verb."""
+    got = triples(rules_only, text)
+    assert expected <= got, got
 
 
 def test_a_name_after_the_comma_of_a_child_noun_is_the_child(rules_only):
@@ -1985,17 +1993,6 @@ def test_a_noun_of_its_type_with_one_name_before_it_stands_for_that_name(rules_o
                     "terminal is run by Vellmar Ports.")
     assert ("Osric", "owns", "Kelvane-Talvor") in got, got
     assert ("Vellmar Ports", "operates", "Brenna port terminal") in got, got
-
-
-def test_part_of_a_group_is_owned_by_it(rules_only):
-    """"Kühne Maritime GmbH, part of Kühne Holding AG, ...", "TIL ... is part of the MSC group":
-    "part" is a child noun; "as part of its strategy" names no parent."""
-    got = triples(
-        rules_only, "Brenna Maritime GmbH, part of Brenna Holding AG, acquires control of Osric Lines. Talvor "
-                    "Terminals is a leading port operator and is part of the Kelvane Shipping Company Holding "
-                    "group.")
-    assert ("Brenna Holding AG", "owns", "Brenna Maritime GmbH") in got, got
-    assert ("Kelvane Shipping Company Holding", "owns", "Talvor Terminals") in got, got
 
 
 def test_a_plural_child_nouns_list_after_the_comma_is_its_children(rules_only):
