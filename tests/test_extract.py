@@ -1190,6 +1190,33 @@ def test_a_state_owned_company_belongs_to_the_state_its_phrase_names(extractor):
     assert ("Poland", "owns", "Kelvane-Gas") in rows, rows
 
 
+@pytest.mark.parametrize("text,expected,absent", [
+    # "the ailing state-owned carrier LOT", "the state-owned energy company, PTT": no state beside
+    # the phrase, the state the text names most; a description referring back is no name
+    ("Brenna has opened an inquiry into aid for the ailing state-owned carrier Talvor Air. Poland notified the aid. "
+     "Poland said the terms were fair. The plan moves control to the state-owned oil company.",
+     ("Poland", "owns", "Talvor Air"), ("Poland", "owns", "Brenna")),
+    # "Ridley Terminals Inc. (RTI) is a Crown corporation": "the Crown" is Canada's short name
+    ("Kelvane Ferries Inc. is a Crown corporation that runs two ferries. Canada sold the third in 2019.",
+     ("Canada", "owns", "Kelvane Ferries Inc."), None),
+    # "Dublin Port Company is a ... private limited company wholly owned by the State"
+    ("Osric Port Company is a self-financing company wholly owned by the State. Ireland appoints its board.",
+     ("Ireland", "owns", "Osric Port Company"), None),
+    # "the Venezuelan state-owned airline Consorcio Venezolano ..." in a text the United States
+    # leads: the nationality names the state (rigour's territories), the leading state does not own it
+    ("The United States identified the Venezuelan state-owned airline Vellmar Air as blocked property. The United "
+     "States said Venezuela used Vellmar Air. The United States acted.",
+     ("Venezuela", "owns", "Vellmar Air"), ("United States", "owns", "Vellmar Air")),
+], ids=["state-owned-carrier", "crown-corporation", "owned-by-the-state", "nationality-outside-gazetteer"])
+def test_a_state_owned_company_with_no_state_beside_it_is_the_documents_states(rules_only, text, expected, absent):
+    """With no state named beside "state-owned", "Crown corporation" or "owned by the State", the
+    state is the one the document names most."""
+    got = triples(rules_only, text)
+    assert expected in got, got
+    if absent:
+        assert absent not in got, got
+
+
 def test_the_party_a_transfer_verb_passes_its_object_to_holds_it(extractor):
     """ "A sold X to B", "X was transferred to B" (sckg:transferVerb): B owns X; a planned sale
     is a planned ownership."""

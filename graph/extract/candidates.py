@@ -18,6 +18,7 @@ from .references import DEAL_NOUNS
 from .typer import LOCATIVE_PREPS, noun_type
 
 STATE_ACTOR = str(SCKG.StateActor)
+STATE = str(SCKG.State)
 ORGANIZATION = str(SCKG.Organization)
 
 #: the longest dependency path (in arcs) a candidate may span
@@ -186,6 +187,20 @@ def leading_state_actor(ms: Mentions) -> str | None:
         if m.key in ms.entities and ms.ontology.is_a(ms.type_of(m.key), STATE_ACTOR):
             counts[m.key] = counts.get(m.key, 0) + 1
     return max(counts, key=counts.get) if counts else None
+
+
+def leading_state(ms: Mentions) -> str | None:
+    """The state the document names most often, when one is named more often than any other:
+    the state a "state-owned carrier" or a "Crown corporation" of a text that names none
+    beside it belongs to."""
+    counts: dict[str, int] = {}
+    for m in ms.mentions:
+        if m.key in ms.entities and ms.ontology.is_a(ms.type_of(m.key), STATE):
+            counts[m.key] = counts.get(m.key, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or len(ranked) > 1 and ranked[0] == ranked[1]:
+        return None
+    return max(counts, key=counts.get)
 
 
 def find_pairs(ms: Mentions, resolve, state_triggers=(), agents=None) -> list[Pair]:

@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from ..ontology import SCKG, RelationType
+from .candidates import leading_state
 from .dates import is_time
 from .triggers import LIST_VERBS, OBJECT_PREPS
 from .typer import first_conjunct, noun_type
 
 if TYPE_CHECKING:
     from .relations import Candidate
+
+
+ORGANIZATION = str(SCKG.Organization)
 
 
 class NominalPatterns:
@@ -258,12 +262,20 @@ class NominalPatterns:
         head = adj.head if adj.dep_ in ("amod", "compound") else adj
         while head.dep_ in ("amod", "compound") and head.head is not head:
             head = head.head
-        if mod.lower_ == "state":  # "the Chinese state-owned company", "Brazil's state-run ..."
+        owned = self.refs.resolve(head) if head is not adj else None
+        if mod.lower_ in rel.state_modifiers:  # "the Chinese state-owned company", "Brazil's state-run ..."
             before = self.doc[max(adj.i - 5, sent.start):adj.i - 2]
             owners = self._state_named(before, head if head is not adj else None)
+            if not owners and head is not adj:
+                # no state named: the document's, for an organisation the phrase names
+                # ("the ailing state-owned carrier LOT", "the state-owned energy company, PTT"),
+                # not one a description refers back to ("to the state-owned oil company")
+                named = [k for t in (*self.doc[adj.i + 1:head.i + 1], *(c for c in head.children if c.dep_ == "appos"))
+                         if (k := self.ms.entity_at(t)) and not self.ms.entities[k].described]
+                owned = named[0] if named and self.onto.is_a(self.ms.type_of(named[0]), ORGANIZATION) else None
+                owners = self._unnamed_state(mod, before) if owned else []
         else:
             owners = [k] if (k := self.ms.entity_at(mod)) else []
-        owned = self.refs.resolve(head) if head is not adj else None
         return self._pairs(owners, [owned] if owned else [], rel, adj, sent, 0.7, nominal=True)
 
     def _state_modifier(self, mod: Token, rel: RelationType, sent: Span) -> list[Candidate]:
@@ -278,6 +290,9 @@ class NominalPatterns:
         if head.pos_ not in ("NOUN", "PROPN"):
             return []
         owners = self._state_named(self.doc[max(head.left_edge.i, sent.start):mod.i], head)
+        if not owners:
+            k = self.ms.entity_at(mod)  # "a Crown corporation": "the Crown" is the state's short name
+            owners = [k] if k and self.onto.is_a(self.ms.type_of(k), str(SCKG.State)) else []
         if self.ms.entity_at(head):
             owned = [self.ms.entity_at(head)]  # "the Russian state arms exporter Rosoboronexport"
         else:
@@ -285,14 +300,43 @@ class NominalPatterns:
             after = head.i + 2 < len(self.doc) and self.doc[head.i + 1].text == ","
             named += [self.doc[head.i + 2]] if after else []  # "Venezuela's state oil company, PDVSA said"
             owned = [k for t in named if (k := self.ms.entity_at(t))]
+            if not owned and head.dep_ == "attr":
+                owned = self._subjects(head.head)  # "Kelvane Ferries is a Crown corporation"
         return self._pairs(owners, owned[:1], rel, mod, sent, 0.7, nominal=True)
+
+    def _demonym_state(self, tok: Token) -> str | None:
+        """The state of the document a nationality word outside the gazetteer names ("the
+        Venezuelan state-owned airline" in a text that names Venezuela), by rigour's territories."""
+        if tok.ent_type_ != "NORP":
+            return None
+        from rigour.territories import lookup_territory
+        territory = lookup_territory(tok.text)
+        if territory is None or not territory.is_country:
+            return None
+        for k, e in self.ms.entities.items():
+            if self.onto.is_a(e.type, str(SCKG.State)) and (t := lookup_territory(e.label)) is not None \
+                    and t.code == territory.code:
+                return k
+        return None
+
+    def _unnamed_state(self, mod: Token, before: Span | None = None) -> list[str]:
+        """ "the ailing state-owned carrier LOT", "wholly owned by the State" with no state named
+        beside them: the state the document names most (none when the word is part of a name,
+        "State Street", when a nationality or place before it names another, "the Venezuelan
+        state-owned airline", or when no state leads)."""
+        if self.ms.entity_at(mod) or before is not None and any(
+                t.ent_type_ in ("NORP", "GPE") or t.dep_ == "poss" for t in before):
+            return []
+        lead = leading_state(self.ms)
+        return [lead] if lead else []
 
     def _state_named(self, before: Span, head: Token | None) -> list[str]:
         """The state a phrase about a state's organisation names: a demonym before the state
         word ("the Chinese state-owned company"), else a state that possesses the phrase's head
         or follows it after "in" ("Brazil's state-run energy company", "the State-owned
         operator in Poland")."""
-        demonyms = [self.refs.gazetteer_entity(d) for t in before if (d := self.gaz.demonyms.get(t.lower_))]
+        demonyms = [k for t in before if (k := self.refs.gazetteer_entity(d) if (d := self.gaz.demonyms.get(t.lower_))
+                                          else self._demonym_state(t))]
         if not demonyms and len(before):
             # "the People's Republic of China (PRC) state-owned Union Development Group": the
             # state itself named right before the state word

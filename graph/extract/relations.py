@@ -138,7 +138,11 @@ class RelationFinder(NominalPatterns):
                     if c.dep_ == "agent":
                         for p in c.children:
                             if p.dep_ == "pobj":
-                                return self.refs.phrase(p, indirect=False)
+                                found = self.refs.phrase(p, indirect=False)
+                                if not found and p.lower_ in self.trig.state_modifiers \
+                                        and any(d.lower_ == "the" for d in p.children):
+                                    found = self._unnamed_state(p)  # "wholly owned by the State"
+                                return found
             return []
         for c in verb.children:
             if c.dep_ in ("nsubj",):
