@@ -1841,6 +1841,16 @@ def test_a_gazetteer_company_with_its_legal_form_is_the_gazetteer_entry(extracto
     assert "ByteDance Ltd." in ents["ByteDance"][1], ents
 
 
+def test_a_gazetteer_companys_short_form_after_its_full_name_is_one_node(extractor):
+    """ "ExxonMobil Corporation controls the rig ... Exxon is moving the rig": a full name outside
+    the gazetteer named first, then the gazetteer's short forms, were two nodes (the other order
+    joined them)."""
+    _, ents = _entities(extractor, "Citigroup Corporation bought the Kelvane terminal. Citi is moving its staff to "
+                                   "Talvor. The deal could hurt Citigroup.")
+    assert {"Citigroup Corporation", "Citi", "Citigroup"} <= ents["Citigroup"][1], ents
+    assert "Citigroup Corporation" not in ents, ents
+
+
 def test_a_railway_is_a_company(extractor):
     """Eleven gold files name railway companies "X Railway(s)" (Canadian National Railway,
     BNSF Railway Company), one a railway line so; "railway" typed the company a facility, a

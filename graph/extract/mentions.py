@@ -346,6 +346,13 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
             c = by_norm.get(key)
         if c is None:
             c = by_norm.get(norm)
+        if c is None and gaz is not None and ontology.is_a(gaz.type, SCKG.Company) and not parent:
+            # the gazetteer's "ExxonMobil" after "ExxonMobil Corporation": the short form joins
+            # the full name named first, as the full name would join it named after
+            # (by any of its gazetteer names: "Exxon" after "ExxonMobil Corporation")
+            unknown = [k for k in clusters if k["gaz"] is None]
+            c = next((m for n in dict.fromkeys((text, gaz.label, *gaz.alt_labels))
+                      if (m := match(normalise_name(n), n, unknown)) is not None), None) if unknown else None
         if c is None and not gaz and not parent and not government_context(s, ontology):
             c = match(norm, text, clusters)
             if c is not None and len(words) == 1 and labs & {"GPE", "LOC"} \
