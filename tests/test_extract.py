@@ -261,11 +261,24 @@ def test_names_typed_without_a_gazetteer_entry(extractor, text, name, type_):
      "Vellmar Bay oil fields", "Vellmar Bay field"),
     # a number word defined as a short form is that name wherever the text uses it
     ("Seven Vellmar Holdings (Seven) bid for Vantor. Seven owns 25% of Vantor.", "Seven Vellmar Holdings", "Seven"),
+    # company words and a legal form of rigour's that is two words ("Pty Ltd")
+    ("The ACCC cleared a venture of Osric Ports Holdings Pty Ltd and Talvor. Osric Ports manages the port.",
+     "Osric Ports Holdings Pty Ltd", "Osric Ports"),
+    ("The Commission cleared the acquisition of Kelvane by Talvor. Kelvane Cars sells cars in Europe.",
+     "Kelvane Cars", "Kelvane"),
 ])
 def test_short_forms_within_an_article_are_one_entity(extractor, text, full, short):
     _, ents = _entities(extractor, text)
     holder = [label for label, (_, names) in ents.items() if full in names]
     assert holder and short in ents[holder[0]][1], ents
+
+
+def test_a_full_name_after_its_short_form_with_company_words_is_another_company(extractor):
+    """ "Tesoro Corp. ... Tesoro ... Tesoro Logistics L.P.": a subsidiary named with company words
+    after the parent's short form is a company of its own."""
+    _, ents = _entities(extractor, "Brenna Corp. agreed to pay a fine. Brenna will also upgrade its plant. Brenna "
+                                   "Logistics L.P. operates the Osric terminal.")
+    assert "Brenna Logistics L.P." in ents and "Brenna Logistics L.P." not in ents["Brenna Corp."][1], ents
 
 
 @pytest.mark.parametrize("text", [

@@ -16,12 +16,18 @@ def _initials(name: str) -> str:
 
 
 
-def _extends(longer: str, n: int, suffixes: frozenset[str], facility_words: frozenset[str]) -> bool:
+def _extends(longer: str, n: int, suffixes: frozenset[str], facility_words: frozenset[str],
+             legal_form: bool = False) -> bool:
     """True when the words of ``longer`` after its first ``n`` only add a company suffix
     ("Cosco Shipping") or a lowercase facility noun ("Sizewell C nuclear plant"), not a
-    capitalised name part ("Piraeus Container Terminal")."""
+    capitalised name part ("Piraeus Container Terminal"); with ``legal_form``, or suffixes and
+    a legal form of rigour's ("Flinders Ports Holdings Pty Ltd": a short form named after its full
+    name, not a full name after a short one, "Tesoro Logistics L.P." after "Tesoro")."""
     # each normalised word with the word of the text it comes from ("Frankfurt-Hahn" gives two)
     pieces = [(w, raw) for raw in longer.split() for w in normalise_name(raw).split()]
+    bare = without_legal_form(longer).split()
+    if legal_form and len(bare) < len(pieces) and all(w in suffixes for w in bare[n:]):
+        return True  # "Flinders Ports" for "Flinders Ports Holdings Pty Ltd" (rigour's legal forms)
     for w, raw in pieces[n:]:
         if w in suffixes:
             continue
@@ -148,7 +154,7 @@ def match_earlier(norm: str, text: str, clusters: list[dict], suffixes: frozense
                     and (set(words[:-1]) <= set(nw[:-1]) or set(nw[:-1]) <= set(words[:-1])):
                 return c  # "Liège airport" and "Liège cargo airport"; "the X field" and "the X oil fields"
             if len(words) < len(nw) and nw[: len(words)] == words and (len(words[0]) > 2 or len(words) > 1) \
-                    and _extends(name, len(words), suffixes, facility_words) and not country:
+                    and _extends(name, len(words), suffixes, facility_words, legal_form=True) and not country:
                 return c  # "Cosco" for "Cosco Shipping"; "MP Materials" for "MP Materials Corp."
             if len(words) > len(nw) and words[: len(nw)] == nw and (len(nw[0]) > 2 or len(nw) > 1) \
                     and _extends(text, len(nw), suffixes, facility_words) and not _a_state(c):
