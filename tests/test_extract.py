@@ -2,6 +2,8 @@
 
 import pytest
 
+from graph.extract.aliases import trim_span
+
 from .conftest import SEEDS, extract_text, triples
 
 
@@ -1729,7 +1731,6 @@ def test_a_facility_described_with_its_place_is_an_entity(rules_only, text, faci
 def test_a_sentence_adverb_is_no_part_of_the_name_after_it(extractor):
     """ "Today Ofgem has appointed ...", "Whereas Air Canada and Transat gave notice ...": the
     tagger read the adverb into the name, and "Today Ofgem" became a company of its own."""
-    from graph.extract.aliases import trim_span
     doc = extractor.nlp("Today Vellgard has appointed Brenna Talvor Consortium. Whereas Kelvane Air gave notice.")
     assert trim_span(doc[0:2]).text == "Vellgard"
     whereas = next(t.i for t in doc if t.text == "Whereas")
@@ -2066,3 +2067,52 @@ def test_a_second_share_and_a_share_in_a_company_after_the_verb_are_owned(rules_
                     "Government of Iceland has acquired 75% of stock in Iceland's second largest bank, Osric.")
     assert ("CMH", "owns", "TALVOR") in got, got
     assert ("Iceland", "owns", "Osric") in got, got
+
+
+@pytest.mark.parametrize("text,expected,absent", [
+    # "the concession granted to AIA to operate Athens International Airport": the holder of
+    # the concession operates it, not the state that authorised its extension
+    ("The Commission has authorised Vellmar to extend by 20 years the concession granted to Talvor Airports S.A. to "
+     "operate Kelvane International Airport.", ("Talvor Airports S.A.", "operates", "Kelvane International Airport"),
+     ("Vellmar", "operates", "Kelvane International Airport")),
+    # "NNSA is soliciting a contractor to manage and operate the Y-12 National Security Complex"
+    ("Brenna Security Administration is soliciting a contractor to manage and operate the Talvor Security Complex.",
+     None, ("Brenna Security Administration", "operates", "Talvor Security Complex")),
+    # an instrument is no agent: "X would use a platform to oversee ..." stays X's act
+    ("Osric Freight Ltd hired a firm to run the Kelvane Terminal. Osric Freight Ltd used a platform to run the "
+     "Talvor Terminal.", ("Osric Freight Ltd", "operates", "Talvor Terminal"),
+     ("Osric Freight Ltd", "operates", "Kelvane Terminal")),
+], ids=["concession-granted-to", "soliciting-a-contractor", "hired-a-firm"])
+def test_who_runs_what_an_infinitive_says_is_the_one_it_names(rules_only, text, expected, absent):
+    """The subject of "to operate" after a noun: the one the noun is granted to, or an unnamed
+    agent the verb governs ("a contractor", "a firm"), never the verb's own subject."""
+    got = triples(rules_only, text)
+    if expected:
+        assert expected in got, got
+    assert absent not in got, got
+
+
+def test_a_name_operated_by_someone_is_a_facility(extractor):
+    """ "The pilot plant sites are ... (2) Fitzpatrick, near Oswego, New York, operated by the
+    Power Authority of the State of New York; ... (8) Cooper, ...": a name nothing else types,
+    that a verb of `operates` says is run by someone, is a facility; a list's number is no part
+    of a name; and "Ft." (Fort) is not the gazetteer's "FT"."""
+    _, ents = _entities(extractor, "The pilot plant sites are (2) Aldmoor, near Oswego, New York, operated by the "
+                                   "Osric Power Authority. (5) Ft. Brennick is near Omaha.")
+    assert ents["Aldmoor"][0] == "Facility", ents
+    assert "Financial Times" not in ents, ents
+    doc = extractor.nlp("; and (8) Southmere, near Vellmar City")
+    assert [t.text for t in doc[2:5]] == ["(", "8)", "Southmere"]  # the tokenizer keeps "8)" whole
+    assert trim_span(doc[2:5]).text == "Southmere"
+
+
+def test_initials_of_common_words_name_no_entity(extractor):
+    """ "could lead to a substantial lessening of competition (SLC)", "required a federal
+    certificate of fitness (CoF)": initials of lowercase words name a notion; as nodes they
+    became what the regulator monitored."""
+    _, ents = _entities(extractor, "The Osric Markets Authority found that Talvor's purchase could lead to a "
+                                   "substantial lessening of competition (SLC) in poultry feed. The SLC worries the "
+                                   "Authority. Brenna Rail required a federal certificate of fitness (CoF) to operate. "
+                                   "The Agency issued a CoF to Brenna Rail.")
+    assert "SLC" not in ents and "CoF" not in ents, ents
+    assert "Brenna Rail" in ents, ents

@@ -406,14 +406,16 @@ _NO_FIRST_WORD = frozenset({"today", "yesterday", "tonight", "whereas", "meanwhi
 
 
 def trim_span(span: Span) -> Span:
-    """Drop leading determiners and sentence adverbs, and trailing possessive markers,
-    punctuation and words no name ends with."""
+    """Drop leading determiners, sentence adverbs and list numbers, and trailing possessive
+    markers, punctuation and words no name ends with."""
     start, end = span.start, span.end
     doc = span.doc
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct
                            or (doc[start].lower_ in _NO_FIRST_WORD and end - start > 1)
-                           or (doc[start].lower_ in ("and", "or") and start > span.start)):
-        start += 1
+                           or (doc[start].lower_ in ("and", "or") and start > span.start)
+                           or (doc[start].like_num and start + 1 < end and doc[start + 1].text == ")")
+                           or re.fullmatch(r"\(?\d{1,2}\)", doc[start].text)):
+        start += 1  # "(8) Cooper": a list's number is no part of the name
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space
                            or doc[end - 1].text in _NO_LAST_WORD):
         end -= 1

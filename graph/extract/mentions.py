@@ -224,6 +224,28 @@ def _defined_initials(extended: list[tuple[Span, set[str]]], company_words: froz
     return defined
 
 
+def _initials_of_common_words(doc: Doc) -> set[str]:
+    """Initials defined in parentheses after lowercase words they spell: "a substantial
+    lessening of competition (SLC)", "a certificate of fitness (CoF)" name a notion, not an
+    entity, there and wherever the text uses them."""
+    out = set()
+    for tok in doc[1:-1]:
+        if tok.text != "(" or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
+            continue
+        short = doc[tok.i + 1].text
+        if not (2 <= len(short) <= 6 and short.isalpha() and short[0].isupper() and sum(c.isupper() for c in short) >= 2):
+            continue
+        words = []
+        for t in reversed(doc[max(tok.sent.start, tok.i - 2 * len(short) - 2):tok.i]):
+            if not t.is_alpha or not t.is_lower:
+                break
+            words.insert(0, t.text)
+            if short.casefold() in acronyms(" ".join(words)):
+                out.add(normalise_name(short))
+                break
+    return out
+
+
 def _plural_common(tok, english: frozenset[str]) -> bool:
     """A capitalised plural of an English common noun at a sentence's start or in a headline
     written in title case ("Dignitaries", "Companies"), not a name ("Emirates" is known by the
@@ -253,6 +275,7 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
     doc_text = doc.text  # built anew from the tokens on each access
     # short forms of laws: "the Foreign Subsidies Regulation ('FSR')"
     not_here: set[str] = {f for e in doc.ents if e.label_ == "LAW" for f in short_form(doc, e.end)}
+    not_here |= _initials_of_common_words(doc)  # "a substantial lessening of competition (SLC)"
     match = functools.partial(match_earlier, suffixes=ontology.company_suffixes, facility_words=ontology.facility_words,
                               head_words=ontology.head_words, state_prefixes=ontology.state_prefixes,
                               facility_short=facility_short)
@@ -317,6 +340,8 @@ def find_mentions(doc: Doc, ontology: Ontology, gazetteer: Gazetteer, matcher: P
         if "OFFICE" not in labs and all(w in ontology.title_words for w in words):
             continue  # "Business Secretary"
         gaz = gazetteer.by_name.get(norm)
+        if gaz is not None and len(text) <= 4 and text not in (gaz.label, *gaz.alt_labels):
+            gaz = None  # a short name matches in its case only: "Ft." (Fort) is not the "FT"
         if gaz is None and len(words) > 1 and is_legal_form(text.split()[-1]):
             # "ByteDance Ltd." is the gazetteer's ByteDance (a company's legal form only)
             entry = gazetteer.by_name.get(without_legal_form(text))

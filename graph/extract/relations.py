@@ -23,6 +23,7 @@ from .dates import clause_date, is_time
 from .nominal import NominalPatterns
 from .references import References
 from .triggers import OBJECT_PREPS, TriggerIndex, word_forms
+from .typer import noun_type
 
 __all__ = ["Candidate", "RelationFinder", "TriggerIndex"]
 
@@ -160,13 +161,31 @@ class RelationFinder(NominalPatterns):
         if verb.dep_ == "xcomp" and head is not verb:
             objs = [c for c in head.children if c.dep_ == "dobj"]
             controller = self.refs.phrase(objs[0], indirect=False) if objs else []
+            if objs and self._unnamed_agent(objs[0]):
+                return []  # "NNSA is soliciting a firm to operate Y": a firm it does not name
             # object control, "led Berlin to interfere"; else the subject's, "X would use a
             # platform to oversee ..."
             return controller or self._subjects(head)
+        infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if verb.dep_ == "advcl" and infinitive and any(
+                c.dep_ == "dobj" and self._unnamed_agent(c)
+                for c in head.children):
+            return []  # "NNSA is soliciting a contractor to manage and operate Y"
         if verb.dep_ in ("conj", "advcl") and head is not verb and head.pos_ in ("VERB", "AUX"):
             return self._subjects(head)
+        if verb.dep_ == "acl" and infinitive and head.pos_ == "NOUN":
+            # "the concession granted to AIA to operate Athens International Airport": the
+            # one the noun is granted to
+            receivers = [p for c in head.children if c.dep_ == "acl" and c.tag_ == "VBN"
+                         for d in c.children if d.dep_ in ("dative", "prep") and d.lower_ == "to"
+                         for p in d.children if p.dep_ == "pobj"]
+            granted = [k for p in receivers for k in self.refs.phrase(p, indirect=False)]
+            if granted:
+                return granted
         if verb.dep_ in ("relcl", "acl") and head.dep_ == "dobj" and head.head.pos_ in ("VERB", "AUX") \
-                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+                and infinitive:
+            if self._unnamed_agent(head):
+                return []  # "Brenna is soliciting a firm to operate Y": the firm, not Brenna
             return self._subjects(head.head)  # "X would use a platform to oversee ...": X's act
         if verb.dep_ == "acl" and verb.tag_ == "VBG":  # "the company running X"
             k = self.refs.resolve(head)
@@ -175,6 +194,14 @@ class RelationFinder(NominalPatterns):
             k = self.refs.resolve(head)
             return [k] if k else []
         return []
+
+    def _unnamed_agent(self, noun: Token) -> bool:
+        """An indefinite common noun that names a kind of agent ("a contractor", "a firm"), not
+        a thing ("a platform") nor one named before ("the company")."""
+        if noun.pos_ != "NOUN" or not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children):
+            return False
+        t = noun_type(noun, self.onto)
+        return bool(t) and self.onto.is_a(t, str(SCKG.Agent))
 
     def _named_before_parenthesis(self, verb: Token) -> str | None:
         """ "the Goldfields Gas Pipeline (operated and majority owned by APA) and the Parmelia

@@ -374,7 +374,23 @@ def cluster_type(c: dict, ontology: Ontology, doc: Doc) -> str | None:
         return str(SCKG.Company)
     if any(_with_home_state(s) for s in c["spans"]):
         return str(SCKG.Company)
+    if not place and any(_run_by(s, ontology) for s in c["spans"]):
+        return str(SCKG.Facility)
     return None
+
+
+def _run_by(span: Span, ontology: Ontology) -> bool:
+    """ "Fitzpatrick, near Oswego, New York, operated by the Power Authority of the State of
+    New York": a name otherwise untyped that a verb of a relation whose range is a facility
+    says is run by someone is a facility."""
+    verbs = {v for r in ontology.relations.values() if str(r.range).rsplit("#", 1)[-1] in ontology.entity_types
+             and ontology.is_a(str(r.range), str(SCKG.Facility)) for v in r.verbs if " " not in v}
+    root = first_conjunct(span.root)
+    participles = [c for c in root.children if c.dep_ == "acl"]
+    if root.dep_ == "nsubjpass":
+        participles.append(root.head)
+    return any(v.tag_ == "VBN" and v.lemma_.lower() in verbs and any(c.dep_ == "agent" for c in v.children)
+               for v in participles)
 
 
 def _passive(verb: Token) -> bool:
