@@ -37,6 +37,10 @@ _DATELINE = re.compile(r"^(?:(?:[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+)*)(?:,[^\n—
 # A footnote's number glued to the word before it, "in the United States.[7] While", "a
 # Delaware corporation.[3]": the tokenizer makes one token of "States.[7" and the name runs on.
 _FOOTNOTE = re.compile(r"(?<=[^\s\[])\[\d{1,3}\]")
+# A term defined for the parties listed before it, "A, B and C (together, IFM Consortium)",
+# "(collectively, the “Purchasers”)": the parser hangs the list from the term and its members
+# lose what the sentence says of them.
+_GROUP_TERM = re.compile(r"\((?:together|collectively|jointly)\s*,?\s+[^()\n]{1,60}\)", re.IGNORECASE)
 # The number or letter of a numbered paragraph, "3. ", "(2) ", "(3)In", "[4] ", "(b) ": the parser
 # reads it as part of the sentence ("3. Lake Ltd is ..." hangs the name from the full stop).
 _ENUMERATOR = re.compile(r"[ \t]*(?:\(?\d{1,3}[.)]|\[\d{1,3}\]|\((?:[a-z]|[ivx]{1,4})\))(?:[ \t]+(?=\S)|(?=[A-Z]))")
@@ -271,6 +275,8 @@ def clean_text(text: str, *, body_start: int = 0) -> str:
                     _blank(chars, p_start, p_end)
             continue
         for m in _FOOTNOTE.finditer(line):
+            _blank(chars, start + m.start(), start + m.end())
+        for m in _GROUP_TERM.finditer(line):
             _blank(chars, start + m.start(), start + m.end())
         m = _ENUMERATOR.match(line)
         if m:

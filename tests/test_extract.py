@@ -2116,3 +2116,14 @@ def test_initials_of_common_words_name_no_entity(extractor):
                                    "The Agency issued a CoF to Brenna Rail.")
     assert "SLC" not in ents and "CoF" not in ents, ents
     assert "Brenna Rail" in ents, ents
+
+
+def test_a_definite_description_prefers_the_subject_before_a_later_name_of_its_kind(rules_only):
+    """ "Airglades Airport, a general aviation reliever airport ..., is located 80 miles from Miami
+    International Airport. The airport is owned and operated by Hendry County": the airport is
+    the one the sentence before is about, not the last airport it named."""
+    got = triples(rules_only, "Talvor Airport, a general aviation reliever airport in Osterby, Florida, is located "
+                              "80 miles from Kelvane International Airport. The airport is owned and operated by "
+                              "Brenna County.")
+    assert {("Brenna County", "owns", "Talvor Airport"), ("Brenna County", "operates", "Talvor Airport")} <= got, got
+    assert not any(o == "Kelvane International Airport" for _s, _p, o in got), got

@@ -89,13 +89,21 @@ class Mentions:
         # "the container terminal at Zeebrugge": an earlier name with Zeebrugge in it; then
         # "the terminal": an earlier name ending in "terminal"
         for wanted in ([names] if names else []) + [{tok.lemma_.lower(), tok.lower_}]:
+            hits = []
             for m in sorted(self.mentions, key=lambda m: -m.start):
                 t = self.entities[m.key].type
                 label = [w.casefold() for w in self.entities[m.key].label.split()]
                 hit = wanted & set(label) if wanted is names else wanted & {label[-1]}
                 if m.end <= tok.i and m.key not in (exclude or ()) and hit and tok.i - m.end <= limit \
                         and (type_iri is None or self.ontology.is_a(t, type_iri)):
-                    return m.key
+                    hits.append(m)
+            if hits:
+                # "Airglades Airport, a reliever airport, is located 80 miles from Miami
+                # International Airport. The airport is owned by Hendry County": the subject
+                # of this or the previous sentence before a later name of its kind
+                subject = next((m for m in hits if m.start >= prev_start
+                                and self.doc[m.start:m.end].root.dep_ in ("nsubj", "nsubjpass")), None)
+                return (subject or hits[0]).key
         for m in sorted(self.mentions, key=lambda m: -m.start):
             if m.end > tok.i or m.start < prev_start or m.key in (exclude or ()):
                 continue
