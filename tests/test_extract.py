@@ -2127,3 +2127,25 @@ def test_a_definite_description_prefers_the_subject_before_a_later_name_of_its_k
                               "Brenna County.")
     assert {("Brenna County", "owns", "Talvor Airport"), ("Brenna County", "operates", "Talvor Airport")} <= got, got
     assert not any(o == "Kelvane International Airport" for _s, _p, o in got), got
+
+
+@pytest.mark.parametrize("text,expected", [
+    # "The winning proposal identified NVS3T as a wholly owned subsidiary of Lockheed Martin"
+    ("The winning proposal identified Kelvane Services as a wholly owned subsidiary of Talvor Holdings.",
+     ("Talvor Holdings", "owns", "Kelvane Services")),
+    # "On 1 April 2016 Sellafield Ltd became a wholly owned subsidiary of the NDA": the parser
+    # takes the name for the object of the opening "On"
+    ("On 1 April 2016 Kelvane Ltd became a wholly owned subsidiary of Talvor Holdings.",
+     ("Talvor Holdings", "owns", "Kelvane Ltd")),
+], ids=["as-a-subsidiary", "date-before-the-subject"])
+def test_a_child_noun_said_of_a_name_the_parser_hung_elsewhere(rules_only, text, expected):
+    got = triples(rules_only, text)
+    assert expected in got, got
+
+
+def test_shareholders_in_a_company_set_beside_their_names_own_it(rules_only):
+    """ "SNCF and SNCB—the other shareholders in Eurostar—have the option ...": an agent noun
+    with "in" an organisation, said of each name it follows."""
+    got = triples(rules_only, "Osric Rail and Brenna Rail—the other shareholders in Kelvane Ltd—have the option to "
+                              "acquire the stake.")
+    assert {("Osric Rail", "owns", "Kelvane Ltd"), ("Brenna Rail", "owns", "Kelvane Ltd")} <= got, got

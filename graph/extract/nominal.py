@@ -144,12 +144,17 @@ class NominalPatterns:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         objs += self.refs.phrase(p, indirect=False)
+            if c.dep_ == "prep" and c.lower_ == "in":
+                # "the other shareholders in Eurostar"; not a place ("the operator in Poland")
+                objs += [k for p in c.children if p.dep_ == "pobj" for k in self.refs.phrase(p, indirect=False)
+                         if self.onto.is_a(self.ms.type_of(k), ORGANIZATION)
+                         and not self.onto.is_a(self.ms.type_of(k), str(SCKG.StateActor))]
             if c.dep_ == "poss":
                 objs += self.refs.phrase(c, indirect=False)
         subs: list[str] = []
         if noun.dep_ == "appos":
-            k = self.refs.resolve(noun.head)
-            subs = [k] if k else []
+            # "SNCF and SNCB—the other shareholders in Eurostar—": each of the names it follows
+            subs = [k for t in (noun.head, *noun.head.conjuncts) if (k := self.refs.resolve(t))]
         elif noun.dep_ in ("attr",):
             subs = self._subjects(noun.head)
         else:
@@ -235,6 +240,10 @@ class NominalPatterns:
                     parents += self.refs.phrase(c, indirect=False)
         if noun.dep_ == "attr":
             children += self._subjects(noun.head)
+        if noun.dep_ == "pobj" and noun.head.lower_ == "as" and noun.head.head.pos_ == "VERB":
+            # "identified NVS3T as a wholly owned subsidiary of Lockheed Martin": the verb's object
+            children += [k for c in noun.head.head.children if c.dep_ in ("dobj", "nsubjpass")
+                         for k in self.refs.phrase(c, indirect=False)]
         if noun.dep_ == "nsubj" and noun.head.lemma_.lower() in LIST_VERBS | {"be"}:
             # "Its subsidiaries include Lauda Air and Tyrolean Airways"
             children += [k for c in noun.head.children if c.dep_ in ("dobj", "attr")

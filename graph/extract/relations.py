@@ -193,6 +193,13 @@ class RelationFinder(NominalPatterns):
         if verb.dep_ == "relcl":
             k = self.refs.resolve(head)
             return [k] if k else []
+        before = self.doc[verb.i - 1] if verb.i > verb.sent.start else None
+        k = self.ms.entity_at(before) if before is not None else None
+        if k and verb.dep_ == "ROOT" and before.dep_ == "pobj" and before.head.head.i == verb.i \
+                and before.head.i == verb.sent.start and before.head.dep_ == "prep":
+            # "On 1 April 2016 Sellafield Ltd became a wholly owned subsidiary of the NDA": the
+            # parser took the name for the object of the opening "On"
+            return [k]
         return []
 
     def _unnamed_agent(self, noun: Token) -> bool:
