@@ -2149,3 +2149,23 @@ def test_shareholders_in_a_company_set_beside_their_names_own_it(rules_only):
     got = triples(rules_only, "Osric Rail and Brenna Rail—the other shareholders in Kelvane Ltd—have the option to "
                               "acquire the stake.")
     assert {("Osric Rail", "owns", "Kelvane Ltd"), ("Brenna Rail", "owns", "Kelvane Ltd")} <= got, got
+
+
+def test_a_share_in_parentheses_does_not_cut_a_list_of_agents(rules_only):
+    """ "Eurogate is jointly controlled by EUROKAI KGaA (50%) and BEG LOGISTICS GROUP AG & Co. KG
+    (50%)": the share cut the list and the second holder hung from the participle, unread."""
+    got = triples(rules_only, "Kelvane is jointly controlled by TALVOR KGaA (50%) and OSRIC LOGISTICS GROUP AG & Co. "
+                              "KG (50%).")
+    assert {("TALVOR KGaA", "owns", "Kelvane"), ("OSRIC LOGISTICS GROUP AG & Co. KG", "owns", "Kelvane")} <= got, got
+
+
+def test_a_whole_made_of_its_divisions_owns_them(rules_only):
+    """ "AECL consisted of two divisions: the Nuclear Laboratories and the CANDU Reactor
+    Division": parts a child noun names belong to the whole; members a member verb lists
+    without one hold it ("X consists of A and B")."""
+    got = triples(rules_only, "Prior to restructuring, Brenna Energy of Canada Limited (BECL) consisted of two "
+                              "divisions: the Nuclear Laboratories and the KANDU Reactor Division. Kelvane Partners is "
+                              "a limited liability company which consists of Talvor Inc. and Osric LLC.")
+    assert {("Brenna Energy of Canada Limited", "owns", "Nuclear Laboratories"),
+            ("Brenna Energy of Canada Limited", "owns", "KANDU Reactor Division"),
+            ("Talvor Inc.", "owns", "Kelvane Partners"), ("Osric LLC", "owns", "Kelvane Partners")} <= got, got

@@ -143,6 +143,12 @@ class RelationFinder(NominalPatterns):
                                 if not found and p.lower_ in self.trig.state_modifiers \
                                         and any(d.lower_ == "the" for d in p.children):
                                     found = self._unnamed_state(p)  # "wholly owned by the State"
+                                # "jointly controlled by EUROKAI KGaA (50%) and BEG LOGISTICS GROUP
+                                # AG & Co. KG (50%)": the share cut the list, the second name
+                                # hangs from the participle
+                                found = found + [k for x in v.children if x.dep_ == "conj"
+                                                 and x.pos_ in ("PROPN", "NOUN") and (k := self.ms.entity_at(x))
+                                                 and k not in found] if found else found
                                 return found
             return []
         for c in verb.children:
@@ -373,14 +379,20 @@ class RelationFinder(NominalPatterns):
         stop = next((t.i for t in self.doc[verb.i + 1:sent.end]
                      if t.pos_ in ("VERB", "AUX") and t.tag_ in ("VBD", "VBZ", "VBP", "MD")
                      and self.ms.entity_at(t) is None), sent.end)
+        # "AECL consisted of two divisions: the Nuclear Laboratories and the CANDU Reactor
+        # Division": parts named by a child noun belong to the whole
+        parts = any(t.lemma_.lower() in {n.split()[-1] for n in rel.child_nouns} and t.tag_ == "NNS"
+                    for t in self.doc[verb.i + 1:min(stop, verb.i + 5)])
         members: list[str] = []
         for m in sorted(self.ms.mentions, key=lambda m: m.start):
             if verb.i < m.start < stop and m.key not in members and m.key != whole[0] \
-                    and self._company_like(m.key) and self.doc[m.start - 1].lower_ not in ("a", "an"):
+                    and (self._company_like(m.key) or parts) and self.doc[m.start - 1].lower_ not in ("a", "an"):
                 # "Jacobs Technology Inc., a Jacobs Company": the member's parent is no member
                 members.append(m.key)
         if len(members) < 2:  # a list of members, not one company said to be part of another
             return []
+        if parts:
+            return self._pairs(whole, members, rel, verb, sent, 0.7)
         return self._pairs(members, whole, rel, verb, sent, 0.7)
 
     def _company_like(self, key: str) -> bool:
