@@ -263,6 +263,12 @@ class Ontology:
         return frozenset(w for n in self.entity_types["Company"].name_words for w in n.split())
 
     @functools.cached_property
+    def facility_verbs(self) -> frozenset[str]:
+        """One-word verbs of the relations whose range is a facility ("operate", "run")."""
+        return frozenset(v for r in self.relations.values() if str(r.range).rsplit("#", 1)[-1] in self.entity_types
+                         and self.is_a(str(r.range), str(SCKG.Facility)) for v in r.verbs if " " not in v)
+
+    @functools.cached_property
     def facility_words(self) -> frozenset[str]:
         """Words of facility nouns ("nuclear", "plant", "terminal")."""
         words = set()

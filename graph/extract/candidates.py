@@ -180,12 +180,18 @@ def _only_where(tok: Token) -> bool:
     return tok.dep_ == "amod" or tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE_PREPS
 
 
-def leading_state_actor(ms: Mentions) -> str | None:
-    """The state actor the document names most often (the first named on a tie)."""
+def _mentions_of(ms: Mentions, type_iri: str) -> dict[str, int]:
+    """How often the document names each entity of a type, in order of first mention."""
     counts: dict[str, int] = {}
     for m in ms.mentions:
-        if m.key in ms.entities and ms.ontology.is_a(ms.type_of(m.key), STATE_ACTOR):
+        if m.key in ms.entities and ms.ontology.is_a(ms.type_of(m.key), type_iri):
             counts[m.key] = counts.get(m.key, 0) + 1
+    return counts
+
+
+def leading_state_actor(ms: Mentions) -> str | None:
+    """The state actor the document names most often (the first named on a tie)."""
+    counts = _mentions_of(ms, STATE_ACTOR)
     return max(counts, key=counts.get) if counts else None
 
 
@@ -193,10 +199,7 @@ def leading_state(ms: Mentions) -> str | None:
     """The state the document names most often, when one is named more often than any other:
     the state a "state-owned carrier" or a "Crown corporation" of a text that names none
     beside it belongs to."""
-    counts: dict[str, int] = {}
-    for m in ms.mentions:
-        if m.key in ms.entities and ms.ontology.is_a(ms.type_of(m.key), STATE):
-            counts[m.key] = counts.get(m.key, 0) + 1
+    counts = _mentions_of(ms, STATE)
     ranked = sorted(counts.values(), reverse=True)
     if not ranked or len(ranked) > 1 and ranked[0] == ranked[1]:
         return None

@@ -146,9 +146,9 @@ class RelationFinder(NominalPatterns):
                                 # "jointly controlled by EUROKAI KGaA (50%) and BEG LOGISTICS GROUP
                                 # AG & Co. KG (50%)": the share cut the list, the second name
                                 # hangs from the participle
-                                found = found + [k for x in v.children if x.dep_ == "conj"
-                                                 and x.pos_ in ("PROPN", "NOUN") and (k := self.ms.entity_at(x))
-                                                 and k not in found] if found else found
+                                if found:
+                                    found += [k for x in v.children if x.dep_ == "conj" and x.pos_ in ("PROPN", "NOUN")
+                                              and (k := self.ms.entity_at(x)) and k not in found]
                                 return found
             return []
         for c in verb.children:

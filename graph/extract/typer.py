@@ -383,8 +383,7 @@ def _run_by(span: Span, ontology: Ontology) -> bool:
     """ "Fitzpatrick, near Oswego, New York, operated by the Power Authority of the State of
     New York": a name otherwise untyped that a verb of a relation whose range is a facility
     says is run by someone is a facility."""
-    verbs = {v for r in ontology.relations.values() if str(r.range).rsplit("#", 1)[-1] in ontology.entity_types
-             and ontology.is_a(str(r.range), str(SCKG.Facility)) for v in r.verbs if " " not in v}
+    verbs = ontology.facility_verbs
     root = first_conjunct(span.root)
     participles = [c for c in root.children if c.dep_ == "acl"]
     if root.dep_ == "nsubjpass":
